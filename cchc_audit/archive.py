@@ -1,0 +1,292 @@
+"""The archive of runs: `<out>/<unit code>/<period id>/rev-NNN/`, never overwritten.
+
+A run is built in a temporary folder `<out>/.tmp-*` (same filesystem, so the final `os.rename`
+is atomic) and moved into place only when complete, with `MANIFEST.sha256` listing the SHA-256 of
+every other file in it, so `sha256sum -c MANIFEST.sha256` verifies it in the folder. A run that
+fails leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "MANIFEST.sha256"
+RESULTS = "results.json"
+INPUTS = "inputs"
+TMP_PREFIX = ".tmp-"
+_REV = re.compile(r"^rev-(\d{3,})$")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_COMPONENT = 80
+
+
+class ArchiveError(RuntimeError):
+    """A run folder cannot be made (bad name, no room, ...)."""
+
+
+def safe_component(text: str | None) -> str:
+    """One folder name from a unit code or period id that cannot leave its parent folder.
+
+    Diacritics are dropped, anything but letters, digits, `.`, `_` and `-` becomes `-`, and leading
+    dots or dashes are removed (so `..`, `/etc` and `.hidden` cannot be produced). Raises
+    ArchiveError when nothing usable remains.
+    """
+    raw = "" if text is None else str(text)
+    folded = raw.replace("đ", "d").replace("Đ", "D")
+    folded = "".join(ch for ch in unicodedata.normalize("NFD", folded)
+                     if unicodedata.category(ch) != "Mn")
+    name = _UNSAFE.sub("-", folded).strip(".-_ ")[:_MAX_COMPONENT].rstrip(".-_")
+    if not name or set(name) <= {"."}:
+        raise ArchiveError(
+            f"Tên thư mục không dùng được: {raw!r} / unusable folder name: {raw!r}")
+    return name
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _safe_relpath(name: str) -> str:
+    """A relative path inside `inputs/` with no way out and no character sha256sum escapes."""
+    parts = [p for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
+    parts = [p.replace("\n", "_").replace("\r", "_").lstrip(".") or "_" for p in parts]
+    if not parts:
+        raise ArchiveError(f"Tên tệp không dùng được: {name!r} / unusable file name: {name!r}")
+    return "/".join(parts)
+
+
+class RunBuilder:
+    """A run being built. Use as a context manager; see `new_run`."""
+
+    def __init__(self, out: Path, unit: str, period: str):
+        self.out = Path(out).absolute()
+        self.unit = safe_component(unit)
+        self.period = safe_component(period)
+        self.tmp: Path | None = None
+        self.path: Path | None = None  # the final folder, once committed
+        self.inputs: dict[str, str] = {}  # archived relative path -> sha256
+        self._made_out = False
+
+    # -- lifecycle --
+    def __enter__(self) -> "RunBuilder":
+        self.open()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self.path is None:
+            try:
+                self.commit()
+            except BaseException:
+                self.discard()
+                raise
+        elif exc_type is not None:
+            self.discard()
+
+    def open(self) -> Path:
+        self._made_out = not self.out.exists()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.out))
+        return self.tmp
+
+    def discard(self) -> None:
+        if self.tmp is not None and self.tmp.exists():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp = None
+        if self._made_out and self.path is None:
+            try:  # a failed first run leaves no empty --out folder behind
+                self.out.rmdir()
+            except OSError:
+                pass
+
+    # -- content --
+    def add_input(self, source: str | Path, name: str | None = None) -> Path:
+        """Copy an input file into `inputs/` (name = its path there; default its file name).
+
+        Copying the same content twice under one name is a no-op; a different file under a taken
+        name gets a `-2`, `-3`... suffix, so no input is lost.
+        """
+        assert self.tmp is not None, "open() first"
+        source = Path(source)
+        rel = _safe_relpath(name or source.name)
+        digest = sha256_file(source)
+        candidate, n = rel, 1
+        while candidate in self.inputs:
+            if self.inputs[candidate] == digest:
+                return self.tmp / INPUTS / candidate
+            n += 1
+            stem, dot, ext = rel.rpartition(".")
+            candidate = f"{stem}-{n}.{ext}" if dot and stem else f"{rel}-{n}"
+        target = self.tmp / INPUTS / candidate
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        # Hash the copy, not the source: what is archived is what the manifest vouches for.
+        if sha256_file(target) != digest:
+            raise ArchiveError(f"Tệp đầu vào thay đổi trong khi sao chép / input changed while "
+                               f"copying: {source}")
+        self.inputs[candidate] = digest
+        return target
+
+    def write_manifest(self) -> Path:
+        assert self.tmp is not None
+        return write_manifest(self.tmp)
+
+    def commit(self) -> Path:
+        """Write the manifest and move the folder into the next free revision."""
+        assert self.tmp is not None, "open() first"
+        self.write_manifest()
+        parent = self.out / self.unit / self.period
+        _check_inside(self.out, parent)
+        parent.mkdir(parents=True, exist_ok=True)
+        # The folder holds at least the manifest, so renaming onto an existing revision fails
+        # (ENOTEMPTY/EEXIST) instead of replacing it: a concurrent run just takes the next number.
+        number = next_revision(parent)
+        for _ in range(10_000):
+            target = parent / f"rev-{number:03d}"
+            try:
+                os.rename(self.tmp, target)
+            except OSError as exc:
+                if exc.errno in (errno.EEXIST, errno.ENOTEMPTY) or target.exists():
+                    number += 1
+                    continue
+                raise
+            self.tmp, self.path = None, target
+            return target
+        raise ArchiveError("Không cấp được số phiên bản / no free revision number")
+
+
+def new_run(out: str | Path, unit: str, period: str) -> RunBuilder:
+    """`with new_run(out, unit, period) as run:` write into `run.tmp`; on leaving the block the
+    manifest is written and the folder renamed to `run.path`; on an exception it is removed."""
+    return RunBuilder(Path(out), unit, period)
+
+
+def _check_inside(root: Path, path: Path) -> None:
+    root_r, path_r = os.path.realpath(root), os.path.realpath(path)
+    if os.path.commonpath([root_r, path_r]) != root_r:
+        raise ArchiveError(f"Đường dẫn ra ngoài thư mục lưu trữ / path escapes the archive: {path}")
+
+
+def next_revision(parent: Path) -> int:
+    numbers = [int(m.group(1)) for p in parent.iterdir() if (m := _REV.match(p.name))] \
+        if parent.is_dir() else []
+    return max(numbers, default=0) + 1
+
+
+# --- manifest -----------------------------------------------------------------------------
+
+def _files(root: Path) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+            if rel != MANIFEST:
+                found.append(rel)
+    return sorted(found)
+
+
+def write_manifest(root: Path) -> Path:
+    """`MANIFEST.sha256` in sha256sum's format: hash, two spaces, relative path; sorted."""
+    root = Path(root)
+    lines = [f"{sha256_file(root / rel)}  {rel}\n" for rel in _files(root)]
+    path = root / MANIFEST
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def read_manifest(root: Path) -> dict[str, str]:
+    entries = {}
+    for line in (Path(root) / MANIFEST).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        digest, sep, rel = line.partition("  ")
+        if not sep:
+            digest, sep, rel = line.partition(" *")  # binary-mode marker
+        entries[rel] = digest
+    return entries
+
+
+@dataclass
+class Verification:
+    ok_files: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # files present but not in the manifest
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.ok_files) and not (self.changed or self.missing or self.unlisted)
+
+
+def verify(run_dir: str | Path) -> Verification:
+    """Re-hash every file of an archived run against its manifest."""
+    root = Path(run_dir)
+    result = Verification()
+    if not (root / MANIFEST).is_file():
+        result.missing.append(MANIFEST)
+        return result
+    listed = read_manifest(root)
+    for rel, digest in sorted(listed.items()):
+        path = root / rel
+        if not path.is_file():
+            result.missing.append(rel)
+        elif sha256_file(path) != digest:
+            result.changed.append(rel)
+        else:
+            result.ok_files.append(rel)
+    result.unlisted = [rel for rel in _files(root) if rel not in listed]
+    return result
+
+
+# --- listing ------------------------------------------------------------------------------
+
+@dataclass
+class ArchivedRun:
+    unit: str
+    period: str
+    revision: int
+    path: Path
+    results: dict[str, Any] | None  # results.json, None if absent or unreadable
+
+    @property
+    def name(self) -> str:
+        return f"{self.unit}/{self.period}/rev-{self.revision:03d}"
+
+
+def list_runs(out: str | Path) -> list[ArchivedRun]:
+    """Every archived run under `out`, by unit, period and revision. Temporary folders and
+    folders without a manifest (not a finished run) are skipped."""
+    out = Path(out)
+    runs = []
+    if not out.is_dir():
+        return runs
+    for unit_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for period_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
+            for rev_dir in period_dir.iterdir():
+                m = _REV.match(rev_dir.name)
+                if not (m and rev_dir.is_dir() and (rev_dir / MANIFEST).is_file()):
+                    continue
+                runs.append(ArchivedRun(unit_dir.name, period_dir.name, int(m.group(1)),
+                                        rev_dir, _load_results(rev_dir / RESULTS)))
+    runs.sort(key=lambda r: (r.unit, r.period, r.revision))
+    return runs
+
+
+def _load_results(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

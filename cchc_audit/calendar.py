@@ -1,0 +1,107 @@
+"""The working-day calendar (ngày làm việc) from the `holidays` package, with params overrides.
+
+Deadlines are computed by array look-up: the sorted array of working days is searched once per
+register, never day by day per dossier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+WORKING_DAYS, CALENDAR_DAYS, MONTHS = "ngay_lam_viec", "ngay", "thang"
+
+
+@dataclass
+class WorkingCalendar:
+    first_year: int
+    last_year: int
+    extra_days_off: tuple[dt.date, ...] = ()
+    extra_working_days: tuple[dt.date, ...] = ()
+    days: np.ndarray = field(init=False, repr=False)  # every day of the span, datetime64[D]
+    working: np.ndarray = field(init=False, repr=False)  # bool per day
+    workdays: np.ndarray = field(init=False, repr=False)  # the working days, sorted
+
+    def __post_init__(self):
+        import holidays
+
+        self._holidays = holidays.country_holidays("VN", years=range(self.first_year, self.last_year + 1))
+        self.days = np.arange(np.datetime64(f"{self.first_year}-01-01", "D"),
+                              np.datetime64(f"{self.last_year + 1}-01-01", "D"))
+        self.working = np.fromiter((self._holidays.is_working_day(d) for d in self.days.astype(object)),
+                                   dtype=bool, count=len(self.days))
+        off = np.array(self.extra_days_off, dtype="datetime64[D]")
+        on = np.array(self.extra_working_days, dtype="datetime64[D]")
+        self.working[np.isin(self.days, off)] = False
+        self.working[np.isin(self.days, on)] = True
+        self.workdays = self.days[self.working]
+
+    @classmethod
+    def covering(cls, dates, extra_days_off=(), extra_working_days=(), spare_years: int = 2):
+        """A calendar spanning every date given (plus spare years for deadlines that spill over)."""
+        years = [d.year for d in dates if d is not None and not pd.isna(d)]
+        years += [d.year for d in (*extra_days_off, *extra_working_days)]
+        first = min(years) if years else dt.date.today().year
+        last = max(years) if years else first
+        return cls(first - 1, last + spare_years, tuple(extra_days_off), tuple(extra_working_days))
+
+    @property
+    def package_version(self) -> str:
+        import holidays
+
+        return holidays.__version__
+
+    def is_working_day(self, day: dt.date) -> bool:
+        index = (np.datetime64(day, "D") - self.days[0]).astype(int)
+        return bool(self.working[index])
+
+    def add_working_days(self, start, n) -> np.ndarray:
+        """The n-th working day after each start date (the start itself not counted; n = 0 gives
+        the start). A start on a day off counts from the next working day."""
+        start = np.asarray(start, dtype="datetime64[D]")
+        n = np.broadcast_to(np.asarray(n, dtype=np.int64), start.shape)
+        valid = ~np.isnat(start)
+        counted = np.searchsorted(self.workdays, start, side="right")  # working days <= start
+        position = counted + n - 1
+        if valid.any() and ((start[valid] < self.days[0]).any()
+                            or (position[valid] >= len(self.workdays)).any()):
+            raise ValueError("ngày nằm ngoài lịch làm việc / date outside the working-day calendar")
+        result = self.workdays[np.clip(position, 0, len(self.workdays) - 1)]
+        result = np.where(n == 0, start, result)
+        return np.where(valid, result, np.datetime64("NaT"))
+
+    def due_dates(self, received, amount, unit) -> np.ndarray:
+        """Deadline of each dossier from its procedure's processing time and unit."""
+        received = pd.to_datetime(pd.Series(received)).to_numpy(dtype="datetime64[D]")
+        amount = pd.Series(amount, dtype="Int64")
+        unit = pd.Series(unit, dtype="string").fillna(WORKING_DAYS).to_numpy(dtype=object)
+        known = amount.notna().to_numpy() & ~np.isnat(received)
+        n = amount.fillna(0).to_numpy(dtype=np.int64)
+        due = np.full(received.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        mask = known & (unit == WORKING_DAYS)
+        if mask.any():
+            due[mask] = self.add_working_days(received[mask], n[mask])
+        mask = known & (unit == CALENDAR_DAYS)
+        due[mask] = received[mask] + n[mask].astype("timedelta64[D]")
+        mask = known & (unit == MONTHS)
+        for months in np.unique(n[mask]):  # one vector operation per distinct length
+            rows = mask & (n == months)
+            shifted = pd.DatetimeIndex(received[rows]) + pd.DateOffset(months=int(months))
+            due[rows] = shifted.to_numpy(dtype="datetime64[D]")
+        return due
+
+    def days_off_between(self, start: dt.date, end: dt.date, lang: str = "vi") -> list[tuple[dt.date, str]]:
+        """Weekdays off and the holiday names in [start, end], for the methodology section."""
+        import holidays
+
+        names = holidays.country_holidays("VN", years=range(start.year, end.year + 1),
+                                          language="en_US" if lang == "en" else "vi")
+        fallback = "day off set in params" if lang == "en" else "ngày nghỉ theo tham số"
+        return [(day, names.get(day) or fallback) for day in pd.date_range(start, end).date
+                if day.weekday() < 5 and not self.is_working_day(day)]
+
+    def weekend_working_days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        return [d for d in pd.date_range(start, end).date if d.weekday() >= 5 and self.is_working_day(d)]

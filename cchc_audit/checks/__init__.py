@@ -1,0 +1,81 @@
+"""How checks run: each plan target is measured by its named function, then given a status.
+
+Importing this package registers every check module's functions in `REGISTRY`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..results import (DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, THIEU_DU_LIEU, CheckResult, Note,
+                       compare, ratio)
+from ..waivers import Waiver
+from . import eworkplace, payments, petitions, procedures, publication, satisfaction  # noqa: F401
+from .base import REGISTRY, Context, Measure
+from .index766 import Index766, index_766
+from .tasks import task_results
+
+__all__ = ["REGISTRY", "Context", "Measure", "Index766", "index_766", "run_checks", "evaluate", "apply_waivers"]
+
+
+def evaluate(target, ctx: Context) -> CheckResult:
+    """Measure one plan target and give it its status (before waivers)."""
+    result = CheckResult(
+        id=target.id, kind="target", area=target.area, title_vi=target.text_vi, title_en=target.text_en,
+        status=THIEU_DU_LIEU, target=target.threshold if target.comparator != "any" else None,
+        comparator=target.comparator, registers=tuple(target.registers))
+    missing = [name for name in target.registers if name not in ctx.registers]
+    if missing:
+        names = ", ".join(f"{m}.xlsx/.csv" for m in missing)
+        result.notes.append(Note(f"Thiếu sổ: {names}.", f"Missing register: {names}."))
+        return result
+    function = REGISTRY[target.check]
+    measure: Measure = function(ctx, **(target.params or {}))
+    result.numerator, result.denominator = measure.numerator, measure.denominator
+    result.value = ratio(measure.numerator, measure.denominator)
+    result.items, result.notes, result.parts, result.extra = (
+        measure.items, list(measure.notes), measure.parts, measure.extra)
+    if measure.met is not None:
+        result.status = DAT if measure.met else KHONG_DAT
+    elif measure.denominator == 0:
+        result.status = KHONG_PHAT_SINH
+    else:
+        met = compare(measure.numerator, measure.denominator, target.comparator, target.threshold)
+        result.status = DAT if met else KHONG_DAT
+    return result
+
+
+def apply_waivers(results: list[CheckResult], waivers: list[Waiver], today: dt.date) -> list[Waiver]:
+    """Waive what an active waiver names; note the expired ones. Returns the waivers ignored."""
+    by_id = {r.id: r for r in results}
+    ignored = []
+    for waiver in waivers:
+        result = by_id.get(waiver.check)
+        if result is None:
+            ignored.append(waiver)
+            continue
+        if waiver.active(today):
+            result.waiver = waiver.to_json() | {"active": True, "status_before": result.status}
+            result.status = MIEN_TRU
+            result.notes.append(Note(f"Miễn trừ đến {waiver.expires:%d/%m/%Y}: {waiver.justification}",
+                                     f"Waived until {waiver.expires:%Y-%m-%d}: {waiver.justification}"))
+        else:
+            ignored.append(waiver)
+            result.waiver = waiver.to_json() | {"active": False}
+            result.notes.append(Note(f"Miễn trừ đã hết hạn ngày {waiver.expires:%d/%m/%Y}, không áp dụng.",
+                                     f"Waiver expired on {waiver.expires:%Y-%m-%d}; not applied."))
+    return ignored
+
+
+def run_checks(plan, ctx: Context) -> list[CheckResult]:
+    """Every target of the plan, then every task, in plan order."""
+    results = [evaluate(target, ctx) for target in plan.targets]
+    if "nhiem_vu" in ctx.registers:
+        results += task_results(ctx, plan.tasks)
+    else:
+        for task in plan.tasks:
+            results.append(CheckResult(
+                id=task.id, kind="task", area=task.area, title_vi=task.text_vi, title_en=task.text_en,
+                status=THIEU_DU_LIEU, target=1.0, comparator=">=", registers=("nhiem_vu",),
+                notes=[Note("Thiếu sổ: nhiem_vu.xlsx/.csv.", "Missing register: nhiem_vu.xlsx/.csv.")]))
+    return results

@@ -1,0 +1,89 @@
+"""What a check is: a named function from the audit context to a `Measure`.
+
+The plan file says which function measures a target and with which comparator; the runner
+(`checks/__init__.py`) turns a Measure into a `CheckResult` with its status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import WorkingCalendar
+from ..periods import Period
+from ..results import Note
+
+REGISTRY: dict[str, Callable[..., "Measure"]] = {}
+
+
+def check(name: str):
+    """Register a check function under the name the plan file uses."""
+
+    def register(function):
+        REGISTRY[name] = function
+        return function
+
+    return register
+
+
+@dataclass
+class Measure:
+    numerator: int
+    denominator: int
+    items: pd.DataFrame | None = None  # the rows behind the figure, `ly_do` = reason code
+    notes: list[Note] = field(default_factory=list)
+    parts: list[dict] = field(default_factory=list)
+    met: bool | None = None  # set when the rule is not a plain comparator (II.5)
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    period: Period
+    registers: dict[str, pd.DataFrame]
+    calendar: WorkingCalendar
+    params: dict = field(default_factory=dict)
+
+    @property
+    def start(self) -> np.datetime64:
+        return np.datetime64(self.period.start, "ns")
+
+    @property
+    def end(self) -> np.datetime64:
+        return np.datetime64(self.period.end, "ns")
+
+    def in_period(self, dates: pd.Series) -> pd.Series:
+        return dates.notna() & (dates >= self.start) & (dates <= self.end)
+
+    def by_end(self, dates: pd.Series) -> pd.Series:
+        """Dated on or before the end of the period."""
+        return dates.notna() & (dates <= self.end)
+
+    @cached_property
+    def dossiers(self) -> pd.DataFrame:
+        from .procedures import prepare_dossiers
+
+        return prepare_dossiers(self)
+
+
+def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series) -> pd.DataFrame:
+    """The rows behind a figure, with a reason code, as one tidy table indexed by Excel row."""
+    selected = frame.loc[np.asarray(mask, dtype=bool), [c for c in columns if c in frame.columns]].copy()
+    selected["ly_do"] = reason if isinstance(reason, str) else reason[np.asarray(mask, dtype=bool)]
+    return selected
+
+
+def concat(*frames: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["ly_do"])
+    return pd.concat(frames).sort_index(kind="stable")
+
+
+def as_date(value: np.datetime64) -> dt.date:
+    return pd.Timestamp(value).date()

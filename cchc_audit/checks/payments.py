@@ -1,0 +1,34 @@
+"""Section II.5: electronic payment, in procedures (fee-bearing dossiers) and in public services
+(the `thanh_toan` register: tuition, meals)."""
+
+from __future__ import annotations
+
+from ..results import ratio
+from .base import Context, Measure, check, items
+from .procedures import fee_dossiers
+
+
+@check("electronic_payment")
+def electronic_payment(ctx: Context) -> Measure:
+    """Met when every part that arose in P has at least one electronic payment; both ratios shown."""
+    counted, paid = fee_dossiers(ctx)
+    payments = ctx.registers["thanh_toan"]
+    in_p = ctx.in_period(payments["ngay"]).to_numpy(bool)
+    electronic = in_p & (payments["hinh_thuc"] == "dien_tu").fillna(False).to_numpy(bool)
+    parts = [
+        {"id": "a", "register": "ho_so", "title_vi": "Hồ sơ TTHC có phí, lệ phí thanh toán trực tuyến",
+         "title_en": "Fee-bearing procedure dossiers paid online",
+         "numerator": int(paid.sum()), "denominator": int(counted.sum())},
+        {"id": "b", "register": "thanh_toan", "title_vi": "Khoản thu dịch vụ (học phí, tiền ăn) thanh toán điện tử",
+         "title_en": "Service payments (tuition, meals) made electronically",
+         "numerator": int(electronic.sum()), "denominator": int(in_p.sum())},
+    ]
+    for part in parts:
+        part["value"] = ratio(part["numerator"], part["denominator"])
+        part["arisen"] = part["denominator"] > 0
+    arisen = [p for p in parts if p["arisen"]]
+    met = all(p["numerator"] >= 1 for p in arisen) if arisen else None
+    d = ctx.dossiers
+    found = items(d, counted & ~paid, ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan"], "thanh_toan_khong_dien_tu")
+    return Measure(sum(p["numerator"] for p in parts), sum(p["denominator"] for p in parts),
+                   found, parts=parts, met=met)

@@ -1,0 +1,67 @@
+"""Section III: every task of the plan evidenced in the `nhiem_vu` register."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..results import DAT, KHONG_DAT, KHONG_PHAT_SINH, CheckResult
+from .base import Context
+
+EVIDENCED_STATES = ("hoan_thanh", "dang_thuc_hien")
+TASK_COLUMNS = ["ma_nhiem_vu", "ngay", "trang_thai", "minh_chung", "ghi_chu"]
+_TASK_ID = re.compile(r"^(?:III\.)?(\d+\.\d+[A-Z]?)$")
+
+
+def normalize_task_id(value) -> str | None:
+    """`III.3.8a`, `iii.3.8A`, `3.8a` and ` III. 3.8a ` name one task."""
+    if value is None or pd.isna(value):
+        return None
+    compact = re.sub(r"\s+", "", str(value)).upper()
+    match = _TASK_ID.match(compact)
+    if not match:
+        return compact
+    number = match.group(1)
+    if number[-1].isalpha():
+        number = number[:-1] + number[-1].lower()
+    return f"III.{number}"
+
+
+def task_results(ctx: Context, tasks) -> list[CheckResult]:
+    """One result per plan task: `dat` when a row dated in P carries evidence with status done or
+    in progress; `khong_phat_sinh` when a row in P says not arisen with a note; else `khong_dat`."""
+    evidence = ctx.registers["nhiem_vu"]
+    ids = evidence["ma_nhiem_vu"].map(normalize_task_id)
+    in_p = ctx.in_period(evidence["ngay"]).to_numpy(bool)
+    has_ref = evidence["minh_chung"].fillna("").str.strip().ne("").to_numpy(bool)
+    has_note = evidence["ghi_chu"].fillna("").str.strip().ne("").to_numpy(bool)
+    state = evidence["trang_thai"]
+    evidenced = in_p & has_ref & state.isin(EVIDENCED_STATES).fillna(False).to_numpy(bool)
+    not_arisen = in_p & has_note & (state == "khong_phat_sinh").fillna(False).to_numpy(bool)
+    frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p)
+    groups = {key: rows for key, rows in frame[frame["_in"]].groupby("_id", sort=False)}
+    out = []
+    for task in tasks:
+        rows = groups.get(task.id)
+        if rows is not None and rows["_ok"].any():
+            status, numerator, denominator = DAT, 1, 1
+        elif rows is not None and rows["_na"].any():
+            status, numerator, denominator = KHONG_PHAT_SINH, 0, 0
+        else:
+            status, numerator, denominator = KHONG_DAT, 0, 1
+        if rows is None:
+            found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
+        else:
+            reason = np.where(rows["_ok"] | rows["_na"], None, "khong_co_minh_chung")
+            found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
+        latest = found.iloc[-1] if len(found) else None
+        out.append(CheckResult(
+            id=task.id, kind="task", area=task.area, title_vi=task.text_vi, title_en=task.text_en,
+            status=status, numerator=numerator, denominator=denominator,
+            value=None if denominator == 0 else numerator / denominator,
+            target=1.0, comparator=">=", registers=("nhiem_vu",), items=found,
+            extra={"latest_status": None if latest is None else latest["trang_thai"],
+                   "latest_date": None if latest is None else latest["ngay"]}))
+    return out

@@ -1,0 +1,313 @@
+"""`cchc-audit`: run an audit into the archive, validate a data folder, regenerate the sample.
+
+Exit status (DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or bad parameters
+(and nothing written under --out), 1 anything else. Messages are Vietnamese unless --lang en.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+INTERNAL_HTML = "bao-cao-noi-bo.html"
+PUBLIC_HTML = "bao-cao-cong-khai.html"
+EXECUTED = "audit.ipynb"
+PARAMS_YAML = "params.yaml"
+
+
+def _t(lang: str, vi: str, en: str) -> str:
+    return en if lang == "en" else vi
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error says so in both languages and exits 2."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(BAD_INPUT, f"{self.prog}: lỗi tham số dòng lệnh / command-line error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cchc-audit",
+        description="Tự kiểm tra thực hiện kế hoạch CCHC / self-inspection of a CCHC plan.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{run,validate,sample}")
+
+    run = sub.add_parser("run", help="chạy tự kiểm tra một kỳ và lưu báo cáo / audit a period "
+                                     "and archive the reports")
+    run.add_argument("--period", help="kỳ: 2024, 2024-H1, 2024-Q1, 2024-03 / the period")
+    run.add_argument("--data", help="thư mục dữ liệu của đơn vị (mặc định: dữ liệu mẫu) / "
+                                    "the unit's data folder (default: the sample school)")
+    run.add_argument("--out", help="thư mục lưu trữ (mặc định: reports/) / archive folder "
+                                   "(default: reports/)")
+    run.add_argument("--lang", help="ngôn ngữ: vi | en / language")
+    run.add_argument("--params", help="tệp tham số YAML, ví dụ params/2024-Q1.yaml / params file")
+    run.add_argument("--plan", help="tệp kế hoạch (mặc định: <data>/ke_hoach.yaml) / plan file")
+
+    val = sub.add_parser("validate", help="chỉ kiểm tra dữ liệu đầu vào / check the registers only")
+    val.add_argument("--data", help="thư mục dữ liệu (mặc định: dữ liệu mẫu) / data folder "
+                                    "(default: the sample school)")
+    val.add_argument("--plan", help="tệp kế hoạch để đối chiếu mã nhiệm vụ (mặc định: "
+                                    "<data>/ke_hoach.yaml nếu có) / plan file to check task ids against")
+    val.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    val.add_argument("--format", choices=("text", "json"), default="text", help="text | json")
+
+    smp = sub.add_parser("sample", help="tạo lại dữ liệu mẫu / regenerate the sample school")
+    smp.add_argument("--out", required=True, help="thư mục ghi dữ liệu mẫu / folder to write it to")
+    smp.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else BAD_INPUT
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return BAD_INPUT
+    command = {"run": cmd_run, "validate": cmd_validate, "sample": cmd_sample}[args.command]
+    lang = args.lang if args.lang in ("vi", "en") else "vi"
+    try:
+        return command(args)
+    except KeyboardInterrupt:
+        _err(_t(lang, "Đã dừng.", "Interrupted."))
+        return FAILED
+    except Exception as exc:  # anything unforeseen: say what, exit 1
+        _err(_t(lang, "Lỗi: ", "Error: ") + f"{type(exc).__name__}: {exc}")
+        if os.environ.get("CCHC_AUDIT_DEBUG"):
+            traceback.print_exc()
+        return FAILED
+
+
+# --- run ----------------------------------------------------------------------------------
+
+class BadInput(Exception):
+    """Bad input or parameters: message printed, exit 2, nothing written."""
+
+
+def cmd_run(args) -> int:
+    from . import params as params_mod
+
+    flag_lang = args.lang if args.lang in ("vi", "en") else None
+    try:
+        params = params_mod.resolve(args.params, period=args.period, data=args.data,
+                                    plan=args.plan, lang=args.lang, out=args.out)
+    except params_mod.ParamsError as exc:
+        _err(exc.message(flag_lang or "vi"))
+        return BAD_INPUT
+    lang = params.lang
+    try:
+        period, unit_data, plan = _prepare(params, lang)
+    except BadInput as exc:
+        _err(str(exc))
+        return BAD_INPUT
+    return _run(params, period, unit_data, plan, lang)
+
+
+def _prepare(params, lang):
+    """Everything that can be wrong with the input, checked before anything is written."""
+    from .params import ParamsError
+    from .periods import PeriodError
+
+    try:
+        period = params.period_range()
+    except ParamsError as exc:
+        raise BadInput(exc.message(lang))
+    except PeriodError as exc:
+        raise BadInput(_half(str(exc), lang))
+    unit_data = _load_data(params.data, lang)
+    plan = _load_plan(params.plan_path, lang)
+    problems = unit_data.problems + _plan_problems(unit_data, plan)
+    if problems:
+        raise BadInput(_problems_text(problems, params.data, lang))
+    known = {t.id for t in plan.targets} | set(plan.task_ids)
+    unknown = [w.check for w in params.waivers if w.check not in known]
+    if unknown:
+        where = str(params.source) if params.source else _t(lang, "dòng lệnh", "command line")
+        raise BadInput(_t(lang,
+                          f"{where}: miễn trừ cho mã không có trong kế hoạch: {', '.join(unknown)}",
+                          f"{where}: waiver for an id that is not in the plan: {', '.join(unknown)}"))
+    return period, unit_data, plan
+
+
+def _half(message: str, lang: str) -> str:
+    """The lead's errors say `Vietnamese / English`; show the half the user asked for."""
+    vi, sep, en = message.partition(" / ")
+    return (en if lang == "en" else vi) if sep else message
+
+
+def _load_data(data_dir: Path, lang: str):
+    from .registers import load_unit
+
+    if not Path(data_dir).is_dir():
+        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {data_dir}",
+                          f"Data folder not found: {data_dir}"))
+    try:
+        return load_unit(data_dir)
+    except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
+        raise BadInput(_half(str(exc), lang))
+
+
+def _load_plan(path: Path, lang: str):
+    from .plan import PlanError, load_plan
+
+    if not Path(path).is_file():
+        raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        raise BadInput(_half(str(exc), lang))
+
+
+def _plan_problems(unit_data, plan) -> list:
+    """Problems that need the plan as well as the registers (a task id that is not in it)."""
+    from . import registers
+
+    check = getattr(registers, "check_against_plan", None)
+    return list(check(unit_data, plan)) if check is not None else []
+
+
+def _problems_text(problems, data_dir, lang: str) -> str:
+    head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
+              f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
+    return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
+
+
+def _run(params, period, unit_data, plan, lang: str) -> int:
+    from . import archive
+    from .execute import export_html, execute_notebook
+
+    unit_code = unit_data.unit.code
+    unit_name = unit_data.unit.name
+    with archive.new_run(params.out, unit_code, period.id) as run:
+        tmp = run.tmp
+        params.write(tmp / PARAMS_YAML)
+        # Relative paths, with the kernel working in the run folder: the archived notebook then
+        # shows no temporary path and re-runs from inside its own folder.
+        execute_notebook(tmp / EXECUTED, {
+            "period": period.id,
+            "data_dir": str(params.data),
+            "plan": str(params.plan_path),
+            "lang": lang,
+            "params_file": PARAMS_YAML,
+            "output_dir": ".",
+        }, cwd=tmp)
+        results_path = tmp / archive.RESULTS
+        if not results_path.is_file():
+            raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
+                                  "the notebook did not write results.json"))
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+        title = f"{unit_name} — {period.label(lang)}"
+        export_html(tmp / EXECUTED, tmp / INTERNAL_HTML, "internal",
+                    title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
+        export_html(tmp / EXECUTED, tmp / PUBLIC_HTML, "public",
+                    title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
+        _archive_inputs(run, params, unit_data, plan, results, lang)
+    print(_t(lang, "Đã lưu lần chạy vào: ", "Run archived in: ") + str(run.path))
+    print(_t(lang, "Báo cáo nội bộ: ", "Internal report: ") + str(run.path / INTERNAL_HTML))
+    print(_t(lang, "Báo cáo công khai: ", "Public report: ") + str(run.path / PUBLIC_HTML))
+    return OK
+
+
+def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> None:
+    """Copy every file the audit read into `inputs/`, named by its path under the data folder
+    (files elsewhere by their name), and check each copy against the hash the audit recorded."""
+    from . import archive
+
+    data_dir = Path(params.data).resolve()
+    files: dict[Path, str | None] = {}  # path -> sha256 the audit saw, if it said
+
+    def note(path, digest=None):
+        path = Path(path).resolve()
+        if path.is_file():
+            files[path] = digest or files.get(path)
+
+    for item in unit_data.inputs:
+        note(item.path)
+    note(data_dir / "don_vi.yaml")
+    note(plan.path)
+    if plan.source_text is not None:
+        note(plan.source_text)
+    if params.source is not None:
+        note(params.source)
+    for item in results.get("inputs") or []:  # whatever else the notebook's audit read
+        if isinstance(item, dict) and item.get("path"):
+            path = Path(item["path"])
+            note(path if path.is_absolute() else data_dir / path, item.get("sha256"))
+
+    for path, digest in sorted(files.items()):
+        try:
+            name = path.relative_to(data_dir).as_posix()
+        except ValueError:
+            name = path.name
+        copy = run.add_input(path, name)
+        if digest and archive.sha256_file(copy) != digest:
+            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi trong khi chạy",
+                                  f"{path} changed during the run"))
+
+
+# --- validate -----------------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    from .params import SAMPLE_DIR
+
+    lang = args.lang
+    data_dir = Path(args.data) if args.data else SAMPLE_DIR
+    try:
+        unit_data = _load_data(data_dir, lang)
+        plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
+        plan = _load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
+    except BadInput as exc:
+        _err(str(exc))
+        return BAD_INPUT
+    problems = unit_data.problems + (_plan_problems(unit_data, plan) if plan is not None else [])
+    if args.format == "json":
+        print(json.dumps({
+            "data_dir": str(data_dir),
+            "ok": not problems,
+            "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
+                           "sha256": i.sha256} for i in unit_data.inputs],
+            "problems": [p.to_json(lang) for p in problems],
+        }, ensure_ascii=False, indent=2))
+    elif problems:
+        print(_t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}):",
+                 f"The data has {len(problems)} problem(s) ({data_dir}):"))
+        for p in problems:
+            print(f"  - {p.message(lang)}")
+    else:
+        rows = sum(i.rows for i in unit_data.inputs)
+        print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
+                 f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
+        for i in unit_data.inputs:
+            print(f"  - {Path(i.path).name}: {i.rows}")
+    return BAD_INPUT if problems else OK
+
+
+# --- sample -------------------------------------------------------------------------------
+
+def cmd_sample(args) -> int:
+    from . import sample
+
+    out = Path(args.out)
+    written = sample.write_sample(out)
+    print(_t(args.lang, f"Đã tạo dữ liệu mẫu trong {out}", f"Sample data written to {out}"))
+    for path in written or []:
+        print(f"  - {path}")
+    return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Results as plain records that serialize to JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+DAT = "dat"
+KHONG_DAT = "khong_dat"
+KHONG_PHAT_SINH = "khong_phat_sinh"
+THIEU_DU_LIEU = "thieu_du_lieu"
+MIEN_TRU = "mien_tru"
+
+STATUSES = (DAT, KHONG_DAT, KHONG_PHAT_SINH, THIEU_DU_LIEU, MIEN_TRU)
+STATUS_LABELS = {
+    DAT: ("Đạt", "Met"),
+    KHONG_DAT: ("Không đạt", "Not met"),
+    KHONG_PHAT_SINH: ("Không phát sinh", "Not arisen"),
+    THIEU_DU_LIEU: ("Thiếu dữ liệu", "Missing data"),
+    MIEN_TRU: ("Miễn trừ", "Waived"),
+}
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    vi, en = STATUS_LABELS[status]
+    return en if lang == "en" else vi
+
+
+def compare(numerator: int, denominator: int, comparator: str, target: float | None) -> bool:
+    """Exact rational comparison, so 49/50 against 98% is met and never lost to float error."""
+    if comparator == "all":
+        return numerator == denominator
+    if comparator == "any":
+        return numerator >= 1
+    ratio = Fraction(numerator, denominator)
+    threshold = Fraction(str(target))
+    if comparator == ">=":
+        return ratio >= threshold
+    if comparator == ">":
+        return ratio > threshold
+    if comparator == "==":
+        return ratio == threshold
+    raise ValueError(f"unknown comparator {comparator!r}")
+
+
+@dataclass
+class Note:
+    """A bilingual remark attached to a result (a finding that is not a failure, a waiver...)."""
+
+    vi: str
+    en: str
+
+    def text(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@dataclass
+class CheckResult:
+    id: str
+    kind: str  # "target" (section II or a figure of section III) or "task" (section III)
+    area: str
+    title_vi: str
+    title_en: str
+    status: str
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None
+    target: float | None = None
+    comparator: str | None = None
+    registers: tuple[str, ...] = ()
+    # The items behind the figure: one row per dossier, response, staff member...; the index is
+    # the row number as Excel shows it, `ly_do` a reason code (see messages.REASONS).
+    items: pd.DataFrame | None = None
+    parts: list[dict] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    waiver: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+    def title(self, lang: str = "vi") -> str:
+        return self.title_en if lang == "en" else self.title_vi
+
+    def to_json(self, personal_columns: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """JSON record; personal data never leaves in results.json."""
+        data = {
+            "id": self.id,
+            "kind": self.kind,
+            "area": self.area,
+            "title_vi": self.title_vi,
+            "title_en": self.title_en,
+            "status": self.status,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+            "target": self.target,
+            "comparator": self.comparator,
+            "registers": list(self.registers),
+            "parts": self.parts,
+            "notes": [asdict(n) for n in self.notes],
+            "waiver": self.waiver,
+            "items": frame_records(self.items, personal_columns),
+        }
+        if self.extra:
+            data["extra"] = to_jsonable(self.extra)
+        return data
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat() if not pd.isna(value) else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is pd.NaT or value is None:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    kept = frame[[c for c in frame.columns if c not in drop]]
+    records = []
+    for row, rec in zip(kept.index, kept.to_dict("records")):
+        out = {"row": to_jsonable(row)}
+        out.update({k: to_jsonable(v) for k, v in rec.items()})
+        records.append(out)
+    return records

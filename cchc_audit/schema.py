@@ -1,0 +1,207 @@
+"""The registers a unit hands in, as DATA-CONTRACT.md defines them.
+
+One `Register` per file; one `Column` per contract column. The reader (`registers.py`), the
+validator and the sample generator all read these definitions, so the contract lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .text import slug
+
+# Column kinds understood by the reader.
+TEXT, DATE, BOOL, INT, NUMBER, ENUM, LEVEL, MONTH = (
+    "text", "date", "bool", "int", "number", "enum", "level", "month",
+)
+
+LEVEL_LABELS = {
+    1: "Rất không hài lòng",
+    2: "Không hài lòng",
+    3: "Bình thường",
+    4: "Hài lòng",
+    5: "Rất hài lòng",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the contract's name, e.g. `ngay_tiep_nhan`
+    label_vi: str  # the header a school writes, e.g. `Ngày tiếp nhận`
+    kind: str = TEXT
+    required: bool = False
+    unique: bool = False
+    nullable: bool = False  # booleans and levels: empty stays missing instead of false
+    personal: bool = False  # personal data (Nghị định 13/2023): masked or never shown
+    # enumerations: code -> (Vietnamese label, extra accepted spellings)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    default_true: bool = False  # `dang_cong_tac`: empty means true
+
+    def enum_lookup(self) -> dict[str, str]:
+        """Every accepted spelling (slugged) -> code."""
+        table: dict[str, str] = {}
+        for code, spellings in self.choices.items():
+            table[slug(code)] = code
+            for spelling in spellings:
+                table[slug(spelling)] = code
+        return table
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str
+    title_vi: str
+    title_en: str
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def key(self) -> Column | None:
+        """The unique code that identifies a row (used for duplicates and in reports)."""
+        return next((c for c in self.columns if c.unique), None)
+
+
+def _c(name, label, kind=TEXT, **kw) -> Column:
+    return Column(name=name, label_vi=label, kind=kind, **kw)
+
+
+REGISTERS: dict[str, Register] = {
+    r.name: r
+    for r in (
+        Register("thu_tuc", "Danh mục thủ tục hành chính", "Procedure catalogue", (
+            _c("ma_thu_tuc", "Mã thủ tục", required=True, unique=True),
+            _c("ten_thu_tuc", "Tên thủ tục", required=True),
+            _c("noi_bo", "Thủ tục nội bộ", BOOL),
+            _c("thoi_han", "Thời hạn giải quyết", INT),
+            _c("don_vi_thoi_han", "Đơn vị thời hạn", ENUM, choices={
+                "ngay_lam_viec": ("Ngày làm việc",),
+                "ngay": ("Ngày", "Ngày lịch"),
+                "thang": ("Tháng",),
+            }),
+            _c("co_phi", "Có phí, lệ phí", BOOL),
+            _c("ngay_cong_khai", "Ngày công khai", DATE),
+        )),
+        Register("ho_so", "Sổ theo dõi hồ sơ thủ tục hành chính", "Procedure dossiers", (
+            _c("ma_ho_so", "Mã hồ sơ", required=True, unique=True),
+            _c("ma_thu_tuc", "Mã thủ tục", required=True),
+            _c("ngay_tiep_nhan", "Ngày tiếp nhận", DATE, required=True),
+            _c("ngay_hen_tra", "Ngày hẹn trả", DATE),
+            _c("ngay_co_ket_qua", "Ngày có kết quả", DATE),
+            _c("trang_thai", "Trạng thái", ENUM, choices={
+                "dang_giai_quyet": ("Đang giải quyết",),
+                "da_giai_quyet": ("Đã giải quyết",),
+                "tam_dung": ("Tạm dừng",),
+                "rut": ("Rút hồ sơ", "Rút"),
+                "tu_choi": ("Từ chối",),
+            }),
+            _c("kenh_nop", "Kênh nộp", ENUM, choices={
+                "truc_tiep": ("Trực tiếp",),
+                "truc_tuyen": ("Trực tuyến",),
+                "buu_chinh": ("Bưu chính",),
+            }),
+            _c("ngay_xin_loi", "Ngày xin lỗi", DATE),
+            _c("ngay_hen_lai", "Ngày hẹn lại", DATE),
+            _c("so_hoa", "Số hóa thành phần hồ sơ", BOOL),
+            _c("ket_qua_dien_tu", "Kết quả điện tử", BOOL),
+            _c("tai_su_dung", "Tái sử dụng dữ liệu", BOOL),
+            _c("thanh_toan_truc_tuyen", "Thanh toán trực tuyến", BOOL, nullable=True),
+            _c("danh_gia", "Đánh giá", LEVEL, nullable=True),
+            _c("nguoi_nop", "Người nộp", personal=True),
+            _c("so_dien_thoai", "Số điện thoại", personal=True),
+            _c("so_dinh_danh", "Số định danh", personal=True),
+        )),
+        Register("don_thu", "Sổ theo dõi đơn thư", "Complaints, denunciations, feedback", (
+            _c("ma_don", "Mã đơn", required=True, unique=True),
+            _c("loai", "Loại đơn", ENUM, required=True, choices={
+                "khieu_nai": ("Khiếu nại",),
+                "to_cao": ("Tố cáo",),
+                "phan_anh_kien_nghi": ("Phản ánh, kiến nghị", "Phản ánh", "Kiến nghị", "PAKN"),
+            }),
+            _c("ngay_nhan", "Ngày nhận", DATE, required=True),
+            _c("han_giai_quyet", "Hạn giải quyết", DATE, required=True),
+            _c("ngay_giai_quyet", "Ngày giải quyết", DATE),
+            _c("ngay_tra_loi", "Ngày trả lời", DATE),
+            _c("ngay_cong_khai", "Ngày công khai", DATE),
+            _c("noi_dung", "Nội dung"),
+            _c("nguoi_gui", "Người gửi", personal=True),
+        )),
+        Register("khao_sat", "Phiếu khảo sát hài lòng", "Satisfaction survey responses", (
+            _c("ma_phieu", "Mã phiếu", required=True, unique=True),
+            _c("ngay", "Ngày khảo sát", DATE, required=True),
+            _c("linh_vuc", "Lĩnh vực", ENUM, required=True, choices={
+                "dich_vu_cong": ("Dịch vụ công",),
+                "tthc": ("Thủ tục hành chính", "TTHC"),
+            }),
+            _c("muc_do", "Mức độ hài lòng", LEVEL, required=True),
+        )),
+        Register("thanh_toan", "Sổ thu dịch vụ", "Service payments", (
+            _c("ma_giao_dich", "Mã giao dịch", required=True, unique=True),
+            _c("ngay", "Ngày thu", DATE, required=True),
+            _c("khoan_thu", "Khoản thu"),
+            _c("so_tien", "Số tiền", NUMBER),
+            _c("hinh_thuc", "Hình thức thanh toán", ENUM, required=True, choices={
+                "tien_mat": ("Tiền mặt",),
+                "dien_tu": ("Điện tử", "Chuyển khoản", "Điện tử / Chuyển khoản"),
+            }),
+        )),
+        Register("van_ban", "Sổ văn bản đi, đến", "Documents in and out", (
+            _c("so_ky_hieu", "Số, ký hiệu", required=True),
+            _c("ngay", "Ngày văn bản", DATE, required=True),
+            _c("chieu", "Văn bản đến/đi", ENUM, choices={
+                "den": ("Đến", "Văn bản đến"),
+                "di": ("Đi", "Văn bản đi"),
+            }),
+            _c("dien_tu", "Trao đổi điện tử", BOOL),
+            _c("ky_so", "Ký số", BOOL),
+            _c("mat", "Văn bản mật", BOOL),
+        )),
+        Register("can_bo", "Danh sách cán bộ, viên chức", "Staff", (
+            _c("ma_can_bo", "Mã cán bộ", required=True, unique=True),
+            _c("ho_ten", "Họ và tên", personal=True),
+            _c("chuc_vu", "Chức vụ"),
+            _c("dang_cong_tac", "Đang công tác", BOOL, default_true=True),
+            _c("chu_ky_so", "Chữ ký số", BOOL),
+            _c("thu_cong_vu", "Thư công vụ", BOOL),
+        )),
+        Register("he_thong_bao_cao", "Hệ thống báo cáo", "Reporting systems", (
+            _c("ten_he_thong", "Tên hệ thống", required=True, unique=True),
+            _c("ket_noi_huyen", "Kết nối với hệ thống của Huyện", BOOL),
+        )),
+        Register("cong_khai", "Sổ theo dõi công khai", "Publications", (
+            _c("ngay_dang", "Ngày đăng", DATE, required=True),
+            _c("noi_dung", "Nội dung công khai", required=True),
+            _c("ky", "Kỳ công khai", MONTH),
+            _c("kenh", "Kênh công khai"),
+        )),
+        Register("nhiem_vu", "Sổ minh chứng nhiệm vụ", "Evidence for section III tasks", (
+            _c("ma_nhiem_vu", "Mã nhiệm vụ", required=True),
+            _c("ngay", "Ngày", DATE, required=True),
+            _c("trang_thai", "Tình trạng", ENUM, required=True, choices={
+                "hoan_thanh": ("Hoàn thành",),
+                "dang_thuc_hien": ("Đang thực hiện",),
+                "chua_thuc_hien": ("Chưa thực hiện",),
+                "khong_phat_sinh": ("Không phát sinh",),
+            }),
+            _c("minh_chung", "Minh chứng"),
+            _c("ghi_chu", "Ghi chú"),
+        )),
+    )
+}
+
+# Booleans: accepted spellings after `slug` (any case, with or without diacritics).
+TRUE_WORDS = frozenset({"co", "x", "1", "true", "dung", "yes"})
+FALSE_WORDS = frozenset({"khong", "", "0", "false", "sai", "no"})
+
+# Columns whose values identify a person: masked in the internal report, never in the public one.
+PERSONAL_COLUMNS = frozenset(c.name for r in REGISTERS.values() for c in r.columns if c.personal)
+# Free text may hold anything (names, phone numbers, markup): never in the public report.
+FREE_TEXT_COLUMNS = frozenset({"noi_dung", "minh_chung", "ghi_chu"})

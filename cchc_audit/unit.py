@@ -1,0 +1,45 @@
+"""The unit (school) a data folder describes: `don_vi.yaml`, every key optional."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from .text import slug
+
+
+@dataclass(frozen=True)
+class Unit:
+    ten_don_vi: str | None = None  # name
+    ma_don_vi: str | None = None  # code
+    co_quan_chu_quan: str | None = None  # managing body
+    dia_danh: str | None = None  # place, for the date line
+    ky_hieu: str | None = None  # abbreviation in document numbers
+    hieu_truong: str | None = None  # principal
+    folder: str = ""
+
+    @property
+    def code(self) -> str:
+        """A file-system-safe identifier: the unit's code, else its abbreviation, else its folder."""
+        for candidate in (self.ma_don_vi, self.ky_hieu, self.folder, self.ten_don_vi):
+            if candidate and slug(candidate):
+                return slug(candidate)
+        return "don_vi"
+
+    @property
+    def name(self) -> str:
+        return self.ten_don_vi or self.folder
+
+
+def load_unit_info(data_dir: Path) -> Unit:
+    path = Path(data_dir) / "don_vi.yaml"
+    known = {f.name for f in fields(Unit)} - {"folder"}
+    info: dict = {}
+    if path.exists():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{path}: cần một bảng khóa: giá trị / expected a mapping of keys to values")
+        info = {k: (None if v is None else str(v).strip() or None) for k, v in loaded.items() if k in known}
+    return Unit(folder=Path(data_dir).resolve().name, **info)
