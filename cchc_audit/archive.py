@@ -44,7 +44,7 @@ def safe_component(text: str | None) -> str:
     folded = raw.replace("đ", "d").replace("Đ", "D")
     folded = "".join(ch for ch in unicodedata.normalize("NFD", folded)
                      if unicodedata.category(ch) != "Mn")
-    name = _UNSAFE.sub("-", folded).strip(".-_ ")[:_MAX_COMPONENT].rstrip(".-_")
+    name = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", folded)).strip(".-_")[:_MAX_COMPONENT].rstrip(".-_")
     if not name or set(name) <= {"."}:
         raise ArchiveError(
             f"Tên thư mục không dùng được: {raw!r} / unusable folder name: {raw!r}")

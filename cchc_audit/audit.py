@@ -20,6 +20,7 @@ from .registers import InputFile, UnitData, load_unit
 from .results import DAT, KHONG_PHAT_SINH, STATUSES, CheckResult, Note, to_jsonable
 from .schema import PERSONAL_COLUMNS, FREE_TEXT_COLUMNS
 from .unit import Unit
+from .validate import all_problems
 
 
 @dataclass
@@ -151,7 +152,7 @@ def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Pla
     index = index_766(ctx, getattr(params, "index_766", None))
     audit = Audit(unit=data.unit, period=period, plan=plan, params=params, checks=checks, index_766=index,
                   calendar=calendar_info(calendar, period, params), inputs=data.inputs,
-                  problems=data.problems, registers=data.registers, generated_at=generated_at)
+                  problems=all_problems(data, plan), registers=data.registers, generated_at=generated_at)
     audit.methodology = methodology_notes(audit, ignored)
     return audit
 

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     smp = sub.add_parser("sample", help="tạo lại dữ liệu mẫu / regenerate the sample school")
     smp.add_argument("--out", required=True, help="thư mục ghi dữ liệu mẫu / folder to write it to")
+    smp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx | csv")
     smp.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
     return parser
 
@@ -86,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         _err(_t(lang, "Đã dừng.", "Interrupted."))
         return FAILED
     except Exception as exc:  # anything unforeseen: say what, exit 1
-        _err(_t(lang, "Lỗi: ", "Error: ") + f"{type(exc).__name__}: {exc}")
+        plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
+        _err(_t(lang, "Lỗi: ", "Error: ") + (str(exc) if plain else f"{type(exc).__name__}: {exc}"))
         if os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()
         return FAILED
@@ -128,9 +130,18 @@ def _prepare(params, lang):
         raise BadInput(exc.message(lang))
     except PeriodError as exc:
         raise BadInput(_half(str(exc), lang))
+    if params.out.exists() and not params.out.is_dir():
+        raise BadInput(_t(lang, f"--out không phải là thư mục: {params.out}",
+                          f"--out is not a folder: {params.out}"))
     unit_data = _load_data(params.data, lang)
-    plan = _load_plan(params.plan_path, lang)
-    problems = unit_data.problems + _plan_problems(unit_data, plan)
+    try:
+        plan = _load_plan(params.plan_path, lang)
+    except BadInput as exc:  # report the data's problems too, so one pass fixes everything
+        problems = _problems(unit_data, None)
+        if problems:
+            raise BadInput(f"{exc}\n{_problems_text(problems, params.data, lang)}")
+        raise
+    problems = _problems(unit_data, plan)
     if problems:
         raise BadInput(_problems_text(problems, params.data, lang))
     known = {t.id for t in plan.targets} | set(plan.task_ids)
@@ -172,12 +183,11 @@ def _load_plan(path: Path, lang: str):
         raise BadInput(_half(str(exc), lang))
 
 
-def _plan_problems(unit_data, plan) -> list:
-    """Problems that need the plan as well as the registers (a task id that is not in it)."""
-    from . import registers
+def _problems(unit_data, plan) -> list:
+    """Every problem of the registers, across them, and against the plan when there is one."""
+    from .validate import all_problems
 
-    check = getattr(registers, "check_against_plan", None)
-    return list(check(unit_data, plan)) if check is not None else []
+    return all_problems(unit_data, plan)
 
 
 def _problems_text(problems, data_dir, lang: str) -> str:
@@ -197,14 +207,22 @@ def _run(params, period, unit_data, plan, lang: str) -> int:
         params.write(tmp / PARAMS_YAML)
         # Relative paths, with the kernel working in the run folder: the archived notebook then
         # shows no temporary path and re-runs from inside its own folder.
-        execute_notebook(tmp / EXECUTED, {
-            "period": period.id,
-            "data_dir": str(params.data),
-            "plan": str(params.plan_path),
-            "lang": lang,
-            "params_file": PARAMS_YAML,
-            "output_dir": ".",
-        }, cwd=tmp)
+        try:
+            execute_notebook(tmp / EXECUTED, {
+                "period": period.id,
+                "data_dir": str(params.data),
+                "plan": str(params.plan_path),
+                "lang": lang,
+                "params_file": PARAMS_YAML,
+                "output_dir": ".",
+            }, cwd=tmp)
+        except Exception as exc:
+            if type(exc).__name__ != "PapermillExecutionError":
+                raise
+            # papermill's own message carries the whole coloured traceback; say it in one line.
+            raise RuntimeError(_t(lang, f"sổ tay audit.ipynb lỗi ở ô số {exc.exec_count}: ",
+                                  f"notebook audit.ipynb failed in cell {exc.exec_count}: ")
+                               + f"{exc.ename}: {exc.evalue}") from None
         results_path = tmp / archive.RESULTS
         if not results_path.is_file():
             raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
@@ -243,9 +261,10 @@ def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> N
         note(plan.source_text)
     if params.source is not None:
         note(params.source)
-    for item in results.get("inputs") or []:  # whatever else the notebook's audit read
-        if isinstance(item, dict) and item.get("path"):
-            path = Path(item["path"])
+    for item in results.get("inputs") or []:  # whatever the notebook's audit read, as it hashed it
+        name = item.get("path") or item.get("file") if isinstance(item, dict) else None
+        if name:
+            path = Path(name)
             note(path if path.is_absolute() else data_dir / path, item.get("sha256"))
 
     for path, digest in sorted(files.items()):
@@ -273,7 +292,7 @@ def cmd_validate(args) -> int:
     except BadInput as exc:
         _err(str(exc))
         return BAD_INPUT
-    problems = unit_data.problems + (_plan_problems(unit_data, plan) if plan is not None else [])
+    problems = _problems(unit_data, plan)
     if args.format == "json":
         print(json.dumps({
             "data_dir": str(data_dir),
@@ -287,6 +306,11 @@ def cmd_validate(args) -> int:
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
         for p in problems:
             print(f"  - {p.message(lang)}")
+    elif not unit_data.inputs:
+        print(_t(lang, f"Không có lỗi, nhưng không tìm thấy sổ nào trong {data_dir} "
+                       "(tên tệp cần là tên sổ, ví dụ ho_so.xlsx).",
+                 f"No problems, but no register was found in {data_dir} "
+                 "(files must be named after their register, e.g. ho_so.xlsx)."))
     else:
         rows = sum(i.rows for i in unit_data.inputs)
         print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
@@ -299,12 +323,21 @@ def cmd_validate(args) -> int:
 # --- sample -------------------------------------------------------------------------------
 
 def cmd_sample(args) -> int:
+    """Write the sample school's registers and don_vi.yaml; the sample plan is copied beside
+    them when the folder has none, so the folder can be audited as it is."""
+    import shutil
+
     from . import sample
+    from .params import SAMPLE_DIR
 
     out = Path(args.out)
-    written = sample.write_sample(out)
-    print(_t(args.lang, f"Đã tạo dữ liệu mẫu trong {out}", f"Sample data written to {out}"))
-    for path in written or []:
+    written = list(sample.build_sample(out, fmt=args.format))
+    if out.resolve() != SAMPLE_DIR.resolve():
+        for name in ("ke_hoach.yaml", "ke-hoach-cchc-2024.txt"):
+            if (SAMPLE_DIR / name).is_file() and not (out / name).exists():
+                written.append(Path(shutil.copy2(SAMPLE_DIR / name, out / name)))
+    print(_t(args.lang, f"Đã ghi dữ liệu mẫu vào {out}:", f"Sample data written to {out}:"))
+    for path in written:
         print(f"  - {path}")
     return OK
 

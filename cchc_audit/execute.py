@@ -39,6 +39,7 @@ def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
         str(notebook), str(output),
         parameters=parameters,
         kernel_name=kernel_name,
+        language="python",  # papermill's parameter syntax, whatever the notebook's metadata says
         cwd=str(cwd) if cwd is not None else None,
         progress_bar=False,
         log_output=False,

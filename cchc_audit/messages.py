@@ -22,8 +22,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "xin_loi_muon": ("Xin lỗi sau thời hạn (muộn hơn 01 ngày trước hạn trả)",
                      "Apology later than one day before the due date"),
     "khong_xac_dinh_han": ("Không xác định được hạn giải quyết", "No due date can be determined"),
-    "chua_so_hoa": ("Chưa số hóa hoặc chưa có kết quả điện tử",
-                    "Not digitized or no electronic result"),
+    "chua_so_hoa": ("Chưa số hóa thành phần hồ sơ", "Components not digitized"),
+    "chua_co_ket_qua_dien_tu": ("Đã số hóa nhưng chưa có kết quả điện tử",
+                                "Digitized but no electronic result"),
     "khong_tai_su_dung": ("Phải cung cấp lại giấy tờ (không tái sử dụng dữ liệu)",
                           "Documents provided again (data not reused)"),
     "chua_tra_loi": ("Chưa trả lời", "Not answered"),
@@ -71,8 +72,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_stt": ("STT", "No."),
     "col_id": ("Mã", "Id"),
     "col_content": ("Nội dung kiểm tra", "What is checked"),
-    "col_numerator": ("Tử số", "Numerator"),
-    "col_denominator": ("Mẫu số", "Denominator"),
+    "col_numerator": ("Tử số", "Numer."),
+    "col_denominator": ("Mẫu số", "Denom."),
     "col_value": ("Kết quả", "Result"),
     "col_target": ("Chỉ tiêu", "Target"),
     "col_status": ("Đánh giá", "Assessment"),
@@ -93,8 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "figure_none": ("Không phát sinh trong kỳ (mẫu số bằng 0)", "Nothing arose in the period (denominator 0)"),
     "figure_missing": ("Thiếu sổ: {registers}", "Missing register: {registers}"),
     "items_title": ("Danh sách các trường hợp ({count})", "Items ({count})"),
-    "items_more": ("... và {count} trường hợp khác (xem results.json).",
-                   "... and {count} more (see results.json)."),
+    "items_more": ("... và {count} trường hợp khác.", "... and {count} more."),
     "waiver": ("Miễn trừ: {reason} (hiệu lực đến {until})", "Waived: {reason} (valid until {until})"),
     "parts": ("Chi tiết theo phần", "By part"),
     # tasks
@@ -125,6 +125,28 @@ LABELS: dict[str, tuple[str, str]] = {
     "luu": ("Lưu: VT.", "Filed: Records."),
     "hieu_truong": ("HIỆU TRƯỞNG", "PRINCIPAL"),
     "nguoi_lap": ("Người lập", "Prepared by"),
+    # Biểu 06: procedure dossier statistics
+    "stats_title": ("Tình hình, kết quả giải quyết thủ tục hành chính", "Procedure dossiers: received and resolved"),
+    "stats_note": ("Trước hạn: có kết quả trước ngày hẹn trả; đúng hạn: đúng ngày hẹn trả. Hồ sơ rút, từ chối "
+                   "không tính vào kết quả giải quyết; hồ sơ không ghi kênh nộp được tính là trực tiếp.",
+                   "Early: result before the due date; on time: on the due date. Withdrawn and refused "
+                   "dossiers are left out of the results; a dossier with no channel counts as in person."),
+    "st_procedure": ("Lĩnh vực / thủ tục", "Procedure"),
+    "st_received": ("Nhận giải quyết", "Received"),
+    "st_resolved": ("Đã giải quyết", "Resolved"),
+    "st_in_progress": ("Đang giải quyết", "In progress"),
+    "st_overdue_apology": ("Quá hạn: văn bản xin lỗi", "Late: apology letter"),
+    "st_total": ("Tổng số", "Total"),
+    "st_online": ("Trực tuyến", "Online"),
+    "st_direct": ("Trực tiếp và bưu chính", "In person and by post"),
+    "st_carried": ("Từ kỳ trước chuyển sang", "Carried over"),
+    "st_early": ("Trước hạn", "Early"),
+    "st_on_time": ("Đúng hạn", "On time"),
+    "st_late": ("Quá hạn", "Late"),
+    "st_within": ("Trong hạn", "Within deadline"),
+    "st_with": ("Đã có", "Sent"),
+    "st_without": ("Chưa có", "Not sent"),
+    "total": ("Tổng cộng", "Total"),
     # index 766
     "index_title": ("Chỉ số chất lượng phục vụ theo Quyết định 766/QĐ-TTg",
                     "Service-quality index under Decision 766/QD-TTg"),
@@ -147,6 +169,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "extra_days_off": ("Ngày nghỉ bổ sung", "Extra days off"),
     "extra_working_days": ("Ngày làm việc bổ sung", "Extra working days"),
     "none": ("Không có", "None"),
+    "publication_days": ("Hạn công khai hằng tháng: cuối tháng + {n} ngày làm việc.",
+                         "Monthly publication deadline: month end + {n} working days."),
     "inputs": ("Dữ liệu đầu vào", "Inputs"),
     "col_register": ("Sổ", "Register"),
     "col_file": ("Tệp", "File"),
@@ -304,12 +328,15 @@ def reason(code, lang: str = "vi") -> str:
     return str(code) if pair is None else pick(pair, lang)
 
 
-def column_label(name: str, lang: str = "vi") -> str:
+def column_label(name: str, lang: str = "vi", registers=()) -> str:
+    """A column's header; `registers` (the check's) come first, since `ngay` is the survey date in
+    khao_sat and the document date in van_ban."""
     if name in DERIVED_COLUMNS:
         return pick(DERIVED_COLUMNS[name], lang)
     if lang == "en" and name in COLUMNS_EN:
         return COLUMNS_EN[name]
-    for register in REGISTERS.values():
+    preferred = [REGISTERS[r] for r in registers if r in REGISTERS]
+    for register in preferred + list(REGISTERS.values()):
         for column in register.columns:
             if column.name == name:
                 return COLUMNS_EN.get(name, column.label_vi) if lang == "en" else column.label_vi

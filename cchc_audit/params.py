@@ -111,7 +111,8 @@ class Params:
         if self.start is not None and self.end is not None:
             return explicit_period(self.start, self.end, self.period)
         if self.period is None:
-            raise ParamsError([Issue(str(self.source or ""), "period", _MISSING,
+            raise ParamsError([Issue(str(self.source or ""), "period" if self.source else "--period",
+                                     _MISSING,
                                      "một kỳ như 2024-Q1, 2024-H1, 2024, 2024-03 (hoặc start và end)",
                                      "a period such as 2024-Q1, 2024-H1, 2024, 2024-03 (or start and end)")])
         return parse_period(self.period, self.convention)
@@ -300,9 +301,11 @@ class _Checker:
         for item, spec in value.items():
             item = str(item)
             k = f"{key}[{item}]"
-            if not _INDEX_ID.match(item):
-                self.bad(k, item, "mã mục của Quyết định 766 như 2.1, 4.2",
-                         "a Decision 766 item id such as 2.1, 4.2")
+            known = _index_items()
+            if not _INDEX_ID.match(item) or (known and item not in known):
+                listed = ", ".join(known) if known else "2.1, 4.2"
+                self.bad(k, item, f"mã mục của Quyết định 766: {listed}",
+                         f"a Decision 766 item id: {listed}")
                 continue
             if _is_number(spec):  # shorthand: just the points
                 spec = {"points": spec}
@@ -323,6 +326,15 @@ class _Checker:
                     entry[name] = float(number)
             out[item] = entry
         return out
+
+
+def _index_items() -> tuple[str, ...]:
+    """The 766 items the audit scores (imported late: the checks pull in pandas)."""
+    try:
+        from .checks.index766 import ITEMS
+    except ImportError:
+        return ()
+    return tuple(ITEMS)
 
 
 def _is_number(value) -> bool:

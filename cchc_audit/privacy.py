@@ -11,15 +11,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .schema import REGISTERS, TEXT
+from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS, REGISTERS, TEXT
 
 MASK = "*"
 KEEP_LAST = 3
-
-# Every column the contract marks as personal data, whatever the register.
-PERSONAL_COLUMNS: frozenset[str] = frozenset(
-    c.name for r in REGISTERS.values() for c in r.columns if c.personal
-)
 
 # Text columns that are codes or public catalogue names, never a person: safe in a public report.
 # Any other text column (free text such as `noi_dung`, `ghi_chu`, `chuc_vu`) is left out of it,
@@ -48,12 +43,15 @@ def _missing(value) -> bool:
 
 def mask_name(value):
     """`Nguyễn Văn An` -> `Nguyễn V. A.`: the family name stays, every other part becomes its
-    initial. Missing values stay missing."""
+    initial. A single word cannot be told apart from a given name, so it becomes its initial too.
+    Missing values stay missing."""
     if _missing(value):
         return value
     parts = unicodedata.normalize("NFC", str(value)).split()
-    if len(parts) <= 1:
-        return " ".join(parts)
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0][0].upper() + "."
     return " ".join([parts[0]] + [p[0].upper() + "." for p in parts[1:]])
 
 
@@ -106,7 +104,7 @@ def public_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_
     personal = set(personal_columns)
     kept = []
     for column in df.columns:
-        if column in personal:
+        if column in personal or column in FREE_TEXT_COLUMNS:
             continue
         if column in PUBLIC_TEXT_COLUMNS:
             kept.append(column)

@@ -22,6 +22,9 @@ EXPECTED = {
     "bad_enum": ("một trong: {x}", "one of: {x}"),
     "bad_level": ("mức 1-5 hoặc nhãn: {x}", "a level 1-5 or its label: {x}"),
     "bad_month": ("tháng dạng yyyy-mm hoặc mm/yyyy", "a month as yyyy-mm or mm/yyyy"),
+    "unknown_procedure": ("mã thủ tục có trong danh mục thu_tuc", "a procedure code listed in thu_tuc"),
+    "unknown_task": ("mã nhiệm vụ có trong kế hoạch ({x})", "a task id of the plan ({x})"),
+    "before_receipt": ("một ngày không trước {x}", "a date not before {x}"),
     "duplicate_code": ("mã không trùng (đã có ở dòng {x})", "a unique code (already used on row {x})"),
 }
 

@@ -91,20 +91,21 @@ def load_unit(data_dir: str | Path) -> UnitData:
 # Raw cells
 
 
-def read_cells(path: Path) -> list[list]:
+def read_cells(path: Path, register: Register | None = None) -> list[list]:
     """All cells of the first sheet (XLSX) or of the file (CSV), row by row, from Excel row 1."""
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")  # UnicodeDecodeError is reported by the caller
-        sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        text = path.read_bytes().decode("utf-8-sig")  # UnicodeDecodeError is reported by the caller
+        parsed = {d: list(csv.reader(io.StringIO(text, newline=""), delimiter=d)) for d in (";", ",")}
+        if register is None:
+            return parsed[","]
+        # The separator is the one under which the header row is found: cell contents cannot tip it.
+        def fit(rows):
+            return max((len(_match_header(row, register)) for row in rows[:HEADER_SEARCH_ROWS]), default=0)
+        return max(parsed.values(), key=fit)
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
-    sheet = workbook.get_sheet_by_index(0)
-    rows = sheet.to_python(skip_empty_area=False)
-    return rows
+    return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
 
 
 def _blank(value) -> bool:
@@ -140,7 +141,7 @@ def read_register(path: Path, register: Register) -> tuple[pd.DataFrame | None, 
     """One register file -> (typed frame or None, headers as written, problems)."""
     name = path.name
     try:
-        cells = read_cells(path)
+        cells = read_cells(path, register)
     except UnicodeDecodeError:
         return None, {}, [Problem(name, None, None, None, "file_encoding")]
     except Exception:  # calamine raises its own error types for anything that is not a workbook
@@ -309,6 +310,8 @@ def _to_bool(value, column):
     if isinstance(value, (int, float)):
         return {1: True, 0: False}.get(value, _Bad("bad_bool"))
     word = slug(value)
+    if not word:  # punctuation only, e.g. "?": not an accepted spelling, and not empty either
+        return _Bad("bad_bool")
     if word in schema.TRUE_WORDS:
         return True
     if word in schema.FALSE_WORDS:

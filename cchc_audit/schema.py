@@ -199,7 +199,7 @@ REGISTERS: dict[str, Register] = {
 
 # Booleans: accepted spellings after `slug` (any case, with or without diacritics).
 TRUE_WORDS = frozenset({"co", "x", "1", "true", "dung", "yes"})
-FALSE_WORDS = frozenset({"khong", "", "0", "false", "sai", "no"})
+FALSE_WORDS = frozenset({"khong", "0", "false", "sai", "no"})
 
 # Columns whose values identify a person: masked in the internal report, never in the public one.
 PERSONAL_COLUMNS = frozenset(c.name for r in REGISTERS.values() for c in r.columns if c.personal)

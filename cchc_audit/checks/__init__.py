@@ -35,9 +35,7 @@ def evaluate(target, ctx: Context) -> CheckResult:
     result.value = ratio(measure.numerator, measure.denominator)
     result.items, result.notes, result.parts, result.extra = (
         measure.items, list(measure.notes), measure.parts, measure.extra)
-    if measure.met is not None:
-        result.status = DAT if measure.met else KHONG_DAT
-    elif measure.denominator == 0:
+    if measure.denominator == 0:
         result.status = KHONG_PHAT_SINH
     else:
         met = compare(measure.numerator, measure.denominator, target.comparator, target.threshold)

@@ -38,7 +38,6 @@ class Measure:
     items: pd.DataFrame | None = None  # the rows behind the figure, `ly_do` = reason code
     notes: list[Note] = field(default_factory=list)
     parts: list[dict] = field(default_factory=list)
-    met: bool | None = None  # set when the rule is not a plain comparator (II.5)
     extra: dict = field(default_factory=dict)
 
 

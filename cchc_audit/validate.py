@@ -1,0 +1,58 @@
+"""Checks across registers and against the plan, after each file has been read on its own."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .checks.tasks import normalize_task_id
+from .problems import Problem
+from .registers import UnitData, _text
+
+# register -> (later date column, earlier date column it may not precede)
+DATE_ORDER = {
+    "ho_so": [("ngay_co_ket_qua", "ngay_tiep_nhan")],
+    "don_thu": [("ngay_giai_quyet", "ngay_nhan"), ("ngay_tra_loi", "ngay_nhan")],
+}
+
+
+def _file(data: UnitData, register: str) -> str:
+    return next(i.path.name for i in data.inputs if i.register == register)
+
+
+def cross_problems(data: UnitData, plan=None) -> list[Problem]:
+    problems: list[Problem] = []
+    regs, headers = data.registers, data.headers
+    if "ho_so" in regs and "thu_tuc" in regs:
+        known = set(regs["thu_tuc"]["ma_thu_tuc"].dropna())
+        codes = regs["ho_so"]["ma_thu_tuc"]
+        unknown = codes.notna() & ~codes.isin(known)
+        header = headers["ho_so"]["ma_thu_tuc"]
+        problems += [Problem(_file(data, "ho_so"), int(row), header, str(value), "unknown_procedure")
+                     for row, value in codes[unknown].items()]
+    for register, pairs in DATE_ORDER.items():
+        if register not in regs:
+            continue
+        frame = regs[register]
+        for later, earlier in pairs:
+            if later not in headers[register] or earlier not in headers[register]:
+                continue
+            bad = (frame[later] < frame[earlier]).fillna(False)
+            for row, value in frame.loc[bad, later].items():
+                problems.append(Problem(_file(data, register), int(row), headers[register][later],
+                                        _text(value.date()), "before_receipt",
+                                        f"{headers[register][earlier]} ({frame.at[row, earlier]:%d/%m/%Y})"))
+    if plan is not None and "nhiem_vu" in regs:
+        ids = set(plan.task_ids)
+        raw = regs["nhiem_vu"]["ma_nhiem_vu"]
+        normalized = raw.map(normalize_task_id)
+        unknown = raw.notna() & ~normalized.isin(ids)
+        sample = ", ".join(list(plan.task_ids)[:3]) + ", ..."
+        problems += [Problem(_file(data, "nhiem_vu"), int(row), headers["nhiem_vu"]["ma_nhiem_vu"], str(value),
+                             "unknown_task", sample) for row, value in raw[unknown].items()]
+    return problems
+
+
+def all_problems(data: UnitData, plan=None) -> list[Problem]:
+    """Every problem of every file, in file then row order."""
+    found = list(data.problems) + cross_problems(data, plan)
+    return sorted(found, key=lambda p: (p.file, p.row if p.row is not None else -1))
