@@ -37,6 +37,8 @@ class Audit:
     registers: dict[str, pd.DataFrame]
     generated_at: dt.datetime
     methodology: list[Note] = field(default_factory=list)
+    # ho_so with the checks' own flags (due date, on time, overdue at the end...); None without ho_so
+    dossiers: pd.DataFrame | None = None
 
     @property
     def targets(self) -> list[CheckResult]:
@@ -154,6 +156,8 @@ def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Pla
                   calendar=calendar_info(calendar, period, params), inputs=data.inputs,
                   problems=all_problems(data, plan), registers=data.registers, generated_at=generated_at)
     audit.methodology = methodology_notes(audit, ignored)
+    if "ho_so" in data.registers:
+        audit.dossiers = ctx.dossiers
     return audit
 
 

@@ -76,7 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_denominator": ("Mẫu số", "Denom."),
     "col_value": ("Kết quả", "Result"),
     "col_target": ("Chỉ tiêu", "Target"),
-    "col_status": ("Đánh giá", "Assessment"),
+    "col_status": ("Đánh giá", "Status"),
     "col_evidence": ("Minh chứng", "Evidence"),
     "col_task_status": ("Tình trạng", "Progress"),
     "col_date": ("Ngày", "Date"),

@@ -14,7 +14,6 @@ in Vietnamese; 98.50% and 2024-04-05 in English).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -277,13 +276,32 @@ def _column_class(column: str, series: pd.Series) -> str:
 
 # --- view models: one per part -------------------------------------------------------------------
 
+# Words that open an administrative level: the managing body's name breaks before the last of
+# them, as documents print it (`ỦY BAN NHÂN DÂN` / `HUYỆN NHÀ BÈ`).
+_LEVEL_WORDS = ("HUYỆN", "QUẬN", "THỊ XÃ", "THÀNH PHỐ", "TỈNH", "XÃ", "PHƯỜNG", "THỊ TRẤN")
+
+
+def body_lines(name: str) -> list[str]:
+    """The managing body in capitals, on two lines when it is long."""
+    text = " ".join(name.split()).upper()
+    if len(text) <= 24:
+        return [text] if text else []
+    words = text.split(" ")
+    for index in range(len(words) - 1, 0, -1):
+        if any(" ".join(words[index:]).startswith(level + " ") for level in _LEVEL_WORDS):
+            return [" ".join(words[:index]), " ".join(words[index:])]
+    # No level word: break at the word boundary nearest the middle.
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(text) / 2))
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
 def _unit_view(audit, lang: str) -> dict:
     unit = _get(audit, "unit")
     return {
-        "body": (_get(unit, "co_quan_chu_quan") or "").upper(),
+        "body": body_lines(_get(unit, "co_quan_chu_quan") or ""),
         "name": (_get(unit, "ten_don_vi") or _get(unit, "name") or "").upper(),
         "name_plain": _get(unit, "ten_don_vi") or _get(unit, "name") or "",
-        "code": _get(unit, "code") or _get(unit, "ma_don_vi") or "",
+        "code": _get(unit, "ma_don_vi") or _get(unit, "code") or "",
         "ky_hieu": _get(unit, "ky_hieu") or "",
         "place": _get(unit, "dia_danh") or "",
         "principal": _param(audit, "principal") or _get(unit, "hieu_truong") or "",
@@ -633,23 +651,9 @@ def checks_table_view(audit, lang: str, audience: str) -> dict:
 
 
 def prepared_dossiers(audit) -> pd.DataFrame | None:
-    """The dossiers with the checks' own flags (due date, resolved on time, overdue at the end...):
-    `audit.dossiers` when the Audit carries them, else rebuilt the way run_audit builds its context.
+    """The dossiers with the checks' own flags (due date, resolved on time, overdue at the end...);
     None without the ho_so register."""
-    carried = _get(audit, "dossiers")
-    if carried is not None:
-        return carried
-    registers = _get(audit, "registers") or {}
-    if "ho_so" not in registers:
-        return None
-    from types import SimpleNamespace
-
-    from .audit import build_calendar
-    from .checks.base import Context
-
-    params = _get(audit, "params")
-    calendar = build_calendar(SimpleNamespace(registers=registers), audit.period, params)
-    return Context(audit.period, registers, calendar, {}).dossiers
+    return _get(audit, "dossiers")
 
 
 STAT_COLUMNS = ["nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "nhan_ky_truoc",

@@ -16,12 +16,15 @@ DATE_ORDER = {
 
 
 def _file(data: UnitData, register: str) -> str:
-    return next(i.path.name for i in data.inputs if i.register == register)
+    return next((i.path.name for i in data.inputs if i.register == register), register)
 
 
 def cross_problems(data: UnitData, plan=None) -> list[Problem]:
     problems: list[Problem] = []
-    regs, headers = data.registers, data.headers
+    regs = data.registers
+    # Headers as the user wrote them; a frame built in code has none, so its contract names stand in.
+    headers = {name: {c: data.headers.get(name, {}).get(c, c) for c in frame.columns}
+               for name, frame in regs.items()}
     if "ho_so" in regs and "thu_tuc" in regs:
         known = set(regs["thu_tuc"]["ma_thu_tuc"].dropna())
         codes = regs["ho_so"]["ma_thu_tuc"]

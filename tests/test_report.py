@@ -357,3 +357,27 @@ def test_procedure_statistics_follow_the_checks(audit):
     assert row.da_tong == audit.check("II.1.1.a").denominator
     html = report.render(audit, "statistics", "vi", "public")
     assert "Tổng cộng" in html and "Từ kỳ trước chuyển sang" in html
+
+
+# --- the notebooks -------------------------------------------------------------------------------
+
+NOTEBOOKS = report.TEMPLATE_DIR.parents[1] / "notebooks"
+
+
+@pytest.mark.parametrize("name", ["audit.ipynb", "explore.ipynb"])
+def test_notebooks_are_committed_without_outputs(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source
+
+
+def test_audit_notebook_parameters_are_the_designed_ones():
+    nb = nbformat.read(NOTEBOOKS / "audit.ipynb", as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = re.findall(r"^(\w+)\s*=", tagged[0].source, re.M)
+    assert names == ["period", "data_dir", "plan", "lang", "params_file", "output_dir"]
+    shown = re.findall(r'report\.show\(audit, "(\w+)", lang\)', "\n".join(c.source for c in nb.cells))
+    assert shown == list(report.PARTS)  # every part, in the report's order
