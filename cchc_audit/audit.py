@@ -145,12 +145,14 @@ def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Pla
         plan = load_plan(plan if plan else Path(data.data_dir) / "ke_hoach.yaml")
     period = resolve_period(period, params)
     calendar = build_calendar(data, period, params)
-    settings = {"publication_deadline_working_days":
-                getattr(params, "publication_deadline_working_days", 5) or 5}
+    deadline_days = getattr(params, "publication_deadline_working_days", None)
+    settings = {"publication_deadline_working_days": 5 if deadline_days is None else deadline_days}
     ctx = Context(period, data.registers, calendar, settings)
     checks = run_checks(plan, ctx)
     generated_at = dt.datetime.now().astimezone()
-    ignored = apply_waivers(checks, list(getattr(params, "waivers", ()) or ()), today or generated_at.date())
+    # A waiver is judged on the report's date (params `report_date`), else on the day of the run.
+    today = today or getattr(params, "report_date", None) or generated_at.date()
+    ignored = apply_waivers(checks, list(getattr(params, "waivers", ()) or ()), today)
     index = index_766(ctx, getattr(params, "index_766", None))
     audit = Audit(unit=data.unit, period=period, plan=plan, params=params, checks=checks, index_766=index,
                   calendar=calendar_info(calendar, period, params), inputs=data.inputs,
@@ -194,8 +196,10 @@ def methodology_notes(audit: Audit, ignored_waivers) -> list[Note]:
              "thành hoặc đang thực hiện; dòng \"không phát sinh\" có ghi chú cho kết quả Không phát sinh.",
              "A task (section III) is evidenced by a row dated in the period with an evidence reference and status "
              "done or in progress; a \"not arisen\" row with a note gives Not arisen."),
-        Note("Miễn trừ có hiệu lực đến hết ngày hết hạn, tính theo ngày chạy kiểm tra.",
-             "A waiver applies up to and including its expiry date, judged on the day the audit runs."),
+        Note("Miễn trừ có hiệu lực đến hết ngày hết hạn, tính theo ngày báo cáo (report_date), nếu không có thì "
+             "theo ngày chạy kiểm tra.",
+             "A waiver applies up to and including its expiry date, judged on the report date (report_date), "
+             "else on the day the audit runs."),
     ]
     for waiver in ignored_waivers:
         notes.append(Note(f"Miễn trừ cho {waiver.check} hết hạn ngày {waiver.expires:%d/%m/%Y} hoặc không khớp "

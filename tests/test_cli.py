@@ -194,3 +194,14 @@ def test_a_failing_notebook_exits_1_with_one_line_and_leaves_no_run(tmp_path, ca
     assert re.search(r"^Error: notebook audit.ipynb failed in cell \d+: ValueError: sổ hỏng / broken register$",
                      err, re.M), err
     assert_nothing_written(out)
+
+
+def test_sample_writes_a_folder_that_validates_and_can_be_audited(tmp_path, capsys):
+    out = tmp_path / "school"
+    code, stdout, _ = run(["sample", "--out", out, "--format", "csv"], capsys)
+    assert code == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"ho_so.csv", "nhiem_vu.csv", "don_vi.yaml", "ke_hoach.yaml", "ke-hoach-cchc-2024.txt"} <= names
+    assert str(out / "ho_so.csv") in stdout
+    code, stdout, _ = run(["validate", "--data", out], capsys)
+    assert code == 0, stdout
