@@ -3,7 +3,8 @@
 A run is built in a temporary folder `<out>/.tmp-*` (same filesystem, so the final `os.rename`
 is atomic) and moved into place only when complete, with `MANIFEST.sha256` listing the SHA-256 of
 every other file in it, so `sha256sum -c MANIFEST.sha256` verifies it in the folder. A run that
-fails leaves nothing behind.
+fails leaves nothing behind; a run killed outright (kill -9, power cut) may leave its `.tmp-*`
+folder, which no listing takes for a run and the next run removes once it is `STALE_AFTER` old.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,8 @@ TMP_PREFIX = ".tmp-"
 _REV = re.compile(r"^rev-(\d{3,})$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_COMPONENT = 80
+# A temporary folder untouched this long belongs to a run that died: a live run keeps writing.
+STALE_AFTER = 24 * 3600
 
 
 class ArchiveError(RuntimeError):
@@ -98,6 +102,7 @@ class RunBuilder:
     def open(self) -> Path:
         self._made_out = not self.out.exists()
         self.out.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.out)
         self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.out))
         return self.tmp
 
@@ -173,10 +178,41 @@ def new_run(out: str | Path, unit: str, period: str) -> RunBuilder:
     return RunBuilder(Path(out), unit, period)
 
 
+def clean_stale(out: str | Path, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove the `.tmp-*` folders (and files, e.g. a front page being written) directly under `out`
+    in which nothing changed for `older_than` seconds, left by killed runs; return them. Nothing
+    else is ever touched."""
+    removed = []
+    limit = time.time() - older_than
+    for path in sorted(Path(out).glob(TMP_PREFIX + "*")):
+        try:
+            stamps = [path.lstat().st_mtime]
+            if path.is_dir() and not path.is_symlink():
+                stamps += [Path(d, n).lstat().st_mtime for d, dirs, files in os.walk(path) for n in dirs + files]
+            if max(stamps) >= limit:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:  # vanished meanwhile (another run cleaning), or not ours to remove
+            continue
+        removed.append(path)
+    return removed
+
+
 def _check_inside(root: Path, path: Path) -> None:
     root_r, path_r = os.path.realpath(root), os.path.realpath(path)
     if os.path.commonpath([root_r, path_r]) != root_r:
         raise ArchiveError(f"Đường dẫn ra ngoài thư mục lưu trữ / path escapes the archive: {path}")
+
+
+def latest_run(out: str | Path, unit: str, period: str) -> Path | None:
+    """The newest finished run (with its manifest) of `unit` for `period` under `out`, if any."""
+    parent = Path(out) / safe_component(unit) / safe_component(period)
+    found = [(int(m.group(1)), p) for p in parent.iterdir()
+             if (m := _REV.match(p.name)) and (p / MANIFEST).is_file()] if parent.is_dir() else []
+    return max(found)[1] if found else None
 
 
 def next_revision(parent: Path) -> int:
@@ -273,7 +309,9 @@ def list_runs(out: str | Path) -> list[ArchivedRun]:
     runs = []
     if not out.is_dir():
         return runs
-    for unit_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    # No unit's folder starts with `.` or `_` (safe_component strips them): `.tmp-*` are runs
+    # being built, `_rollup` holds the district roll-ups (rollup.py).
+    for unit_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         for period_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
             for rev_dir in period_dir.iterdir():
                 m = _REV.match(rev_dir.name)

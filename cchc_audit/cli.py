@@ -17,6 +17,7 @@ OK, FAILED, BAD_INPUT = 0, 1, 2
 
 INTERNAL_HTML = "bao-cao-noi-bo.html"
 PUBLIC_HTML = "bao-cao-cong-khai.html"
+INTERNAL_PDF = "bao-cao-noi-bo.pdf"
 EXECUTED = "audit.ipynb"
 PARAMS_YAML = "params.yaml"
 
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cchc-audit",
         description="Tự kiểm tra thực hiện kế hoạch CCHC / self-inspection of a CCHC plan.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{run,validate,sample}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser,
+                                metavar="{run,batch,validate,sample}")
 
     run = sub.add_parser("run", help="chạy tự kiểm tra một kỳ và lưu báo cáo / audit a period "
                                      "and archive the reports")
@@ -53,6 +55,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", help="ngôn ngữ: vi | en / language")
     run.add_argument("--params", help="tệp tham số YAML, ví dụ params/2024-Q1.yaml / params file")
     run.add_argument("--plan", help="tệp kế hoạch (mặc định: <data>/ke_hoach.yaml) / plan file")
+    run.add_argument("--pdf", action="store_true",
+                     help="in thêm báo cáo nội bộ ra PDF bằng Chromium (nếu có) / also print the "
+                          "internal report to PDF with headless Chromium, when installed")
+
+    bat = sub.add_parser("batch", help="kiểm tra một kỳ của mọi đơn vị trong một thư mục (Dask) và "
+                                       "lập báo cáo tổng hợp / audit a period of every unit under a "
+                                       "folder (Dask) and write the district roll-up")
+    bat.add_argument("--period", required=True, help="kỳ: 2024, 2024-H1, 2024-Q1, 2024-03 / the period")
+    bat.add_argument("--data-root", required=True,
+                     help="thư mục chứa mỗi đơn vị một thư mục con (don_vi.yaml, ke_hoach.yaml, các "
+                          "sổ) / folder holding one sub-folder per unit")
+    bat.add_argument("--out", required=True, help="thư mục lưu trữ / archive folder")
+    bat.add_argument("--workers", type=int,
+                     help="số tiến trình (mặc định: số lõi) / worker processes (default: cores)")
+    bat.add_argument("--scheduler", help="địa chỉ scheduler Dask có sẵn, ví dụ tcp://10.0.0.5:8786 / "
+                                         "an existing Dask scheduler's address")
+    bat.add_argument("--force", action="store_true",
+                     help="chạy lại cả đơn vị đã lưu kỳ này / re-run units already archived for "
+                          "the period")
+    bat.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
 
     val = sub.add_parser("validate", help="chỉ kiểm tra dữ liệu đầu vào / check the registers only")
     val.add_argument("--data", help="thư mục dữ liệu (mặc định: dữ liệu mẫu) / data folder "
@@ -60,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--plan", help="tệp kế hoạch để đối chiếu mã nhiệm vụ (mặc định: "
                                     "<data>/ke_hoach.yaml nếu có) / plan file to check task ids against")
     val.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
-    val.add_argument("--format", choices=("text", "json"), default="text", help="text | json")
+    val.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                     help="text | json | csv: json và csv là bảng lỗi (file, row, column, cell, value, code, "
+                          "expected, message) cho công cụ khác / json and csv give the problem table for tools")
 
     smp = sub.add_parser("sample", help="tạo lại dữ liệu mẫu / regenerate the sample school")
     smp.add_argument("--out", required=True, help="thư mục ghi dữ liệu mẫu / folder to write it to")
@@ -79,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return BAD_INPUT
-    command = {"run": cmd_run, "validate": cmd_validate, "sample": cmd_sample}[args.command]
+    command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
+               "sample": cmd_sample}[args.command]
     lang = args.lang if args.lang in ("vi", "en") else "vi"
     try:
         return command(args)
@@ -87,11 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         _err(_t(lang, "Đã dừng.", "Interrupted."))
         return FAILED
     except Exception as exc:  # anything unforeseen: say what, exit 1
-        plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
-        _err(_t(lang, "Lỗi: ", "Error: ") + (str(exc) if plain else f"{type(exc).__name__}: {exc}"))
+        _err(_t(lang, "Lỗi: ", "Error: ") + error_text(exc))
         if os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()
         return FAILED
+
+
+def error_text(exc: Exception) -> str:
+    """An unforeseen error in one line: our own errors by their message, others by type too."""
+    plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
+    return str(exc) if plain else f"{type(exc).__name__}: {exc}"
 
 
 # --- run ----------------------------------------------------------------------------------
@@ -111,12 +141,30 @@ def cmd_run(args) -> int:
         _err(exc.message(flag_lang or "vi"))
         return BAD_INPUT
     lang = params.lang
-    try:
-        period, unit_data, plan = _prepare(params, lang)
-    except BadInput as exc:
-        _err(str(exc))
-        return BAD_INPUT
-    return _run(params, period, unit_data, plan, lang)
+    from .kernel import WarmKernel
+
+    # The kernel starts, and imports what the notebook needs, while the registers are read and
+    # checked here: two processes, two cores.
+    with WarmKernel(single_use=True) as kernel:
+        try:
+            path = run_unit(params, kernel=kernel, pdf=args.pdf)
+        except BadInput as exc:
+            _err(str(exc))
+            return BAD_INPUT
+    print(_t(lang, "Đã lưu lần chạy vào: ", "Run archived in: ") + str(path))
+    print(_t(lang, "Báo cáo nội bộ: ", "Internal report: ") + str(path / INTERNAL_HTML))
+    print(_t(lang, "Báo cáo công khai: ", "Public report: ") + str(path / PUBLIC_HTML))
+    if (path / INTERNAL_PDF).is_file():
+        print(_t(lang, "Bản PDF: ", "PDF: ") + str(path / INTERNAL_PDF))
+    return front_page(params.out, lang)
+
+
+def run_unit(params, *, kernel=None, pdf: bool = False) -> Path:
+    """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
+    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given), export
+    both reports, archive; return the run folder. `cchc-audit batch` runs this for every unit."""
+    period, unit_data, plan = _prepare(params, params.lang)
+    return _run(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf)
 
 
 def _prepare(params, lang):
@@ -196,9 +244,8 @@ def _problems_text(problems, data_dir, lang: str) -> str:
     return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
 
 
-def _run(params, period, unit_data, plan, lang: str) -> int:
-    from . import archive
-    from .execute import export_html, execute_notebook
+def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False) -> Path:
+    from . import archive, execute
 
     unit_code = unit_data.unit.code
     unit_name = unit_data.unit.name
@@ -208,14 +255,15 @@ def _run(params, period, unit_data, plan, lang: str) -> int:
         # Relative paths, with the kernel working in the run folder: the archived notebook then
         # shows no temporary path and re-runs from inside its own folder.
         try:
-            execute_notebook(tmp / EXECUTED, {
+            executed = execute.execute_notebook(tmp / EXECUTED, {
                 "period": period.id,
                 "data_dir": str(params.data),
                 "plan": str(params.plan_path),
                 "lang": lang,
                 "params_file": PARAMS_YAML,
                 "output_dir": ".",
-            }, cwd=tmp)
+                "archive_dir": str(params.out),  # earlier periods, for comparison and trends
+            }, cwd=tmp, kernel=kernel)
         except Exception as exc:
             if type(exc).__name__ != "PapermillExecutionError":
                 raise
@@ -229,14 +277,41 @@ def _run(params, period, unit_data, plan, lang: str) -> int:
                                   "the notebook did not write results.json"))
         results = json.loads(results_path.read_text(encoding="utf-8"))
         title = f"{unit_name} — {period.label(lang)}"
-        export_html(tmp / EXECUTED, tmp / INTERNAL_HTML, "internal",
-                    title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
-        export_html(tmp / EXECUTED, tmp / PUBLIC_HTML, "public",
-                    title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
+        # Both reports from the executed notebook in memory (the file if a stand-in returned none).
+        executed = tmp / EXECUTED if executed is None else executed
+        execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
+                            title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
+        execute.export_html(executed, tmp / PUBLIC_HTML, "public",
+                            title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
+        if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
+            _print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         _archive_inputs(run, params, unit_data, plan, results, lang)
-    print(_t(lang, "Đã lưu lần chạy vào: ", "Run archived in: ") + str(run.path))
-    print(_t(lang, "Báo cáo nội bộ: ", "Internal report: ") + str(run.path / INTERNAL_HTML))
-    print(_t(lang, "Báo cáo công khai: ", "Public report: ") + str(run.path / PUBLIC_HTML))
+    return run.path
+
+
+def _print_pdf(html: Path, pdf: Path) -> None:
+    """The internal report as PDF. Without Chromium the run goes on without it (exit 0) and says
+    so in both languages; a Chromium that fails to print stops the run (exit 1, nothing archived)."""
+    from .execute import ChromiumMissing, print_pdf
+
+    try:
+        print_pdf(html, pdf)
+    except ChromiumMissing as exc:
+        _err(f"Cảnh báo / warning: {exc}. Không có bản PDF, báo cáo HTML vẫn được lưu / "
+             "no PDF; the HTML reports are archived.")
+
+
+def front_page(out: Path, lang: str) -> int:
+    """Rebuild the archive's index.html after a run (the run is archived whatever happens here)."""
+    from .frontpage import write_index
+
+    try:
+        path = write_index(out)
+    except OSError as exc:
+        _err(_t(lang, f"Lần chạy đã được lưu, nhưng không ghi được trang mục lục {out}/index.html: {exc}",
+                f"The run is archived, but the front page {out}/index.html could not be written: {exc}"))
+        return FAILED
+    print(_t(lang, "Trang mục lục kho lưu trữ: ", "Archive front page: ") + str(path))
     return OK
 
 
@@ -278,6 +353,14 @@ def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> N
                                   f"{path} changed during the run"))
 
 
+# --- batch --------------------------------------------------------------------------------
+
+def cmd_batch(args) -> int:
+    from .batch import cmd_batch as batch
+
+    return batch(args)
+
+
 # --- validate -----------------------------------------------------------------------------
 
 def cmd_validate(args) -> int:
@@ -287,16 +370,26 @@ def cmd_validate(args) -> int:
     data_dir = Path(args.data) if args.data else SAMPLE_DIR
     try:
         unit_data = _load_data(data_dir, lang)
-        plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
-        plan = _load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
     except BadInput as exc:
         _err(str(exc))
         return BAD_INPUT
+    plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
+    plan, plan_error = None, None
+    try:
+        plan = _load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
+    except BadInput as exc:  # said on stderr; the registers' problems are still listed, all at once
+        plan_error = str(exc)
+        _err(plan_error)
     problems = _problems(unit_data, plan)
-    if args.format == "json":
+    if args.format == "csv":
+        from .problems import problems_csv
+
+        sys.stdout.write(problems_csv(problems, lang))
+    elif args.format == "json":
         print(json.dumps({
             "data_dir": str(data_dir),
-            "ok": not problems,
+            "ok": not problems and plan_error is None,
+            "plan_error": plan_error,
             "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
                            "sha256": i.sha256} for i in unit_data.inputs],
             "problems": [p.to_json(lang) for p in problems],
@@ -306,6 +399,8 @@ def cmd_validate(args) -> int:
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
         for p in problems:
             print(f"  - {p.message(lang)}")
+    elif plan_error is not None:
+        pass
     elif not unit_data.inputs:
         print(_t(lang, f"Không có lỗi, nhưng không tìm thấy sổ nào trong {data_dir} "
                        "(tên tệp cần là tên sổ, ví dụ ho_so.xlsx).",
@@ -317,7 +412,7 @@ def cmd_validate(args) -> int:
                  f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
-    return BAD_INPUT if problems else OK
+    return BAD_INPUT if problems or plan_error is not None else OK
 
 
 # --- sample -------------------------------------------------------------------------------

@@ -4,11 +4,14 @@ Two exports of one executed notebook: the internal report keeps outputs marked f
 audience and drops the public twins; the public report does the opposite. An output marks its
 audience with metadata `{"cchc_audit": {"audience": "internal" | "public"}}`; unmarked outputs go
 to both. papermill and nbconvert are imported inside the functions: they are slow to import and
-most commands (validate, --help) do not need them.
+most commands (validate, --help) do not need them. Both exports start from the executed notebook in
+memory and share one exporter per thread, so its templates are compiled once.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,34 +24,61 @@ KERNEL = "python3"  # in a venv with ipykernel, jupyter_client resolves this to 
 META_KEY = "cchc_audit"
 INTERNAL, PUBLIC = "internal", "public"
 AUDIENCES = (INTERNAL, PUBLIC)
+AUDIENCE_RESOURCE = "cchc_audience"
+
+
+def _skip_unused_imports() -> None:
+    """nbformat imports jsonschema, whose optional IRI format checker builds a grammar with lark
+    at import time (rfc3987_syntax: about a second, more than papermill itself). nbformat
+    validates with fastjsonschema and no notebook schema has an IRI format, so it is never used
+    here: mark it absent, as if not installed, unless something already imported it."""
+    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
                      notebook: str | Path = NOTEBOOK, cwd: str | Path | None = None,
-                     kernel_name: str = KERNEL, timeout: int | None = None) -> Path:
-    """Run `notebook` with `parameters` injected; write the executed copy to `output`.
+                     kernel_name: str = KERNEL, timeout: int | None = None, kernel=None):
+    """Run `notebook` with `parameters` injected; write the executed copy to `output` and return
+    it (a NotebookNode).
 
     `cwd` is the kernel's working directory (the run's temporary folder, so anything the notebook
-    writes by relative path ends up in the archive). Raises papermill's PapermillExecutionError
-    when a cell fails.
+    writes by relative path ends up in the archive). `kernel` is a started `kernel.WarmKernel` to
+    run on (reset for `cwd` first); without one papermill starts and stops a kernel of its own.
+    Raises papermill's PapermillExecutionError when a cell fails.
     """
+    _skip_unused_imports()
     import papermill
 
     output = Path(output)
-    papermill.execute_notebook(
-        str(notebook), str(output),
-        parameters=parameters,
-        kernel_name=kernel_name,
-        language="python",  # papermill's parameter syntax, whatever the notebook's metadata says
-        cwd=str(cwd) if cwd is not None else None,
-        progress_bar=False,
-        log_output=False,
-        execution_timeout=timeout,
+    options: dict[str, Any] = {
         # The kernel's own start-up chatter (e.g. the TCP-transport warning) is not the user's
         # business; cell errors still come back through papermill.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    return output
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
+    if kernel is not None:
+        # While the kernel may still be booting, get the reports' exporter ready (imports and
+        # compiled templates), which the exports would otherwise pay for after the notebook.
+        warm_exporter()
+        # The kernel moves into `cwd` itself: papermill's `cwd` would move this whole process,
+        # which threads running other units share.
+        options = {"km": kernel.prepare(cwd if cwd is not None else Path.cwd())}
+        cwd = None
+    try:
+        return papermill.execute_notebook(
+            str(notebook), str(output),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            language="python",  # papermill's parameter syntax, whatever the notebook's metadata says
+            cwd=str(cwd) if cwd is not None else None,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            # Written once at the end (and on a failure), not twice per cell.
+            request_save_on_cell_execute=False,
+            **options,
+        )
+    finally:
+        if kernel is not None:
+            kernel.release()
 
 
 def default_template() -> str | Path:
@@ -80,13 +110,15 @@ def _audience_preprocessor():
     from traitlets import Unicode
 
     class AudiencePreprocessor(Preprocessor):
-        """Drop the outputs marked for the other audience."""
+        """Drop the outputs marked for the other audience: the one the export names in its
+        resources (so one exporter serves both), else the `audience` trait."""
 
         audience = Unicode(INTERNAL, help="internal or public").tag(config=True)
 
         def preprocess_cell(self, cell, resources, index):
+            audience = resources.get(AUDIENCE_RESOURCE) or self.audience
             if cell.get("cell_type") == "code" and cell.get("outputs"):
-                cell.outputs = [o for o in cell.outputs if keep_output(o, self.audience)]
+                cell.outputs = [o for o in cell.outputs if keep_output(o, audience)]
             return cell, resources
 
     return AudiencePreprocessor
@@ -103,13 +135,40 @@ def keep_output(output: dict, audience: str) -> bool:
     return marked is None or marked == audience
 
 
-def export_html(notebook: str | Path, html_path: str | Path, audience: str, *,
-                template: str | Path | None = None, title: str | None = None) -> Path:
-    """Export an executed notebook to one self-contained HTML file for `audience`, code and
-    prompts hidden."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-    import nbformat
+_exporters = threading.local()  # per thread: template config -> HTMLExporter
+
+
+def _exporter(template: str | Path | None):
+    """The HTML exporter for `template`, made once per thread (compiling its templates is a
+    good part of an export)."""
+    options = _template_config(template)
+    key = repr(sorted(options.items()))
+    cache = _exporters.__dict__.setdefault("by_template", {})
+    if key not in cache:
+        cache[key] = _new_exporter(options)
+    return cache[key]
+
+
+def warm_exporter(template: str | Path | None = None) -> None:
+    """Make this thread's exporter for `template` and export an empty notebook with it, so that
+    nbconvert's lazy imports are done and the templates compiled. Changes nothing in any report;
+    a template that fails here fails again, and is reported, at the real export."""
+    exporter = _exporter(template)
+    warmed = _exporters.__dict__.setdefault("warmed", set())
+    if id(exporter) in warmed:
+        return
+    warmed.add(id(exporter))
+    try:
+        from nbformat.v4 import new_notebook
+
+        exporter.from_notebook_node(
+            new_notebook(), resources={"metadata": {"name": "warm-up"}, AUDIENCE_RESOURCE: PUBLIC})
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _new_exporter(options: dict[str, Any]):
+    _skip_unused_imports()
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -124,12 +183,110 @@ def export_html(notebook: str | Path, html_path: str | Path, audience: str, *,
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        **_template_config(template),
+        **options,
     )
-    exporter.register_preprocessor(_audience_preprocessor()(audience=audience), enabled=True)
-    nb = nbformat.read(str(notebook), as_version=4)
-    resources = {"metadata": {"name": title or Path(html_path).stem}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    exporter.register_preprocessor(_audience_preprocessor(), enabled=True)
+    return exporter
+
+
+def export_html(notebook, html_path: str | Path, audience: str, *,
+                template: str | Path | None = None, title: str | None = None) -> Path:
+    """Export an executed notebook (a path, or the NotebookNode `execute_notebook` returned) to
+    one self-contained HTML file for `audience`, code and prompts hidden."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+    exporter = _exporter(template)
+    if isinstance(notebook, (str, Path)):
+        import nbformat
+
+        notebook = nbformat.read(str(notebook), as_version=4)
+    # The exporter works on a copy: one notebook in memory serves both audiences.
+    resources = {"metadata": {"name": title or Path(html_path).stem}, AUDIENCE_RESOURCE: audience}
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+CHROMIUM_ENV = "CCHC_AUDIT_CHROMIUM"  # a browser to use instead of the one found on PATH
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PDF_TIMEOUT = 180  # seconds; a 2-core machine prints the sample's year report in a few
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be printed."""
+
+
+class ChromiumMissing(PdfError):
+    """No Chromium on this machine."""
+
+
+def find_chromium() -> str | None:
+    """The Chromium to print with: `$CCHC_AUDIT_CHROMIUM`, else the first of CHROMIUM_NAMES on
+    PATH (Debian's package `chromium` installs /usr/bin/chromium)."""
+    import os
+    import shutil
+
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen:
+        return shutil.which(chosen)
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def chromium_args(browser: str, profile: str | Path) -> list[str]:
+    """Headless Chromium that stays off the network: no background requests, every host name
+    unresolvable, a throw-away profile. Reports load nothing from the network anyway; this makes
+    sure a printed report cannot either."""
+    return [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--mute-audio",
+            "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}"]
+
+
+def run_chromium(args: list[str], timeout: float) -> tuple[int, str]:
+    """Run a headless Chromium to completion; on timeout kill it with every child it started."""
+    import os
+    import signal
+    import subprocess
+
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PdfError(f"Chromium quá {timeout:.0f} giây / Chromium timed out after {timeout:.0f} s")
+    return process.returncode, output
+
+
+def print_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | None = None,
+              timeout: float = PDF_TIMEOUT) -> Path:
+    """Print an HTML report to PDF with headless Chromium (`--print-to-pdf`), as the report's
+    print stylesheet lays it out (A4, the decree's margins), without the browser's own header and
+    footer. Raises ChromiumMissing when there is no Chromium, PdfError when printing fails."""
+    import tempfile
+
+    browser = browser or find_chromium()
+    if browser is None:
+        raise ChromiumMissing(
+            "Không tìm thấy Chromium để in PDF (cài gói Debian `chromium`, hoặc đặt biến "
+            f"{CHROMIUM_ENV}) / Chromium not found to print the PDF (install Debian's `chromium` "
+            f"package, or set {CHROMIUM_ENV})")
+    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
+    with tempfile.TemporaryDirectory(prefix="cchc-chromium-") as profile:
+        args = chromium_args(browser, profile) + [
+            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.as_uri()]
+        code, output = run_chromium(args, timeout)
+    if code != 0 or not pdf_path.is_file() or pdf_path.read_bytes()[:5] != b"%PDF-":
+        pdf_path.unlink(missing_ok=True)
+        tail = " ".join(output.strip().splitlines()[-3:])
+        raise PdfError(f"Chromium không in được PDF (mã {code}) / Chromium could not print the PDF "
+                       f"(exit {code}): {tail}")
+    return pdf_path

@@ -154,7 +154,8 @@ class _Entry:
 def _read_yaml(path: Path) -> dict:
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            # libyaml's parser when PyYAML has it: the same safe constructors, ten times faster.
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise PlanError(path, "-", "-", f"không đọc được tệp ({exc})", f"cannot read the file ({exc})")
     except yaml.YAMLError as exc:

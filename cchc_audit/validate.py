@@ -8,10 +8,12 @@ from .checks.tasks import normalize_task_id
 from .problems import Problem
 from .registers import UnitData, _text
 
-# register -> (later date column, earlier date column it may not precede)
+# register -> (later date column, earlier date column it may not precede): a result, an answer, an
+# appointment, an apology or a deadline cannot come before the dossier or letter was received.
 DATE_ORDER = {
-    "ho_so": [("ngay_co_ket_qua", "ngay_tiep_nhan")],
-    "don_thu": [("ngay_giai_quyet", "ngay_nhan"), ("ngay_tra_loi", "ngay_nhan")],
+    "ho_so": [("ngay_co_ket_qua", "ngay_tiep_nhan"), ("ngay_hen_tra", "ngay_tiep_nhan"),
+              ("ngay_hen_lai", "ngay_tiep_nhan"), ("ngay_xin_loi", "ngay_tiep_nhan")],
+    "don_thu": [("ngay_giai_quyet", "ngay_nhan"), ("ngay_tra_loi", "ngay_nhan"), ("han_giai_quyet", "ngay_nhan")],
 }
 
 
@@ -25,12 +27,18 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
     # Headers as the user wrote them; a frame built in code has none, so its contract names stand in.
     headers = {name: {c: data.headers.get(name, {}).get(c, c) for c in frame.columns}
                for name, frame in regs.items()}
+
+    def cell(register, column, row):
+        letter = data.letters.get(register, {}).get(column)
+        return f"{letter}{row}" if letter else ""
+
     if "ho_so" in regs and "thu_tuc" in regs:
         known = set(regs["thu_tuc"]["ma_thu_tuc"].dropna())
         codes = regs["ho_so"]["ma_thu_tuc"]
         unknown = codes.notna() & ~codes.isin(known)
         header = headers["ho_so"]["ma_thu_tuc"]
-        problems += [Problem(_file(data, "ho_so"), int(row), header, str(value), "unknown_procedure")
+        problems += [Problem(_file(data, "ho_so"), int(row), header, str(value), "unknown_procedure",
+                             cell=cell("ho_so", "ma_thu_tuc", row))
                      for row, value in codes[unknown].items()]
     for register, pairs in DATE_ORDER.items():
         if register not in regs:
@@ -43,7 +51,8 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
             for row, value in frame.loc[bad, later].items():
                 problems.append(Problem(_file(data, register), int(row), headers[register][later],
                                         _text(value.date()), "before_receipt",
-                                        f"{headers[register][earlier]} ({frame.at[row, earlier]:%d/%m/%Y})"))
+                                        f"{headers[register][earlier]} ({frame.at[row, earlier]:%d/%m/%Y})",
+                                        cell(register, later, row)))
     if plan is not None and "nhiem_vu" in regs:
         ids = set(plan.task_ids)
         raw = regs["nhiem_vu"]["ma_nhiem_vu"]
@@ -51,11 +60,12 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
         unknown = raw.notna() & ~normalized.isin(ids)
         sample = ", ".join(list(plan.task_ids)[:3]) + ", ..."
         problems += [Problem(_file(data, "nhiem_vu"), int(row), headers["nhiem_vu"]["ma_nhiem_vu"], str(value),
-                             "unknown_task", sample) for row, value in raw[unknown].items()]
+                             "unknown_task", sample, cell("nhiem_vu", "ma_nhiem_vu", row))
+                     for row, value in raw[unknown].items()]
     return problems
 
 
 def all_problems(data: UnitData, plan=None) -> list[Problem]:
-    """Every problem of every file, in file then row order."""
+    """Every problem of every file, in file, row, then column order."""
     found = list(data.problems) + cross_problems(data, plan)
-    return sorted(found, key=lambda p: (p.file, p.row if p.row is not None else -1))
+    return sorted(found, key=Problem.sort_key)

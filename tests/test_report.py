@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cchc_audit import report
+from cchc_audit import report, tthc_stats
+from cchc_audit.fmt import date_line, fmt_date, fmt_int, fmt_pct
 from cchc_audit.privacy import mask_frame, mask_name, mask_number, public_frame
 from cchc_audit.results import DAT, KHONG_DAT
 
@@ -142,7 +143,10 @@ def test_the_fixture_has_what_the_report_must_show(audit):
 def test_register_text_is_escaped(audit, audience):
     html = all_parts(audit, audience)
     assert "<script" not in html.lower()
-    assert "<img" not in html.lower()
+    # The only images are the report's own charts, embedded; the register's <img> is text.
+    images = re.findall(r"<img\b[^>]*>", html, re.I)
+    assert images and all(re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', i) for i in images)
+    assert "onerror" not in " ".join(images)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the procedure's name, shown as text
 
 
@@ -201,18 +205,18 @@ def test_tasks_without_evidence_come_first(audit):
 def test_english_labels_and_number_style(audit):
     html = report.render(audit, "checks_table", "en", "internal")
     assert "Not met" in html and "50.00%" in html and "Không đạt" not in html
-    assert report.fmt_int(1234, "vi") == "1.234" and report.fmt_int(1234, "en") == "1,234"
-    assert report.fmt_pct(0.985) == "98,50%" and report.fmt_pct(0.985, "en") == "98.50%"
-    assert report.fmt_date(dt.date(2024, 4, 3)) == "03/04/2024"
-    assert report.date_line("Nhà Bè", dt.date(2024, 4, 5)) == "Nhà Bè, ngày 05 tháng 4 năm 2024"
-    assert report.date_line("Nhà Bè", dt.date(2024, 2, 19)) == "Nhà Bè, ngày 19 tháng 02 năm 2024"
+    assert fmt_int(1234, "vi") == "1.234" and fmt_int(1234, "en") == "1,234"
+    assert fmt_pct(0.985) == "98,50%" and fmt_pct(0.985, "en") == "98.50%"
+    assert fmt_date(dt.date(2024, 4, 3)) == "03/04/2024"
+    assert date_line("Nhà Bè", dt.date(2024, 4, 5)) == "Nhà Bè, ngày 05 tháng 4 năm 2024"
+    assert date_line("Nhà Bè", dt.date(2024, 2, 19)) == "Nhà Bè, ngày 19 tháng 02 năm 2024"
 
 
-def test_header_states_period_and_fingerprint(audit):
+def test_header_states_period_and_methodology_the_fingerprint(audit):
     html = report.render(audit, "header", "vi", "internal")
-    assert "01/01/2024" in html and "31/03/2024" in html
-    assert audit.fingerprint in html
+    assert "từ ngày 01/01/2024 đến ngày 31/03/2024" in html
     assert "Thực hiện Kế hoạch số 040/KH-TMNMN ngày 19/02/2024" in html
+    assert audit.fingerprint in report.render(audit, "methodology", "vi", "internal")
 
 
 def test_methodology_lists_inputs_with_sha256(audit):
@@ -340,14 +344,16 @@ def test_full_report_exports_offline(audit, tmp_path):
     body = _export(nb)
     links = _Links()
     links.feed(body)
-    assert links.urls == []
+    # Only the charts, as images inside the page.
+    assert links.urls and all(tag == "img" and url.startswith("data:image/png;base64,")
+                              for tag, url in links.urls), links.urls[:3]
     nbformat.validate(nb)
 
 
 def test_procedure_statistics_follow_the_checks(audit):
     """Biểu 06 for the fixture, counted by hand: HS1 early, HS2 late (no apology), HS3 overdue in
     progress at the end of Q1 (no apology); all three received in Q1, none online."""
-    table = report.tthc_statistics(report.prepared_dossiers(audit), audit.period)
+    table = tthc_stats.tthc_statistics(audit.dossiers, audit.period)
     assert list(table.index) == ["TT2 — Chuyển trường", "total"]
     row = table.loc["total"]
     assert (row.nhan_tong, row.nhan_truc_tuyen, row.nhan_truc_tiep, row.nhan_ky_truoc) == (3, 0, 3, 0)
@@ -378,6 +384,6 @@ def test_audit_notebook_parameters_are_the_designed_ones():
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = re.findall(r"^(\w+)\s*=", tagged[0].source, re.M)
-    assert names == ["period", "data_dir", "plan", "lang", "params_file", "output_dir"]
-    shown = re.findall(r'report\.show\(audit, "(\w+)", lang\)', "\n".join(c.source for c in nb.cells))
+    assert names == ["period", "data_dir", "plan", "lang", "params_file", "output_dir", "archive_dir"]
+    shown = re.findall(r'report\.show\(audit, "(\w+)", lang, history\)', "\n".join(c.source for c in nb.cells))
     assert shown == list(report.PARTS)  # every part, in the report's order

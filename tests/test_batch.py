@@ -1,0 +1,231 @@
+"""`cchc-audit batch` on a Dask cluster in this process: a few generated units, one with bad data,
+the summary and exit status, skipping and --force, a crash that stops nothing else, and the proof
+that a reused kernel leaks nothing from one unit into the next (its results equal single runs)."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cchc_audit import archive, batch, cli
+from cchc_audit.sample import DEFAULT_UNIT, SAMPLE_PLAN, SAMPLE_PLAN_TEXT, generate_registers, write_unit
+
+PERIOD = "2024-Q1"
+
+
+def make_unit(folder: Path, code: str, name: str, seed: int) -> Path:
+    unit = dict(DEFAULT_UNIT, ten_don_vi=name, ma_don_vi=code, ky_hieu=code)
+    write_unit(folder, generate_registers(seed=seed, n_dossiers=150), fmt="csv", unit=unit, year=2024)
+    shutil.copy(SAMPLE_PLAN, folder / "ke_hoach.yaml")
+    shutil.copy(SAMPLE_PLAN_TEXT, folder / SAMPLE_PLAN_TEXT.name)  # the plan names its source text
+    return folder
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    root = tmp_path_factory.mktemp("district")
+    make_unit(root / "truong-a", "MNA", "Trường Mầm non A", 11)
+    make_unit(root / "truong-b", "MNB", "Trường Mầm non B", 12)
+    broken = make_unit(root / "truong-c", "MNC", "Trường Mầm non C", 13)
+    ho_so = broken / "ho_so.csv"
+    text = ho_so.read_text(encoding="utf-8-sig")
+    first_date = re.search(r";(\d\d/\d\d/2024);", text).group(1)
+    ho_so.write_text(text.replace(f";{first_date};", ";31/02/2024;", 1), encoding="utf-8-sig")
+    (root / "ghi-chu").mkdir()  # a folder without registers is not a unit
+    (root / "ghi-chu" / "readme.txt").write_text("notes", encoding="utf-8")
+    (root / "_cu").mkdir()
+    shutil.copytree(root / "truong-a", root / "_cu" / "truong-a")
+    return root
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    # One worker, one thread: units A and B run one after the other on the same warm kernel.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def first_round(district, cluster, tmp_path_factory):
+    out = tmp_path_factory.mktemp("archive") / "reports"
+    code, stdout, stderr = run_cli(["batch", "--period", PERIOD, "--data-root", district, "--out", out,
+                                    "--scheduler", cluster.scheduler_address, "--lang", "en"])
+    return out, code, stdout, stderr
+
+
+def run_cli(args):
+    import contextlib
+    import io
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = cli.main([str(a) for a in args])
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_discovery_finds_the_folders_with_registers(district):
+    units = batch.discover_units(district)
+    assert [(u.folder.name, u.code, u.name) for u in units] == [
+        ("truong-a", "mna", "Trường Mầm non A"), ("truong-b", "mnb", "Trường Mầm non B"),
+        ("truong-c", "mnc", "Trường Mầm non C")]
+
+
+def test_a_round_archives_the_good_units_and_reports_the_broken_one(first_round):
+    out, code, stdout, stderr = first_round
+    assert code == 2, stderr  # bad input in one unit, no crash
+    assert "3/3" in stderr  # the progress bar reached the end
+    assert re.search(r"mnc \(Trường Mầm non C\): bad input", stdout)
+    assert "ho_so.csv" in stdout and "31/02/2024" in stdout  # which file and which value
+    assert "Summary: 2 archived, 0 skipped (archived before), 1 bad input, 0 crashed" in stdout
+    for unit in ("mna", "mnb"):
+        run = out / unit / PERIOD / "rev-001"
+        assert archive.verify(run).ok
+        assert (run / cli.INTERNAL_HTML).is_file() and (run / cli.PUBLIC_HTML).is_file()
+    assert not (out / "mnc").exists()  # nothing half-written for the broken unit
+
+    rollup_dir = out / "_rollup" / "district0" / PERIOD / "rev-001"
+    data = json.loads((rollup_dir / "rollup.json").read_text(encoding="utf-8"))
+    assert [(u["code"], u["outcome"]) for u in data["units"]] == [("mna", "ok"), ("mnb", "ok"),
+                                                                 ("mnc", "bad_input")]
+    on_time = {t["id"]: t for t in data["targets"]}["II.1.1.a"]
+    checks = [next(c for c in json.loads((out / u / PERIOD / "rev-001" / "results.json").read_text())["checks"]
+                   if c["id"] == "II.1.1.a") for u in ("mna", "mnb")]
+    assert on_time["numerator"] == sum(c["numerator"] for c in checks)
+    assert on_time["denominator"] == sum(c["denominator"] for c in checks)
+    page = (rollup_dir / "index.html").read_text(encoding="utf-8")
+    assert all(name in page for name in ("Trường Mầm non A", "Trường Mầm non B", "Trường Mầm non C"))
+
+
+def _comparable(run: Path) -> dict:
+    """What a run produced, without what differs between any two runs: the time of the run, the
+    archive folder and the id papermill draws for the cell it injects."""
+    results = json.loads((run / "results.json").read_text(encoding="utf-8"))
+    results.pop("generated_at")
+    nb = json.loads((run / "audit.ipynb").read_text(encoding="utf-8"))
+    cells = [(c.get("execution_count"), c.get("outputs")) for c in nb["cells"] if c["cell_type"] == "code"]
+    pages = {name: (run / name).read_text(encoding="utf-8") for name in (cli.INTERNAL_HTML, cli.PUBLIC_HTML)}
+    text = json.dumps([results, cells, pages], ensure_ascii=False)
+    text = re.sub(r"cell-id=[0-9a-f-]+", "<id>", text.replace(str(run.parents[2]), "<out>"))
+    return json.loads(re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d|\d\d:\d\d(:\d\d)?|\d\d/\d\d/\d{4}|"
+                             r"\d{1,2} \w+ \d{4}|ngày \d\d tháng \d\d? năm \d{4}", "<time>", text))
+
+
+def test_a_reused_kernel_leaks_nothing_between_units(first_round, district, tmp_path):
+    """Units A then B ran on one kernel in the round; each equals its own single run."""
+    out = first_round[0]
+    for folder, unit in (("truong-a", "mna"), ("truong-b", "mnb")):
+        code, _, stderr = run_cli(["run", "--period", PERIOD, "--data", district / folder,
+                                   "--out", tmp_path / "single", "--lang", "en"])
+        assert code == 0, stderr
+        single = _comparable(tmp_path / "single" / unit / PERIOD / "rev-001")
+        in_batch = _comparable(out / unit / PERIOD / "rev-001")
+        assert single[1][0][0] == 1  # the notebook's cells count from 1 in both
+        assert in_batch == single
+
+
+def test_a_second_round_skips_archived_units_and_force_runs_them_again(first_round, district, cluster, tmp_path):
+    out = first_round[0]
+    code, stdout, _ = run_cli(["batch", "--period", PERIOD, "--data-root", district, "--out", out,
+                               "--scheduler", cluster.scheduler_address])
+    assert code == 2  # the broken unit is tried again, and still broken
+    assert "2 bỏ qua (đã lưu trước), 1 dữ liệu sai" in stdout
+    assert not (out / "mna" / PERIOD / "rev-002").exists()
+    assert (out / "_rollup" / "district0" / PERIOD / "rev-002").is_dir()  # a new roll-up, the old one kept
+
+    only_a = tmp_path / "only-a"
+    shutil.copytree(district / "truong-a", only_a / "truong-a")
+    code, stdout, stderr = run_cli(["batch", "--period", PERIOD, "--data-root", only_a, "--out", out,
+                                    "--scheduler", cluster.scheduler_address, "--force"])
+    assert code == 0, stdout + stderr
+    assert archive.verify(out / "mna" / PERIOD / "rev-002").ok
+    assert archive.verify(out / "mna" / PERIOD / "rev-001").ok  # never overwritten
+
+
+def fake_run_unit(fail: str):
+    """A stand-in for the notebook run: archives a tiny run, or crashes for unit `fail`."""
+    def run_unit(params, *, kernel=None, **_):
+        from cchc_audit.unit import load_unit_info
+
+        code = load_unit_info(params.data).code
+        if code == fail:
+            raise RuntimeError("kernel died")
+        with archive.new_run(params.out, code, params.period) as run:
+            (run.tmp / archive.RESULTS).write_text(json.dumps({"unit": code, "checks": []}))
+        return run.path
+    return run_unit
+
+
+def test_a_crash_in_one_unit_stops_no_other_and_exits_1(district, cluster, tmp_path, monkeypatch):
+    from distributed import Client
+
+    monkeypatch.setattr(cli, "run_unit", fake_run_unit(fail="mnb"))  # the workers share this process
+    units = batch.discover_units(district)
+    seen = []
+    with Client(cluster) as client:
+        outcomes = batch.run_round(units, PERIOD, tmp_path / "out", client=client,
+                                   progress=lambda done, total, o: seen.append((done, total, o.unit)))
+    assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "error"), ("mnc", "ok")]
+    assert outcomes[1].message == "kernel died" and outcomes[1].run is None
+    assert sorted(seen) == [(1, 3, seen[0][2]), (2, 3, seen[1][2]), (3, 3, seen[2][2])]
+    assert batch.exit_status(outcomes) == 1
+    assert batch.exit_status([o for o in outcomes if o.status == "ok"]) == 0
+
+
+def test_two_folders_with_one_unit_code_are_refused(tmp_path, cluster, monkeypatch):
+    from distributed import Client
+
+    monkeypatch.setattr(cli, "run_unit", fake_run_unit(fail=""))
+    for folder in ("x", "y"):
+        (tmp_path / "root" / folder).mkdir(parents=True)
+        (tmp_path / "root" / folder / "don_vi.yaml").write_text("ma_don_vi: MN1\n", encoding="utf-8")
+        (tmp_path / "root" / folder / "can_bo.csv").write_text("Mã cán bộ\nCB1\n", encoding="utf-8")
+    with Client(cluster) as client:
+        outcomes = batch.run_round(batch.discover_units(tmp_path / "root"), PERIOD, tmp_path / "out",
+                                   client=client, lang="en")
+    assert [o.status for o in outcomes] == ["ok", "bad_input"]
+    assert "unit code mn1 is also the code of" in outcomes[1].message
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--period", "2024-Q5"], "2024-Q5"),
+    (["--period", PERIOD, "--workers", "0"], "--workers"),
+    (["--period", PERIOD, "--data-root", "{tmp}/nowhere"], "nowhere"),
+])
+def test_bad_arguments_exit_2_before_any_work(tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--data-root" not in args:
+        (tmp_path / "root").mkdir()
+        args += ["--data-root", str(tmp_path / "root")]
+    code, _, stderr = run_cli(["batch", *args, "--out", tmp_path / "out"])
+    assert code == 2 and message in stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_kernel_is_reset_to_a_fresh_state_before_each_notebook(tmp_path):
+    from jupyter_core.utils import run_sync
+
+    from cchc_audit.kernel import WarmKernel
+
+    def run(kernel, code):
+        outputs = []
+        kc = kernel.km.client()
+        reply = run_sync(kc.execute_interactive)(
+            code, timeout=30, output_hook=lambda m: outputs.append(m["content"].get("text", "")))
+        return reply["content"]["execution_count"], "".join(outputs).strip()
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    with WarmKernel(warm=()) as kernel:
+        kernel.prepare(tmp_path / "one")
+        run(kernel, "import os, warnings; leaked = 41; os.environ['CCHC_LEAK'] = '1'; "
+                    "warnings.simplefilter('error')")
+        kernel.prepare(tmp_path / "two")
+        count, text = run(kernel, "import os, warnings; print(os.getcwd(), 'leaked' in globals(), "
+                                  "'CCHC_LEAK' in os.environ, warnings.filters[0][0])")
+    assert count == 1
+    cwd, leaked, env, first_filter = text.split()
+    assert (cwd, leaked, env) == (str(tmp_path / "two"), "False", "False") and first_filter != "error"
