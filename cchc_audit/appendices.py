@@ -10,9 +10,10 @@ from .fmt import fmt_date, fmt_datetime, fmt_int, fmt_number, fmt_pct, fmt_share
 from .messages import label, pick
 from .tthc_stats import COLUMNS as STAT_COLUMNS, TOTAL, tthc_statistics
 from .trends import History
-from .results import STATUSES, status_label
-from .views import (_get, doc_suffix, period_dates, period_label, report_date, summary_view, tasks_of,
-                    unit_view)
+from .results import DAT, KHONG_DAT, STATUSES, THIEU_DU_LIEU, CheckResult, status_label
+from .views import (PUBLIC, _get, change_since, doc_suffix, evidence_lines, fmt_figure, known_names,
+                    period_dates, period_label, plan_targets, report_date, summary_view, target_text,
+                    tasks_of, unit_view, waiver_line)
 
 
 def appendix_head(audit, number: str, title: str, lang: str) -> dict:
@@ -22,10 +23,68 @@ def appendix_head(audit, number: str, title: str, lang: str) -> dict:
             "dates": label("period_dates_line", lang, dates=period_dates(audit.period, lang))}
 
 
+def _remedy(check: CheckResult, target, lang: str) -> str:
+    """What to do about a check that is not met (messages.REMEDIES), or about missing data."""
+    if check.status == THIEU_DU_LIEU:
+        return pick(messages.REMEDY_MISSING, lang).format(registers=", ".join(check.registers))
+    if check.status != KHONG_DAT:
+        return ""
+    if check.kind == "task":
+        return pick(messages.REMEDY_TASK, lang)
+    pair = messages.REMEDIES.get(target.check) if target is not None else None
+    count = (check.denominator or 0) - (check.numerator or 0)
+    return pick(pair or messages.REMEDY_DEFAULT, lang).format(count=fmt_int(count, lang), id=check.id)
+
+
+def _target_evidence(check: CheckResult, files: dict[str, str], lang: str) -> list[str]:
+    """Where a target's figure comes from: its registers, and the items listed in part II."""
+    lines = []
+    named = [files[r] for r in check.registers if r in files]
+    if named:
+        lines.append(label("evidence_registers", lang, files=", ".join(named)))
+    if check.items is not None and len(check.items) and check.status in (KHONG_DAT, DAT):
+        lines.append(label("evidence_items", lang, count=fmt_int(len(check.items), lang), id=check.id))
+    return lines
+
+
+def self_inspection_rows(audit, lang: str, audience: str, history: History | None = None) -> list[dict]:
+    """One row per target and per task, in the form of REPORT-FORM.md: content, result, evidence,
+    assessment, remedy (and the change since the previous period, when there is one)."""
+    targets = plan_targets(audit)
+    files = {i.register: Path(str(i.path)).name for i in _get(audit, "inputs", ()) or ()}
+    names = known_names(audit) if audience != PUBLIC else frozenset()
+    groups = []
+    number = 0
+    for kind, title_key in (("target", "part_II"), ("task", "part_III")):
+        rows = []
+        for check in (c for c in audit.checks if c.kind == kind):
+            number += 1
+            if kind == "target":
+                result = f"{fmt_figure(check, lang)}; {label('col_target', lang).lower()} " \
+                         f"{target_text(check.comparator, check.target, lang)}"
+                evidence = _target_evidence(check, files, lang)
+            else:
+                latest = (check.extra or {}).get("latest_status")
+                result = (messages.choice_label("trang_thai", latest, lang) if latest
+                          else label("no_evidence", lang))
+                evidence = evidence_lines(check, lang, audience, names)
+            rows.append({"stt": number, "id": check.id, "title": check.title(lang), "result": result,
+                         "evidence": evidence, "status": check.status,
+                         "status_label": status_label(check.status, lang),
+                         "remedy": _remedy(check, targets.get(check.id), lang),
+                         "waiver": waiver_line(check, lang), "change": change_since(check, history, lang)})
+        if rows:
+            groups.append({"title": label(title_key, lang), "rows": rows})
+    return groups
+
+
 def checks_table_view(audit, lang: str, audience: str, history: History | None = None) -> dict:
     """Appendix I: the self-inspection table, one row per target and per task."""
+    previous = history.previous if history else None
     return {"head": appendix_head(audit, "I", label("summary_title", lang), lang),
-            "summary": summary_view(audit, lang, audience, history=history)}
+            "groups": self_inspection_rows(audit, lang, audience, history),
+            "compare": previous is not None, "compare_head": label("col_change", lang),
+            "compare_note": summary_view(audit, lang, audience, ("target",), history)["compare_note"]}
 
 
 def statistics_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
@@ -40,15 +99,6 @@ def statistics_view(audit, lang: str, audience: str, history: History | None = N
                      "total": total, "cells": [fmt_int(values[c], lang) for c in STAT_COLUMNS]})
     return {"head": appendix_head(audit, "II", label("stats_title", lang), lang), "rows": rows,
             "note": label("stats_note", lang)}
-
-
-INDEX_NOTE = (
-    "Điểm = điểm tối đa khi tỷ lệ đạt ngưỡng, nếu không thì tỷ lệ × điểm tối đa / ngưỡng; chỉ số không "
-    "phát sinh (mẫu số bằng 0) không tính vào tổng điểm và điểm tối đa. Chỉ chấm các chỉ số đo được từ sổ "
-    "của đơn vị.",
-    "Points = max points when the ratio reaches the threshold, else ratio × max points / threshold; an "
-    "item that did not arise (denominator 0) is left out of both the score and its maximum. Only the "
-    "items the unit's registers can measure are scored.")
 
 
 def index_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
@@ -73,7 +123,7 @@ def index_view(audit, lang: str, audience: str, history: History | None = None) 
             "score": label("index_score", lang, score=fmt_number(_get(index, "score"), lang),
                            max=fmt_number(_get(index, "max"), lang)),
             "rows": rows,
-            "definition": pick(INDEX_NOTE, lang)}
+            "definition": pick(messages.INDEX_NOTE, lang)}
 
 
 def _calendar_view(calendar: dict, lang: str) -> dict:

@@ -27,15 +27,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .cli import _t
+from .messages import pick
+
 OK, BAD_INPUT, ERROR, SKIPPED = "ok", "bad_input", "error", "skipped"
 STATUS_LABELS = {OK: ("đã lưu", "archived"), SKIPPED: ("bỏ qua (đã lưu trước)", "skipped (archived before)"),
                  BAD_INPUT: ("dữ liệu sai", "bad input"), ERROR: ("lỗi", "crashed")}
 PLUGIN = "cchc-audit-kernels"
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
-
-
-def _t(lang: str, vi: str, en: str) -> str:
-    return en if lang == "en" else vi
 
 
 @dataclass(frozen=True)
@@ -273,7 +272,7 @@ class ProgressBar:
     def __call__(self, done: int, total: int, outcome: Outcome) -> None:
         filled = self.width * done // max(total, 1)
         bar = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}"
-        label = _t(self.lang, *STATUS_LABELS[outcome.status])
+        label = pick(STATUS_LABELS[outcome.status], self.lang)
         if self.tty:
             self.stream.write(f"\r{bar} {outcome.unit}: {label}\033[K")
             if done == total:
@@ -293,17 +292,17 @@ def exit_status(outcomes: list[Outcome]) -> int:
 def summary(outcomes: list[Outcome], lang: str) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in STATUS_LABELS}
     head = _t(lang, "Tổng hợp: ", "Summary: ") + ", ".join(
-        f"{counts[s]} {_t(lang, *STATUS_LABELS[s])}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
+        f"{counts[s]} {pick(STATUS_LABELS[s], lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
     lines = [head]
     for o in outcomes:
         where = o.run or o.folder
-        lines.append(f"  - {o.unit} ({o.name}): {_t(lang, *STATUS_LABELS[o.status])} — {where}")
+        lines.append(f"  - {o.unit} ({o.name}): {pick(STATUS_LABELS[o.status], lang)} — {where}")
         lines += [f"      {line}" for line in o.message.splitlines()]
     return "\n".join(lines)
 
 
 def cmd_batch(args) -> int:
-    from . import rollup
+    from . import cli, rollup
     from .params import ParamsError, resolve
 
     lang = args.lang
@@ -340,4 +339,6 @@ def cmd_batch(args) -> int:
     path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
     print(summary(outcomes, lang))
     print(_t(lang, "Báo cáo tổng hợp: ", "Roll-up: ") + str(path / rollup.HTML))
-    return exit_status(outcomes)
+    status = exit_status(outcomes)
+    front = cli.front_page(out, lang)  # the archive's index.html, as after a single run
+    return status or front

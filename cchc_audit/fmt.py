@@ -119,6 +119,14 @@ def fmt_datetime(value, lang: str = "vi") -> str:
     return fmt_date(value, lang)
 
 
+def fmt_date_prose(value, lang: str = "vi") -> str:
+    """A date inside a sentence: `19/02/2024` (vi, as documents write it), `19 February 2024` (en)."""
+    day = as_date(value)
+    if day is None or lang != "en":
+        return fmt_date(value, lang)
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
 def date_words(day: dt.date, lang: str = "vi") -> str:
     """`ngày 05 tháng 4 năm 2024` / `5 April 2024`."""
     if lang == "en":

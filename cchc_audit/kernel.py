@@ -20,7 +20,7 @@ from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName
 
-KERNEL = "python3"
+from .execute import KERNEL
 # What the audit notebook imports (and the report's charts), imported while the kernel starts.
 WARM_MODULES = ("cchc_audit.audit", "cchc_audit.report", "matplotlib.figure",
                 "matplotlib.backends.backend_agg")

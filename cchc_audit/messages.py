@@ -136,6 +136,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_target": ("Chỉ tiêu", "Target"),
     "col_status": ("Đánh giá", "Status"),
     "col_evidence": ("Minh chứng", "Evidence"),
+    "col_result": ("Kết quả tự kiểm tra", "Result"),
+    "col_remedy": ("Biện pháp khắc phục", "Remedy"),
+    "evidence_registers": ("Sổ {files}", "Register(s) {files}"),
+    "evidence_items": ("{count} trường hợp liệt kê tại mục {id}", "{count} items listed under {id}"),
     "col_task_status": ("Tình trạng", "Progress"),
     "col_date": ("Ngày", "Date"),
     "col_note": ("Ghi chú", "Note"),
@@ -244,6 +248,50 @@ LABELS: dict[str, tuple[str, str]] = {
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
 }
+
+# Appendix I's remedy for a target not met, by check function; {count} = the shortfall
+# (denominator - numerator). The inspector may rewrite it before signing.
+REMEDIES: dict[str, tuple[str, str]] = {
+    "tthc_on_time": ("Rà soát nguyên nhân {count} hồ sơ giải quyết trễ hạn; theo dõi hạn trả hằng ngày.",
+                     "Review why {count} dossiers were late; track due dates daily."),
+    "complaints_on_time": ("Rà soát {count} đơn giải quyết quá hạn; theo dõi hạn giải quyết từng đơn.",
+                           "Review the {count} letters resolved late; track each deadline."),
+    "monthly_publication": ("Công khai bổ sung {count} tháng còn thiếu; đăng đúng hạn hằng tháng.",
+                            "Publish the {count} missing months; publish on time each month."),
+    "apologies": ("Gửi văn bản xin lỗi cho {count} hồ sơ trễ hạn còn thiếu.",
+                  "Send the {count} missing apology letters for late dossiers."),
+    "internal_procedures_published": ("Công bố, công khai {count} thủ tục hành chính nội bộ còn thiếu.",
+                                      "Publish the {count} internal procedures not yet published."),
+    "satisfaction": ("Tìm hiểu nguyên nhân {count} phiếu chưa hài lòng; cải thiện việc phục vụ.",
+                     "Look into the {count} dissatisfied responses; improve the service."),
+    "feedback_answered": ("Trả lời và công khai kết quả trả lời {count} phản ánh, kiến nghị còn lại.",
+                          "Answer and publish the answers to the {count} remaining feedback letters."),
+    "digitized": ("Số hóa thành phần hồ sơ và kết quả giải quyết của {count} hồ sơ còn thiếu.",
+                  "Digitize the components and results of the {count} remaining dossiers."),
+    "electronic_payment": ("Triển khai thanh toán điện tử cho các khoản thu chưa có thanh toán điện tử.",
+                           "Offer electronic payment for the charges that have none."),
+    "electronic_documents": ("Chuyển {count} văn bản còn lại sang trao đổi trên môi trường điện tử.",
+                             "Move the {count} remaining documents to electronic exchange."),
+    "staff_flag": ("Hoàn tất cho {count} cán bộ, viên chức còn thiếu.",
+                   "Complete it for the {count} staff members without it."),
+    "reporting_systems": ("Kết nối {count} hệ thống báo cáo còn lại với hệ thống của Huyện.",
+                          "Connect the {count} remaining reporting systems to the district's."),
+    "data_reuse": ("Khai thác dữ liệu sẵn có, không yêu cầu nộp lại giấy tờ ({count} hồ sơ).",
+                   "Reuse the data on file instead of asking for documents again ({count} dossiers)."),
+}
+REMEDY_DEFAULT = ("Rà soát, khắc phục các trường hợp nêu tại mục {id}.", "Review and fix the items under {id}.")
+REMEDY_MISSING = ("Lập, bổ sung sổ {registers} theo mẫu.", "Set up the register(s) {registers}.")
+REMEDY_TASK = ("Triển khai thực hiện, lưu minh chứng trong kỳ tới.",
+               "Carry the task out and keep its evidence next period.")
+
+# How the Quyết định 766 index is scored (appendix III).
+INDEX_NOTE = (
+    "Điểm = điểm tối đa khi tỷ lệ đạt ngưỡng, nếu không thì tỷ lệ × điểm tối đa / ngưỡng; chỉ số không "
+    "phát sinh (mẫu số bằng 0) không tính vào tổng điểm và điểm tối đa. Chỉ chấm các chỉ số đo được từ sổ "
+    "của đơn vị.",
+    "Points = max points when the ratio reaches the threshold, else ratio × max points / threshold; an "
+    "item that did not arise (denominator 0) is left out of both the score and its maximum. Only the "
+    "items the unit's registers can measure are scored.")
 
 # Plan-period names as the district writes them.
 QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -251,9 +251,9 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
 
 def _outcome_label(outcome: str, lang: str) -> str:
     from .batch import STATUS_LABELS
+    from .messages import pick
 
-    vi, en = STATUS_LABELS.get(outcome, (outcome, outcome))
-    return en if lang == "en" else vi
+    return pick(STATUS_LABELS.get(outcome, (outcome, outcome)), lang)
 
 
 # --- writing ----------------------------------------------------------------------------------

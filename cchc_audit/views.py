@@ -14,9 +14,9 @@ from collections import Counter
 import pandas as pd
 
 from . import charts, messages, privacy
-from .fmt import (DASH, as_date, date_line, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_points,
-                  fmt_target, is_missing)
-from .messages import label, pick
+from .fmt import (DASH, as_date, date_line, fmt_date, fmt_date_prose, fmt_int, fmt_number, fmt_pct,
+                  fmt_points, fmt_target, is_missing)
+from .messages import label
 from .results import (DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, STATUSES, THIEU_DU_LIEU,
                       CheckResult, status_label)
 from .schema import BOOL, DATE, ENUM, MONTH, REGISTERS
@@ -264,7 +264,8 @@ def subject(audit, lang: str) -> str:
 
 def period_dates(period, lang: str) -> str:
     """`từ ngày 15/12/2023 đến ngày 14/03/2024`, with the convention when it is not the calendar's."""
-    text = label("from_to_days", lang, start=fmt_date(period.start, lang), end=fmt_date(period.end, lang))
+    text = label("from_to_days", lang, start=fmt_date_prose(period.start, lang),
+                 end=fmt_date_prose(period.end, lang))
     convention = _get(period, "convention", "calendar")
     if convention == "cutoff":
         text += label("convention_cutoff", lang)
@@ -286,7 +287,7 @@ def header_view(audit, lang: str, audience: str, history: History | None = None)
         "kind": label("bao_cao", lang),
         "subject": subject(audit, lang),
         "opening": label(
-            "opening", lang, number=_get(plan, "number", ""), date=fmt_date(_get(plan, "date"), lang),
+            "opening", lang, number=_get(plan, "number", ""), date=fmt_date_prose(_get(plan, "date"), lang),
             issuer=_get(plan, "issuer", ""), about=_about(plan, lang), unit=unit["name_plain"],
             period=lower_first(period_label(period, lang), lang), dates=period_dates(period, lang)),
         "public": audience == PUBLIC,
@@ -360,7 +361,7 @@ def _compared_line(history: History | None, lang: str) -> str:
 
 # --- summary table (part II and appendix I) ----------------------------------------------------
 
-def _change(check: CheckResult, history: History | None, lang: str) -> dict | None:
+def change_since(check: CheckResult, history: History | None, lang: str) -> dict | None:
     """The change since the previous period: percentage points, and the status then if it
     differed. None when there is no earlier period to compare with."""
     previous = history.previous if history else None
@@ -395,7 +396,7 @@ def check_row(number: int, check: CheckResult, lang: str, history: History | Non
         "status": check.status,
         "status_label": status_label(check.status, lang),
         "waiver": waiver_line(check, lang),
-        "change": _change(check, history, lang),
+        "change": change_since(check, history, lang),
     }
 
 
@@ -576,7 +577,7 @@ def trends_view(audit, lang: str, audience: str, history: History | None = None)
 
 # --- parts I and III: tasks ------------------------------------------------------------------------
 
-def _evidence_lines(check: CheckResult, lang: str, audience: str, names) -> list[str]:
+def evidence_lines(check: CheckResult, lang: str, audience: str, names) -> list[str]:
     """One line per evidence row in the period: date, reference, progress, reason. The public
     report leaves the reference out (free text); the internal one masks personal data in it."""
     lines = []
@@ -617,7 +618,7 @@ def _task_row(number: int, check: CheckResult, plan_year, lang: str, audience: s
         "id": check.id,
         "anchor": anchor(check.id),
         "title": check.title(lang),
-        "evidence": _evidence_lines(check, lang, audience, names) or [label("no_evidence", lang)],
+        "evidence": evidence_lines(check, lang, audience, names) or [label("no_evidence", lang)],
         "has_evidence": evidenced(check),
         "deadline": label("year_deadline", lang, year=plan_year) if plan_year else "",
         "progress": "" if is_missing(latest) else messages.choice_label("trang_thai", latest, lang),

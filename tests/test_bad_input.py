@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from bad_inputs.build import CASES, FORMATS, Expect, build, write_clean
+from bad_inputs.build import CASES, FORMATS, Expect, Sheet, build, label, write_clean
 from cchc_audit import cli, report
+from cchc_audit.audit import run_audit
 from cchc_audit.registers import load_unit
 
 
@@ -192,12 +194,7 @@ def test_a_cell_saved_with_its_formula_result_is_read_as_that_result(clean, tmp_
 
 def test_register_markup_is_escaped_in_every_report_fragment(clean, tmp_path):
     """`<script>` in register cells reaches the report fragments as text, in both audiences."""
-    from bad_inputs.build import Sheet, label
-    from cchc_audit.audit import run_audit
-
     folder = tmp_path / "data"
-    import shutil
-
     shutil.copytree(clean["xlsx"], folder)
     payload = '<script>alert("cchc")</script><img src=x onerror=alert(1)>'
     for register, column in (("thu_tuc", "ten_thu_tuc"), ("can_bo", "chuc_vu"), ("nhiem_vu", "minh_chung")):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
 
 import nbformat
 import pandas as pd
@@ -17,6 +16,7 @@ from cchc_audit.fmt import date_line, fmt_date, fmt_int, fmt_pct
 from cchc_audit.privacy import mask_frame, mask_name, mask_number, public_frame
 from cchc_audit.results import DAT, KHONG_DAT
 
+from htmlscan import Resources
 from unitdata import CATALOGUE, run
 
 SCRIPT = "<script>alert(1)</script>"
@@ -177,22 +177,42 @@ def test_public_report_carries_no_personal_data(audit):
 
 
 def test_parts_without_personal_data_are_shared(audit):
-    for part in ("tasks", "assessment", "checks_table", "index766", "methodology"):
+    for part in ("overview", "tasks", "assessment", "index766", "methodology"):
         internal, public = both(audit, part)
         assert internal == public and internal
     internal, public = both(audit, "signature")
     assert internal and public == ""
+    internal, public = both(audit, "checks_table")  # task evidence: the reference is internal
+    assert "QĐ 01/QĐ-TMNMN" in internal and "QĐ 01/QĐ-TMNMN" not in public
 
 
-def test_summary_shows_every_check_with_its_figures(audit):
-    html = report.render(audit, "checks_table", "vi", "internal")
-    for check in audit.checks:
-        assert f">{check.id}<" in html
+def test_summary_shows_every_target_with_its_figures(audit):
+    html = report.render(audit, "targets", "vi", "internal")
+    summary = re.search(r'<table class="data summary">.*?</table>', html, re.S).group(0)
+    assert re.findall(r'<td class="code">([^<]+)</td>', summary) == [c.id for c in audit.targets]
     # II.1.1.a: HS1 on time, HS2 late: 1/2 against >= 98%.
-    row = re.search(r">II\.1\.1\.a<.*?</tr>", html, re.S).group(0)
+    row = re.search(r">II\.1\.1\.a<.*?</tr>", summary, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[1:5] == ["1", "2", "50,00%", "≥ 98%"]
     assert "status-khong_dat" in row and "Không đạt" in row
+
+
+def test_self_inspection_table_has_result_evidence_and_remedy(audit):
+    html = report.render(audit, "checks_table", "vi", "internal")
+    for check in audit.checks:
+        assert f'<td class="code">{check.id}</td>' in html
+    row = re.search(r">II\.1\.1\.a<.*?</tr>", html, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[1] == "1/2 = 50,00%; chỉ tiêu ≥ 98%"
+    assert cells[2] == "Sổ ho_so.csv, thu_tuc.csv<br>1 trường hợp liệt kê tại mục II.1.1.a"
+    assert cells[4] == "Rà soát nguyên nhân 1 hồ sơ giải quyết trễ hạn; theo dõi hạn trả hằng ngày."
+    # A task without evidence, and a target without its register.
+    task = re.search(r">III\.1\.2<.*?</tr>", html, re.S).group(0)
+    assert "Chưa có minh chứng trong kỳ" in task and "Triển khai thực hiện, lưu minh chứng trong kỳ tới." in task
+    missing = re.search(r">II\.2\.1<.*?</tr>", html, re.S).group(0)
+    assert "Thiếu dữ liệu" in missing and "Lập, bổ sung sổ khao_sat theo mẫu." in missing
+    english = report.render(audit, "checks_table", "en", "internal")
+    assert "Review why 1 dossiers were late" in english and "Remedy" in english
 
 
 def test_tasks_without_evidence_come_first(audit):
@@ -243,38 +263,6 @@ def test_display_for_marks_audiences(monkeypatch):
 
 # --- the nbconvert template --------------------------------------------------------------------------
 
-class _Links(HTMLParser):
-    """Every URL an element would load: script/img/iframe/... `src`, link/... `href`, and CSS url()."""
-
-    LOADING = {"script", "img", "iframe", "frame", "embed", "object", "link", "source", "video",
-               "audio", "track", "input"}
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[tuple[str, str]] = []
-        self.tags: list[tuple[str, dict]] = []
-        self._style = False
-        self.styles: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag in self.LOADING:
-            for key in ("src", "href", "data", "srcset"):
-                if attrs.get(key):
-                    self.urls.append((tag, attrs[key]))
-        if tag == "style":
-            self._style = True
-
-    def handle_endtag(self, tag):
-        if tag == "style":
-            self._style = False
-
-    def handle_data(self, data):
-        if self._style:
-            self.styles.append(data)
-
-
 def _tiny_notebook():
     nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                "language": "python"},
@@ -304,11 +292,9 @@ def _export(nb, **options):
 
 def test_template_loads_nothing_from_the_network():
     body = _export(_tiny_notebook())
-    links = _Links()
-    links.feed(body)
-    assert links.urls == [], links.urls
-    assert not [t for t, a in links.tags if t == "script"]
-    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", "".join(links.styles))
+    page = Resources(body)
+    assert page.loads == [] and page.code == [], (page.loads, page.code)
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", "".join(page.styles))
     for cdn in ("require.js", "mathjax", "cdnjs", "unpkg", "jsdelivr", "fonts.googleapis"):
         assert cdn not in body.lower()
 
@@ -341,12 +327,11 @@ def test_full_report_exports_offline(audit, tmp_path):
         outputs.append(new_output("display_data", data={"text/html": internal},
                                   metadata={"cchc_audit": {"audience": "internal"}}))
     nb.cells[1].outputs = outputs
-    body = _export(nb)
-    links = _Links()
-    links.feed(body)
+    page = Resources(_export(nb))
     # Only the charts, as images inside the page.
-    assert links.urls and all(tag == "img" and url.startswith("data:image/png;base64,")
-                              for tag, url in links.urls), links.urls[:3]
+    assert page.loads and all(tag == "img" and url.startswith("data:image/png;base64,")
+                              for tag, url in page.loads), page.loads[:3]
+    assert page.code == []
     nbformat.validate(nb)
 
 

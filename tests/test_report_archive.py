@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from cchc_audit import archive, frontpage, report
 from cchc_audit.audit import run_audit
 from cchc_audit.fmt import fmt_points
 from cchc_audit.params import resolve
+
+from htmlscan import Resources
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -102,35 +103,20 @@ def test_trends_table_and_chart(out, audits):
 
 # --- the front page ----------------------------------------------------------------------------------
 
-class _Page(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.loads, self.rows = [], [], 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a":
-            self.links.append(attrs.get("href", ""))
-        if tag in ("script", "img", "iframe", "link", "object", "embed"):
-            self.loads.append(tag)
-        if tag == "tr":
-            self.rows += 1
-
-
 def test_front_page_lists_every_run_with_working_links(out):
     path = frontpage.write_index(out)
     assert path == out / "index.html"
     html = path.read_text(encoding="utf-8")
-    page = _Page()
-    page.feed(html)
+    page = Resources(html)
+    links = [value for tag, key, value in page.found if tag == "a"]
     runs = archive.list_runs(out)
-    assert page.rows == len(runs) + 2  # one header row per unit
-    assert page.loads == []  # inline style only: nothing to fetch
-    assert page.links and all(not re.match(r"^[a-z]+:|^/", link) for link in page.links)
-    for link in page.links:  # relative, inside the archive, and there
+    assert sum(tag == "tr" for tag, _ in page.tags) == len(runs) + 2  # one header row per unit
+    assert page.loads == [] and page.code == []  # inline style only: nothing to fetch or run
+    assert links and all(not re.match(r"^[a-z]+:|^/|\.\.", link) for link in links)
+    for link in links:  # relative, inside the archive, and there
         assert (out / link.replace("%20", " ")).is_file(), link
     for run in runs:
-        assert f"{run.unit}/{run.period}/rev-{run.revision:03d}/results.json" in page.links
+        assert f"{run.unit}/{run.period}/rev-{run.revision:03d}/results.json" in links
     assert "Trường &lt;script&gt;alert(&#34;u&#34;)&lt;/script&gt; &amp; Co" in html
     assert "<script>" not in html
     assert html.count("mới nhất / latest") == len({(r.unit, r.period) for r in runs})

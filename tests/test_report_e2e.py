@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from PIL import Image
 
 import hostile_unit
 from browser import Browser, chromium_or_skip, tool_or_skip
+from htmlscan import Resources
 from cchc_audit import archive
 from cchc_audit.execute import find_chromium
 from cchc_audit.privacy import PERSONAL_COLUMNS, is_number_column, mask_name
@@ -106,39 +106,6 @@ def test_comparison_with_the_previous_quarter(runs):
 
 # --- nothing loaded, nothing unescaped -------------------------------------------------------------------
 
-class _Resources(HTMLParser):
-    """Every attribute that would make a browser fetch something, and every tag that runs code."""
-
-    FETCH = ("src", "href", "srcset", "data", "poster", "action", "background", "formaction")
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[tuple[str, str, str]] = []
-        self.code: list[str] = []
-        self.styles: list[str] = []
-        self._in_style = False
-
-    def handle_starttag(self, tag, attrs):
-        for key, value in attrs:
-            if key in self.FETCH and value is not None:
-                self.found.append((tag, key, value))
-            if key.startswith("on") or (key == "style" and "url(" in (value or "")):
-                self.code.append(f"{tag} {key}")
-        if tag in ("script", "iframe", "frame", "object", "embed", "base"):
-            self.code.append(tag)
-        if tag == "meta" and dict(attrs).get("http-equiv", "").lower() == "refresh":
-            self.code.append("meta refresh")
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag):
-        if tag == "style":
-            self._in_style = False
-
-    def handle_data(self, data):
-        if self._in_style:
-            self.styles.append(data)
-
-
 def reports(runs):
     for name in ("q1", "q2", "year", "other"):
         for file in (INTERNAL, PUBLIC):
@@ -149,8 +116,7 @@ def test_reports_load_nothing_and_run_no_code(runs):
     pages = dict(reports(runs))
     pages["index.html"] = (runs["out"] / "index.html").read_text(encoding="utf-8")
     for name, html in pages.items():
-        parser = _Resources()
-        parser.feed(html)
+        parser = Resources(html)
         assert parser.code == [], name
         assert not re.search(r"@import|url\(", "".join(parser.styles)), name
         for tag, key, value in parser.found:

@@ -51,6 +51,7 @@ def test_decimals_thresholds_and_point_changes():
 
 def test_dates():
     day = dt.date(2024, 4, 5)
+    assert fmt.fmt_date_prose(day, "vi") == "05/04/2024" and fmt.fmt_date_prose(day, "en") == "5 April 2024"
     assert fmt.fmt_date(day, "vi") == "05/04/2024" and fmt.fmt_date(day, "en") == "2024-04-05"
     assert fmt.fmt_date("2024-12-31", "vi") == "31/12/2024" and fmt.fmt_date(None) == ""
     assert fmt.fmt_datetime(dt.datetime(2024, 4, 5, 9, 7), "vi") == "05/04/2024 09:07"
@@ -103,7 +104,7 @@ def test_a_cut_off_report_states_its_dates_and_convention(cutoff_audit):
     assert "(từ ngày 15/12/2023 đến ngày 14/03/2024, theo kỳ báo cáo CCHC định kỳ" in header
     assert "— Quý I" in header
     english = report.render(cutoff_audit, "header", "en", "public")
-    assert "2023-12-15 to 2024-03-14, by the cut-off of periodic CCHC reports" in english
+    assert "15 December 2023 to 14 March 2024, by the cut-off of periodic CCHC reports" in english
     for part in ("statistics", "methodology"):  # the appendices state them too
         assert "từ ngày 15/12/2023 đến ngày 14/03/2024" in report.render(cutoff_audit, part, "vi", "public")
 
