@@ -302,16 +302,21 @@ class ArchivedRun:
         return f"{self.unit}/{self.period}/rev-{self.revision:03d}"
 
 
-def list_runs(out: str | Path) -> list[ArchivedRun]:
-    """Every archived run under `out`, by unit, period and revision. Temporary folders and
-    folders without a manifest (not a finished run) are skipped."""
+def list_runs(out: str | Path, unit: str | None = None) -> list[ArchivedRun]:
+    """Every archived run under `out` (of `unit` only, when given: a district's archive holds many
+    units, and each run's results.json is read), by unit, period and revision. Temporary folders
+    and folders without a manifest (not a finished run) are skipped."""
     out = Path(out)
     runs = []
     if not out.is_dir():
         return runs
     # No unit's folder starts with `.` or `_` (safe_component strips them): `.tmp-*` are runs
     # being built, `_rollup` holds the district roll-ups (rollup.py).
-    for unit_dir in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    try:
+        folders = [out / safe_component(unit)] if unit is not None else out.iterdir()
+    except ArchiveError:  # a name no run could have been archived under
+        return runs
+    for unit_dir in sorted(p for p in folders if p.is_dir() and not p.name.startswith((".", "_"))):
         for period_dir in sorted(p for p in unit_dir.iterdir() if p.is_dir()):
             for rev_dir in period_dir.iterdir():
                 m = _REV.match(rev_dir.name)

@@ -10,6 +10,7 @@ memory and share one exporter per thread, so its templates are compiled once.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from pathlib import Path
@@ -167,9 +168,47 @@ def warm_exporter(template: str | Path | None = None) -> None:
         pass
 
 
+# What nbconvert's HTMLExporter post-processes with BeautifulSoup: images without alt text, and
+# cells inside a `jp-Notebook` element (given a tabindex). For a page with neither, that parse and
+# re-serialization, most of an export's time, gives back the same document, only spelt otherwise
+# (`Á` for `&#193;`, `"` for `&#34;`): tests/test_export_speed.py compares the two.
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt\s*=)", re.I)
+_NOTEBOOK_CLASS = re.compile(r"""class=["']([^"']*\s)?jp-Notebook(\s[^"']*)?["']""")
+
+
+def _needs_soup(html: str) -> bool:
+    return bool(_IMG_WITHOUT_ALT.search(html) or _NOTEBOOK_CLASS.search(html))
+
+
+def _report_exporter_class():
+    """HTMLExporter, minus its BeautifulSoup pass when that pass would change nothing."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7) up to its BeautifulSoup pass.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code",
+                                              Highlight2HTML(pygments_lexer=lexer, parent=self))
+            given = resources
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            if _needs_soup(html):  # nbconvert's own way, whole
+                return super().from_notebook_node(nb, given, **kw)
+            return html, resources
+
+    return ReportExporter
+
+
 def _new_exporter(options: dict[str, Any]):
     _skip_unused_imports()
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
 
     config = Config()
@@ -178,7 +217,7 @@ def _new_exporter(options: dict[str, Any]):
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
-    exporter = HTMLExporter(
+    exporter = _report_exporter_class()(
         config=config,
         exclude_input=True,
         exclude_input_prompt=True,

@@ -79,7 +79,7 @@ def load_history(archive_dir: str | Path | None, unit_code: str, period: Period,
         return History()
     root = Path(archive_dir)
     latest: dict[str, PastRun] = {}
-    for run in list_runs(root):
+    for run in list_runs(root, unit=unit_code):  # not every unit's results in a district archive
         results = run.results or {}
         if str(results.get("unit_code") or "") != str(unit_code):
             continue

@@ -145,10 +145,12 @@ def test_a_run_killed_mid_notebook_leaves_the_archive_unchanged(two_at_once, sch
     run = start_run(data, out, params, root)
     deadline = time.monotonic() + 300
     started = None
-    while started is None:  # the run's temporary folder, once the notebook is executing in it
+    # The run's temporary folder, once the notebook is about to execute in it: `params.yaml` is
+    # written just before (the executed notebook is written only once it has run).
+    while started is None:
         assert run.poll() is None, run.communicate()
         assert time.monotonic() < deadline, "the run never started its notebook"
-        started = next((out / n for n in temp_folders(out) - before_temp if (out / n / "audit.ipynb").exists()),
+        started = next((out / n for n in temp_folders(out) - before_temp if (out / n / "params.yaml").exists()),
                        None)
         time.sleep(0.05)
     processes = [psutil.Process(run.pid), *psutil.Process(run.pid).children(recursive=True)]

@@ -30,8 +30,12 @@ from cchc_audit.validate import all_problems
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PLAN = load_plan(SAMPLE / "ke_hoach.yaml")
 # CCHC_PROPERTY_EXAMPLES=1000 for a longer hunt; 60 keeps the suite fast.
+# CI replays the same examples every run (derandomize) so a red build is always reproducible;
+# CCHC_PROPERTY_RANDOM=1 explores new ones, CCHC_PROPERTY_EXAMPLES=600 explores more.
 PROPERTY = settings(max_examples=int(os.environ.get("CCHC_PROPERTY_EXAMPLES", "60")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+                    derandomize=not os.environ.get("CCHC_PROPERTY_RANDOM"), database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
 
 REGISTER_NAMES = sorted(schema.REGISTERS)
 
@@ -191,7 +195,7 @@ def test_any_bytes_give_problems_not_tracebacks(content, ext, prefix):
 def unit_folders(draw):
     """A few register files with random names, extensions and shapes, and maybe a don_vi.yaml."""
     files = []
-    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
         register, rows, _ = draw(register_shapes())
         stem = draw(st.sampled_from([register.name, register.name.upper(), "~$" + register.name,
                                      "." + register.name, register.name.replace("_", " ")]))

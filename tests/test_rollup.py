@@ -158,4 +158,6 @@ def test_the_unit_archive_listing_ignores_roll_ups(tmp_path):
     run = fake_run(out, "a", results("A", [check("II.1.1.a", "dat", 49, 50, 0.98)]))
     rollup.write_rollup(out, "NB", "NB", PERIOD, [Outcome("a", "A", "/data/a", "ok", run=str(run))])
     assert [r.unit for r in archive.list_runs(out)] == ["a"]
+    assert [r.path for r in archive.list_runs(out, unit="a")] == [run]
+    assert archive.list_runs(out, unit="b") == [] and archive.list_runs(out, unit="..") == []
     assert archive.latest_run(out, "a", "2024-Q1") == run

@@ -1,0 +1,54 @@
+"""The reports' exporter skips nbconvert's BeautifulSoup pass only when that pass changes nothing:
+the page is then the same document as nbconvert's own (the same tree once parsed), and a page
+the pass would change still gets it."""
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from cchc_audit import execute
+
+
+def notebook(img_alt: bool = True) -> nbformat.NotebookNode:
+    alt = ' alt="Tỷ lệ đúng hạn: 98,50%"' if img_alt else ""
+    cell = new_code_cell("show()", execution_count=1)
+    cell.outputs = [
+        new_output("display_data", data={"text/html": (
+            '<div class="cchc-report"><h2>Kết quả</h2><p>Đơn &quot;phản ánh&quot; &amp; kiến nghị: '
+            f'&lt;script&gt;</p><img src="data:image/png;base64,iVBORw0KGgo="{alt}>'
+            "<table class=\"data\"><tr><td class='num'>98,50%</td></tr></table></div>")}),
+        new_output("display_data", data={"text/html": "<p>Chỉ nội bộ</p>"},
+                   metadata={"cchc_audit": {"audience": "internal"}}),
+    ]
+    return new_notebook(cells=[new_markdown_cell("# BÁO CÁO\n\nGhi chú «trích dẫn»"), cell])
+
+
+def nbconverts_own(nb, audience: str) -> str:
+    """nbconvert's HTMLExporter, with everything else as the reports' exporter has it."""
+    from nbconvert import HTMLExporter
+
+    mine = execute._exporter(None)
+    theirs = HTMLExporter(config=mine.config, exclude_input=True, exclude_input_prompt=True,
+                          exclude_output_prompt=True, **execute._template_config(None))
+    theirs.register_preprocessor(execute._audience_preprocessor(), enabled=True)
+    body, _ = theirs.from_notebook_node(nb, resources={"metadata": {"name": "t"},
+                                                       execute.AUDIENCE_RESOURCE: audience})
+    return body
+
+
+@pytest.mark.parametrize("audience", execute.AUDIENCES)
+def test_the_fast_page_is_the_same_document_as_nbconverts(tmp_path, audience):
+    nb = notebook()
+    fast = execute.export_html(nb, tmp_path / "fast.html", audience, title="t").read_text(encoding="utf-8")
+    slow = nbconverts_own(nb, audience)
+    assert not execute._needs_soup(fast)  # the fast path was taken
+    assert BeautifulSoup(fast, "html.parser").decode() == BeautifulSoup(slow, "html.parser").decode()
+    assert ("Chỉ nội bộ" in fast) == (audience == "internal")
+
+
+def test_a_page_the_pass_would_change_gets_it(tmp_path):
+    nb = notebook(img_alt=False)
+    page = execute.export_html(nb, tmp_path / "p.html", "public", title="t").read_text(encoding="utf-8")
+    assert 'alt="No description has been provided for this image"' in page  # nbconvert's own pass
+    assert page == nbconverts_own(nb, "public")
