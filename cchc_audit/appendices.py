@@ -30,6 +30,9 @@ def _remedy(check: CheckResult, target, lang: str) -> str:
     if check.status != KHONG_DAT:
         return ""
     if check.kind == "task":
+        reasons = set(check.items["ly_do"].dropna()) if check.items is not None and len(check.items) else set()
+        if reasons == {"khong_phat_sinh_thieu_ghi_chu"}:
+            return pick(messages.REMEDY_TASK_NOTE, lang)
         return pick(messages.REMEDY_TASK, lang)
     pair = messages.REMEDIES.get(target.check) if target is not None else None
     count = (check.denominator or 0) - (check.numerator or 0)

@@ -38,6 +38,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "thang_chua_cong_khai": ("Tháng chưa công khai", "Month not published"),
     "cong_khai_muon": ("Công khai sau thời hạn", "Published after the deadline"),
     "khong_co_minh_chung": ("Không có minh chứng trong kỳ", "No evidence in the period"),
+    "chua_thuc_hien": ("Chưa thực hiện", "Not carried out"),
+    "khong_phat_sinh_thieu_ghi_chu": ("Ghi \"không phát sinh\" nhưng thiếu ghi chú giải thích",
+                                      "Marked \"not arisen\" without an explaining note"),
     "thanh_toan_khong_dien_tu": ("Thanh toán không điện tử", "Payment not electronic"),
 }
 
@@ -51,7 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
                 "Self-inspection of the {year} administrative-reform plan"),
     "opening": ("Thực hiện Kế hoạch số {number} ngày {date} của {issuer} về {about}, {unit} báo cáo "
                 "kết quả tự kiểm tra {period} ({dates}) như sau:",
-                "Pursuant to Plan No. {number} of {date} of {issuer} on {about}, {unit} reports the "
+                "Pursuant to Plan No. {number} of {date} of {issuer} ({about}), {unit} reports the "
                 "results of its self-inspection for {period} ({dates}) as follows:"),
     "from_to_days": ("từ ngày {start} đến ngày {end}", "{start} to {end}"),
     "convention_cutoff": (", theo kỳ báo cáo CCHC định kỳ: từ ngày 15 tháng trước kỳ đến ngày 14 tháng "
@@ -283,6 +286,9 @@ REMEDY_DEFAULT = ("Rà soát, khắc phục các trường hợp nêu tại mụ
 REMEDY_MISSING = ("Lập, bổ sung sổ {registers} theo mẫu.", "Set up the register(s) {registers}.")
 REMEDY_TASK = ("Triển khai thực hiện, lưu minh chứng trong kỳ tới.",
                "Carry the task out and keep its evidence next period.")
+# A task whose only rows say "not arisen" without the note that would make it so.
+REMEDY_TASK_NOTE = ("Bổ sung ghi chú giải thích vì sao nhiệm vụ không phát sinh trong kỳ.",
+                    "Add a note explaining why the task did not arise in the period.")
 
 # How the Quyết định 766 index is scored (appendix III).
 INDEX_NOTE = (

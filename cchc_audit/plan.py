@@ -65,6 +65,7 @@ class Task:
     text_vi: str
     text_en: str
     items: tuple[str, ...] = ()  # the bullets under the task
+    items_en: tuple[str, ...] = ()  # their English glosses, one per bullet (optional)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ _PLAN_FIELDS = {"number", "date", "year", "issuer", "title_vi", "title_en", "bas
 _AREA_FIELDS = {"id", "section", "source", "title_vi", "title_en"}
 _TARGET_FIELDS = {"id", "source", "area", "text_vi", "text_en", "check", "comparator", "threshold",
                   "registers", "params"}
-_TASK_FIELDS = {"id", "source", "area", "text_vi", "text_en", "items"}
+_TASK_FIELDS = {"id", "source", "area", "text_vi", "text_en", "items", "items_en"}
 
 
 class _Entry:
@@ -258,8 +259,13 @@ def load_plan(path: str | Path) -> Plan:
     tasks: list[Task] = []
     for i, raw in enumerate(_section_list(path, data, "tasks")):
         e = common("tasks", i, raw, _TASK_FIELDS)
+        items = e.text_list("items", required=False)
+        items_en = e.text_list("items_en", required=False)
+        if items_en and len(items_en) != len(items):
+            e.fail("items_en", "cần đúng một bản dịch cho mỗi ý của items",
+                   "needs exactly one gloss per entry of items")
         tasks.append(Task(e.entry, e.text("source"), e.text("area"), e.text("text_vi"),
-                          e.text("text_en"), e.text_list("items", required=False)))
+                          e.text("text_en"), items, items_en))
 
     return Plan(
         number=meta.text("number"), date=date, year=year, issuer=meta.text("issuer"),

@@ -242,10 +242,13 @@ def doc_suffix(unit: dict) -> str:
 
 
 def _about(plan, lang: str) -> str:
-    title = (_get(plan, "title_en") if lang == "en" else _get(plan, "title_vi")) or ""
-    prefix = "plan " if lang == "en" else "kế hoạch "
-    if title.lower().startswith(prefix):
-        title = title[len(prefix):]
+    """What the plan is about, as the opening line cites it: "về thực hiện công tác ..." in
+    Vietnamese; the plan's English title, whole, in English ("Plan No. ... (Plan for ...)")."""
+    if lang == "en":
+        return _get(plan, "title_en") or ""
+    title = _get(plan, "title_vi") or ""
+    if title.lower().startswith("kế hoạch "):
+        title = title[len("kế hoạch "):]
     return lower_first(title, lang)
 
 
@@ -658,7 +661,9 @@ def _area_tasks(audit, area_id: str, lang: str, audience: str) -> list[dict]:
     for number, check in enumerate(_task_order([c for c in tasks_of(audit) if c.area == area_id]), start=1):
         row = _task_row(number, check, year, lang, audience, names)
         task = plan_tasks.get(check.id)
-        row["items"] = list(task.items) if task is not None else []
+        # The plan's bullets; in English their glosses where the plan file gives them.
+        row["items"] = [] if task is None else list(
+            task.items_en if lang == "en" and getattr(task, "items_en", ()) else task.items)
         rows.append(row)
     return rows
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from cchc_audit.params import Params
@@ -519,6 +520,13 @@ def test_section_iii_task_evidence(tmp_path):
     # Evidenced: 1.1, 1.2, 3.8a, and 1.4 (not arisen, with a note) = 4 of 52.
     assert (summary["evidenced"], summary["tasks"]) == (4, 52)
     assert summary["value"] == pytest.approx(4 / 52)
+    # Each row that does not evidence its task says why.
+    why = {t.id: list(t.items["ly_do"]) for t in result.tasks if t.id in ("III.1.3", "III.1.5", "III.1.8")}
+    assert why == {"III.1.3": ["khong_co_minh_chung"], "III.1.5": ["khong_phat_sinh_thieu_ghi_chu"],
+                   "III.1.8": ["chua_thuc_hien"]}
+    from cchc_audit.appendices import _remedy
+    remedy = {t.id: _remedy(t, None, "en") for t in result.tasks if t.id in ("III.1.3", "III.1.5")}
+    assert remedy["III.1.5"].startswith("Add a note") and remedy["III.1.3"].startswith("Carry the task out")
 
 
 def test_the_two_tasks_numbered_3_8_are_distinct(tmp_path):
@@ -772,3 +780,16 @@ def test_digitization_counts_every_dossier_resolved_in_p_including_refused(tmp_p
     result = run(tmp_path, {"thu_tuc": CATALOGUE, "ho_so": rows})
     assert figure(result.check("II.4")) == ("dat", 2, 3)
     assert figure(result.check("II.1.1.a")) == ("dat", 2, 2)  # the refused one leaves timeliness
+
+
+def test_item_lists_show_the_register_as_it_stood_at_the_end_of_the_period(tmp_path):
+    # Overdue at 31/03 without apology; resolved and apologised only in April: the Q1 list must
+    # not show those April dates beside "no apology".
+    rows = [dossier("L1", "01/03/2024", "06/03/2024", "15/04/2024")]
+    rows[0]["ngay_xin_loi"] = "10/04/2024"
+    check = run(tmp_path, {"thu_tuc": CATALOGUE, "ho_so": rows}).check("II.1.3")
+    assert figure(check) == ("khong_dat", 0, 1)
+    item = check.items.iloc[0]
+    assert item["ly_do"] == "chua_xin_loi"
+    assert pd.isna(item["ngay_co_ket_qua"]) and pd.isna(item["ngay_xin_loi"])
+    assert item["ngay_tiep_nhan"] == pd.Timestamp("2024-03-01")

@@ -382,3 +382,20 @@ def test_a_changed_plan_file_loads_without_code_changes(tmp_path):
         assert plan.target(target_id).threshold == threshold
     assert plan.target("III.3.6.b").comparator == ">="
     assert len(plan.tasks) == 51 and "III.7.8" not in plan.task_ids
+
+
+def test_every_bullet_gloss_matches_its_bullet(plan):
+    for task in plan.tasks:
+        assert len(task.items_en) in (0, len(task.items)), task.id
+    assert sum(1 for t in plan.tasks if t.items_en) == 4  # 1.12, 6.3, 7.1, 8.1
+
+
+def test_a_bullet_gloss_count_that_does_not_match_is_refused(tmp_path):
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    broken = text.replace('      - "Regularly self-inspect', '      - "x"\n      - "Regularly self-inspect')
+    assert broken != text
+    path = tmp_path / "ke_hoach.yaml"
+    path.write_text(broken, encoding="utf-8")
+    (tmp_path / "ke-hoach-cchc-2024.txt").write_text("", encoding="utf-8")
+    with pytest.raises(PlanError, match="items_en"):
+        load_plan(path)

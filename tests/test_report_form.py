@@ -196,3 +196,24 @@ def test_an_expired_waiver_is_ignored_and_the_report_says_so(waived):
     assert "II.6.2 Chờ cấp chứng thư số 31/03/2024 Hết hạn: không áp dụng" in method
     overview = report.render(waived, "overview", "vi", "public")
     assert 'href="#ct-II-6-2"' in overview and 'href="#ct-II-6-3"' not in overview
+
+
+def test_the_sample_q1_params_waive_ii_6_2_on_its_report_date(sample_q1):
+    # params/2024-Q1.yaml: report dated 05/04/2024, waiver for II.6.2 until 30/04/2024.
+    check = sample_q1.check("II.6.2")
+    assert check.status == MIEN_TRU
+    assert check.waiver["status_before"] == KHONG_DAT and check.waiver["expires"] == "2024-04-30"
+    header = text(report.render(sample_q1, "header", "vi", "internal"))
+    assert "ngày 05 tháng 4 năm 2024" in header
+
+
+def test_the_english_report_cites_the_plan_and_its_bullets_in_english(sample_q1):
+    header = text(report.render(sample_q1, "header", "en", "internal"))
+    assert ("Pursuant to Plan No. 040/KH-TMNMN of 19 February 2024 of Trường Mầm non Mạ Non "
+            "(Plan for carrying out administrative reform") in header
+    assert " on for " not in header
+    direction = text(report.render(sample_q1, "direction", "en", "internal"))
+    assert "Take part in administrative-reform contests" in direction
+    assert "Tham gia Hội thi về CCHC" not in direction
+    vietnamese = text(report.render(sample_q1, "direction", "vi", "internal"))
+    assert "Tham gia Hội thi về CCHC" in vietnamese

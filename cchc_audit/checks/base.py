@@ -70,9 +70,17 @@ class Context:
         return prepare_dossiers(self)
 
 
-def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series) -> pd.DataFrame:
-    """The rows behind a figure, with a reason code, as one tidy table indexed by Excel row."""
+def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series,
+          until: np.datetime64 | None = None) -> pd.DataFrame:
+    """The rows behind a figure, with a reason code, as one tidy table indexed by Excel row.
+
+    With `until` (the period's end), event dates after it (`ngay_...`: a result, an apology, an
+    answer recorded later) are blanked: the list shows the register as it stood at the end."""
     selected = frame.loc[np.asarray(mask, dtype=bool), [c for c in columns if c in frame.columns]].copy()
+    if until is not None:
+        for column in selected.columns:
+            if column.startswith("ngay_") and pd.api.types.is_datetime64_any_dtype(selected[column]):
+                selected[column] = selected[column].where(selected[column] <= until)
     selected["ly_do"] = reason if isinstance(reason, str) else reason[np.asarray(mask, dtype=bool)]
     return selected
 

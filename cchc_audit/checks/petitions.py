@@ -20,7 +20,7 @@ def complaints_on_time(ctx: Context) -> Measure:
     counted = kind & ctx.in_period(letters["ngay_giai_quyet"]).to_numpy(bool)
     on_time = counted & (letters["ngay_giai_quyet"] <= letters["han_giai_quyet"]).fillna(False).to_numpy(bool)
     return Measure(int(on_time.sum()), int(counted.sum()),
-                   items(letters, counted & ~on_time, LETTER_COLUMNS, "giai_quyet_tre_han"))
+                   items(letters, counted & ~on_time, LETTER_COLUMNS, "giai_quyet_tre_han", until=ctx.end))
 
 
 @check("feedback_answered")
@@ -35,9 +35,9 @@ def feedback_answered(ctx: Context) -> Measure:
     counted = received & ~pending
     published = ctx.by_end(letters["ngay_cong_khai"]).to_numpy(bool)
     good = counted & answered & published
-    found = concat(items(letters, counted & ~answered, LETTER_COLUMNS, "chua_tra_loi"),
-                   items(letters, counted & answered & ~published, LETTER_COLUMNS, "chua_cong_khai"),
-                   items(letters, pending, LETTER_COLUMNS, "dang_trong_han"))
+    found = concat(items(letters, counted & ~answered, LETTER_COLUMNS, "chua_tra_loi", until=ctx.end),
+                   items(letters, counted & answered & ~published, LETTER_COLUMNS, "chua_cong_khai", until=ctx.end),
+                   items(letters, pending, LETTER_COLUMNS, "dang_trong_han", until=ctx.end))
     notes = []
     if pending.any():
         notes.append(Note(f"{int(pending.sum())} phản ánh, kiến nghị chưa trả lời nhưng còn trong hạn: không tính.",

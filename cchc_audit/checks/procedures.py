@@ -75,7 +75,7 @@ def tthc_on_time(ctx: Context) -> Measure:
     counted = d["tinh_dung_han"].to_numpy(bool)
     on_time = counted & d["dung_han"].to_numpy(bool)
     reason = pd.Series(np.where(d["han"].isna(), "khong_xac_dinh_han", "tre_han"), index=d.index)
-    found = items(d, counted & ~on_time, DOSSIER_COLUMNS, reason)
+    found = items(d, counted & ~on_time, DOSSIER_COLUMNS, reason, until=ctx.end)
     notes = []
     if d.loc[counted, "han"].isna().any():
         notes.append(Note("Có hồ sơ không xác định được hạn trả (không có ngày hẹn trả và thời hạn của thủ tục): "
@@ -94,8 +94,8 @@ def apologies(ctx: Context) -> Measure:
     apologised = late & ctx.by_end(apology).to_numpy(bool)
     # Nghị định 61/2018, Điều 19: the apology is due at least one day before the due date.
     tardy = apologised & (apology > d["han"] - pd.Timedelta(days=1)).fillna(False).to_numpy(bool)
-    found = concat(items(d, late & ~apologised, DOSSIER_COLUMNS, "chua_xin_loi"),
-                   items(d, tardy, DOSSIER_COLUMNS, "xin_loi_muon"))
+    found = concat(items(d, late & ~apologised, DOSSIER_COLUMNS, "chua_xin_loi", until=ctx.end),
+                   items(d, tardy, DOSSIER_COLUMNS, "xin_loi_muon", until=ctx.end))
     notes = []
     if tardy.any():
         notes.append(Note(f"{int(tardy.sum())} văn bản xin lỗi gửi sau thời điểm chậm nhất (01 ngày trước hạn trả, "
@@ -112,7 +112,8 @@ def digitized(ctx: Context) -> Measure:
     counted = d["giai_quyet_trong_ky"].to_numpy(bool)
     good = counted & (d["so_hoa"] & d["ket_qua_dien_tu"]).to_numpy(bool)
     reason = pd.Series(np.where(d["so_hoa"], "chua_co_ket_qua_dien_tu", "chua_so_hoa"), index=d.index)
-    return Measure(int(good.sum()), int(counted.sum()), items(d, counted & ~good, DOSSIER_COLUMNS[:5], reason))
+    return Measure(int(good.sum()), int(counted.sum()),
+                   items(d, counted & ~good, DOSSIER_COLUMNS[:5], reason, until=ctx.end))
 
 
 @check("data_reuse")
@@ -122,7 +123,7 @@ def data_reuse(ctx: Context) -> Measure:
     counted = (d["tiep_nhan_trong_ky"] & (d["trang_thai_hieu_luc"] != WITHDRAWN)).to_numpy(bool)
     good = counted & d["tai_su_dung"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(d, counted & ~good, DOSSIER_COLUMNS[:3], "khong_tai_su_dung"))
+                   items(d, counted & ~good, DOSSIER_COLUMNS[:3], "khong_tai_su_dung", until=ctx.end))
 
 
 def fee_dossiers(ctx: Context) -> tuple[np.ndarray, np.ndarray]:

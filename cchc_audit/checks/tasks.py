@@ -54,7 +54,11 @@ def task_results(ctx: Context, tasks) -> list[CheckResult]:
         if rows is None:
             found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
         else:
-            reason = np.where(rows["_ok"] | rows["_na"], None, "khong_co_minh_chung")
+            reason = np.select(
+                [(rows["_ok"] | rows["_na"]).to_numpy(bool),
+                 (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
+                 (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
+                [None, "khong_phat_sinh_thieu_ghi_chu", "chua_thuc_hien"], default="khong_co_minh_chung")
             found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
         latest = found.iloc[-1] if len(found) else None
         out.append(CheckResult(
