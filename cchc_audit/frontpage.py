@@ -74,6 +74,17 @@ def _run_row(root: Path, run: ArchivedRun, latest: bool) -> dict:
     }
 
 
+def rollup_rows(root: Path) -> list[dict]:
+    """The district roll-ups archived under `<root>/_rollup/<district>/<period>/rev-NNN/`."""
+    from .rollup import ROLLUP_DIR
+
+    rows = []
+    for page in sorted((root / ROLLUP_DIR).glob("*/*/rev-*/index.html")):
+        revision, period, district = page.parent.name, page.parent.parent.name, page.parent.parent.parent.name
+        rows.append({"district": district, "period": period, "revision": revision, "href": _href(root, page)})
+    return sorted(rows, key=lambda r: (r["district"], r["period"], r["revision"]), reverse=True)
+
+
 def build_index(root: str | Path) -> str:
     """The front page's HTML for the archive at `root`."""
     from .report import render_template
@@ -93,7 +104,7 @@ def build_index(root: str | Path) -> str:
         unit["rows"].sort(key=lambda r: (r["start"], r["revision"]), reverse=True)
     return render_template("frontpage.html.j2", "vi", units=list(units.values()),
                            statuses=[(s, status_label(s, "vi"), status_label(s, "en")) for s in STATUSES],
-                           runs=len(runs), built=fmt_datetime(dt.datetime.now().astimezone(), "vi"))
+                           rollups=rollup_rows(root), runs=len(runs), built=fmt_datetime(dt.datetime.now().astimezone(), "vi"))
 
 
 def write_index(root: str | Path) -> Path:

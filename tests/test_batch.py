@@ -98,6 +98,9 @@ def test_a_round_archives_the_good_units_and_reports_the_broken_one(first_round)
     assert on_time["denominator"] == sum(c["denominator"] for c in checks)
     page = (rollup_dir / "index.html").read_text(encoding="utf-8")
     assert all(name in page for name in ("Trường Mầm non A", "Trường Mầm non B", "Trường Mầm non C"))
+    # The archive's front page links the roll-up, relative to itself.
+    front = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="_rollup/district0/{PERIOD}/rev-001/index.html"' in front
 
 
 def _comparable(run: Path) -> dict:
