@@ -144,7 +144,8 @@ def _short(message: str) -> str:
     return "\n".join(lines[:MESSAGE_LINES] + [f"  ... (+{more})"])
 
 
-def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str) -> dict:
+def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
+               params_file: str | None = None) -> dict:
     """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict."""
     from . import cli
     from .params import ParamsError, resolve
@@ -152,7 +153,9 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
     started = time.perf_counter()
     outcome = Outcome(code, name, folder, ERROR)
     try:
-        params = resolve(None, period=period, data=folder, out=out, lang=lang)
+        # The round's params file (report date, waivers, calendar overrides...) serves every unit;
+        # the unit's own folder, the period and the archive come from the round.
+        params = resolve(params_file, period=period, data=folder, out=out, lang=lang)
         pool = _kernel_pool()
         kernel = pool.acquire()
         try:
@@ -181,7 +184,7 @@ def default_workers() -> int:
 
 def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang: str = "vi",
               force: bool = False, client=None, workers: int | None = None,
-              scheduler: str | None = None, progress=None) -> list[Outcome]:
+              scheduler: str | None = None, progress=None, params_file: str | None = None) -> list[Outcome]:
     """Audit `units` for the period; return one Outcome per unit, in the order given.
 
     `client` is a `distributed.Client` to use as is (tests pass one on an in-process cluster);
@@ -220,7 +223,7 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
             submitted, by_key = [], {}
             for unit in todo:
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, pure=False,
+                                            period_id, str(out), lang, params_file, pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")
                 submitted.append(future)
@@ -307,8 +310,9 @@ def cmd_batch(args) -> int:
 
     lang = args.lang
     root = Path(args.data_root)
-    try:  # the period once, before any worker starts
-        period = resolve(None, period=args.period, lang=lang).period_range()
+    params_file = str(Path(args.params).resolve()) if args.params else None
+    try:  # the period and the params file once, before any worker starts
+        period = resolve(params_file, period=args.period, lang=lang).period_range()
     except ParamsError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 2
@@ -334,6 +338,7 @@ def cmd_batch(args) -> int:
     print(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."),
           file=sys.stderr)
     outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
+                         params_file=params_file,
                          scheduler=args.scheduler, progress=ProgressBar(lang))
     code, name = district_info(root)
     path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)

@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="chạy lại cả đơn vị đã lưu kỳ này / re-run units already archived for "
                           "the period")
     bat.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    bat.add_argument("--params", help="tệp tham số dùng chung cho mọi đơn vị (ngày báo cáo, miễn trừ, ngày "
+                                      "nghỉ bù...) / a params file shared by every unit (report date, "
+                                      "waivers, calendar overrides...)")
 
     val = sub.add_parser("validate", help="chỉ kiểm tra dữ liệu đầu vào / check the registers only")
     val.add_argument("--data", help="thư mục dữ liệu (mặc định: dữ liệu mẫu) / data folder "

@@ -232,3 +232,31 @@ def test_a_kernel_is_reset_to_a_fresh_state_before_each_notebook(tmp_path):
     assert count == 1
     cwd, leaked, env, first_filter = text.split()
     assert (cwd, leaked, env) == (str(tmp_path / "two"), "False", "False") and first_filter != "error"
+
+
+def test_a_round_params_file_serves_every_unit(district, cluster, tmp_path, monkeypatch):
+    """`--params`: one file (report date, waivers...) for the whole round; each unit keeps its own
+    folder, and the round's period and archive win over the file's."""
+    seen = []
+    fake = fake_run_unit(fail="")
+
+    def recording(params, **kw):
+        seen.append(params)
+        return fake(params, **kw)
+
+    monkeypatch.setattr(cli, "run_unit", recording)
+    params_file = tmp_path / "dot-1.yaml"
+    params_file.write_text("period: 2023-Q4\nreport_date: 2024-04-05\n"
+                           "waivers:\n  - {check: II.6.3, justification: Huyện chưa mở kết nối, expires: 2024-06-30}\n",
+                           encoding="utf-8")
+    only = tmp_path / "root"
+    for name in ("truong-a", "truong-b"):
+        shutil.copytree(district / name, only / name)
+    code, stdout, stderr = run_cli(["batch", "--period", PERIOD, "--data-root", only, "--out", tmp_path / "out",
+                                    "--scheduler", cluster.scheduler_address, "--params", params_file])
+    assert code == 0, stdout + stderr
+    assert sorted(p.data.name for p in seen) == ["truong-a", "truong-b"]
+    for params in seen:
+        assert params.period == PERIOD and params.out == tmp_path / "out"
+        assert str(params.report_date) == "2024-04-05"
+        assert [w.check for w in params.waivers] == ["II.6.3"]
