@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cchc-audit",
         description="Tự kiểm tra thực hiện kế hoạch CCHC / self-inspection of a CCHC plan.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser,
-                                metavar="{run,batch,validate,sample}")
+                                metavar="{run,batch,validate,sample,notebooks}")
 
     run = sub.add_parser("run", help="chạy tự kiểm tra một kỳ và lưu báo cáo / audit a period "
                                      "and archive the reports")
@@ -89,10 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="text | json | csv: json và csv là bảng lỗi (file, row, column, cell, value, code, "
                           "expected, message) cho công cụ khác / json and csv give the problem table for tools")
 
-    smp = sub.add_parser("sample", help="tạo lại dữ liệu mẫu / regenerate the sample school")
+    smp = sub.add_parser("sample", help="chép dữ liệu mẫu ra một thư mục để trường bắt đầu từ đó / copy the "
+                                        "sample school out, for a school to start from")
     smp.add_argument("--out", required=True, help="thư mục ghi dữ liệu mẫu / folder to write it to")
-    smp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx | csv")
+    smp.add_argument("--regenerate", action="store_true",
+                     help="sinh lại từ bộ sinh dữ liệu thay vì chép bản có sẵn / generate anew "
+                          "instead of copying the shipped files")
+    smp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                     help="xlsx | csv (csv: sinh lại / generated)")
     smp.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+
+    nbs = sub.add_parser("notebooks", help="chép các sổ tay (audit.ipynb, explore.ipynb) ra để mở bằng "
+                                           "JupyterLab / copy the notebooks out, to open in JupyterLab")
+    nbs.add_argument("--out", required=True, help="thư mục ghi sổ tay / folder to copy them to")
+    nbs.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
     return parser
 
 
@@ -107,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return BAD_INPUT
     command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
-               "sample": cmd_sample}[args.command]
+               "sample": cmd_sample, "notebooks": cmd_notebooks}[args.command]
     lang = args.lang if args.lang in ("vi", "en") else "vi"
     try:
         return command(args)
@@ -367,7 +377,7 @@ def cmd_batch(args) -> int:
 # --- validate -----------------------------------------------------------------------------
 
 def cmd_validate(args) -> int:
-    from .params import SAMPLE_DIR
+    from .resources import SAMPLE_DIR
 
     lang = args.lang
     data_dir = Path(args.data) if args.data else SAMPLE_DIR
@@ -418,26 +428,55 @@ def cmd_validate(args) -> int:
     return BAD_INPUT if problems or plan_error is not None else OK
 
 
-# --- sample -------------------------------------------------------------------------------
+# --- sample, notebooks --------------------------------------------------------------------
 
 def cmd_sample(args) -> int:
-    """Write the sample school's registers and don_vi.yaml; the sample plan is copied beside
-    them when the folder has none, so the folder can be audited as it is."""
-    import shutil
-
-    from . import sample
-    from .params import SAMPLE_DIR
+    """Copy the embedded sample school out (registers, don_vi.yaml, plan and plan text) for a
+    school to start from; with --regenerate, write it anew from the generator instead."""
+    from . import resources
 
     out = Path(args.out)
-    written = list(sample.build_sample(out, fmt=args.format))
-    if out.resolve() != SAMPLE_DIR.resolve():
-        for name in ("ke_hoach.yaml", "ke-hoach-cchc-2024.txt"):
-            if (SAMPLE_DIR / name).is_file() and not (out / name).exists():
-                written.append(Path(shutil.copy2(SAMPLE_DIR / name, out / name)))
+    if args.regenerate or args.format != "xlsx":
+        import shutil
+
+        from . import sample
+
+        written = list(sample.build_sample(out, fmt=args.format))
+        if out.resolve() != resources.SAMPLE_DIR.resolve():  # so the folder can be audited as is
+            for src in (resources.SAMPLE_PLAN, resources.SAMPLE_PLAN_TEXT):
+                if not (out / src.name).exists():
+                    written.append(Path(shutil.copyfile(src, out / src.name)))
+    else:
+        written, existing = resources.copy_out(resources.sample_files(), out)
+        if existing:
+            return _refuse_overwrite(existing, args.lang)
     print(_t(args.lang, f"Đã ghi dữ liệu mẫu vào {out}:", f"Sample data written to {out}:"))
     for path in written:
         print(f"  - {path}")
     return OK
+
+
+def cmd_notebooks(args) -> int:
+    """Copy the audit and analyst notebooks out, to open in JupyterLab."""
+    from . import resources
+
+    written, existing = resources.copy_out(resources.notebook_files(), args.out)
+    if existing:
+        return _refuse_overwrite(existing, args.lang)
+    print(_t(args.lang, f"Đã chép sổ tay vào {args.out}:", f"Notebooks copied to {args.out}:"))
+    for path in written:
+        print(f"  - {path}")
+    print(_t(args.lang, f"Mở bằng: jupyter lab {Path(args.out) / 'explore.ipynb'}",
+             f"Open with: jupyter lab {Path(args.out) / 'explore.ipynb'}"))
+    return OK
+
+
+def _refuse_overwrite(existing: list[Path], lang: str) -> int:
+    _err(_t(lang, "Không ghi gì: các tệp sau đã có, không bao giờ bị ghi đè (chọn thư mục khác):",
+            "Nothing written: these files exist and are never overwritten (choose another folder):"))
+    for path in existing:
+        _err(f"  - {path}")
+    return BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -16,10 +16,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .params import PACKAGE_DIR, REPO_DIR
-
-NOTEBOOK = REPO_DIR / "notebooks" / "audit.ipynb"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+from .resources import AUDIT_NOTEBOOK as NOTEBOOK
+from .resources import TEMPLATE_DIR as TEMPLATES_DIR
 DEFAULT_TEMPLATE = "lab"  # nbconvert's own; used when the package ships no template of its own
 KERNEL = "python3"  # in a venv with ipykernel, jupyter_client resolves this to the venv's Python
 META_KEY = "cchc_audit"

@@ -16,11 +16,9 @@ from typing import Any
 
 import yaml
 
+from .resources import SAMPLE_DIR
 from .waivers import Waiver
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
-SAMPLE_DIR = REPO_DIR / "data" / "sample"
 
 LANGS = ("vi", "en")
 CONVENTIONS = ("calendar", "cutoff")

@@ -25,6 +25,7 @@ import pandas as pd
 from . import appendices, privacy, views
 from .fmt import fmt_target
 from .messages import label
+from .resources import CSS, TEMPLATE_DIR
 from .results import DAT, KHONG_DAT, status_label
 from .trends import History, load_history
 from .views import _get
@@ -32,7 +33,6 @@ from .views import _get
 INTERNAL, PUBLIC = views.INTERNAL, views.PUBLIC
 AUDIENCES = (INTERNAL, PUBLIC)
 META_KEY = "cchc_audit"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
 
 
@@ -134,7 +134,7 @@ def show(audit, part: str, lang: str = "vi", history: History | None = None) -> 
 
 def standalone_html(audit, lang: str = "vi", audience: str = INTERNAL, history: History | None = None) -> str:
     """The whole report as one HTML page without a notebook (tests, previews)."""
-    css = (TEMPLATE_DIR / "static" / "report.css").read_text(encoding="utf-8")
+    css = CSS.read_text(encoding="utf-8")
     body = "\n".join(render(audit, part, lang, audience, history) for part in PARTS)
     # Both are trusted: the stylesheet ships with the package; the body is already-escaped HTML.
     return render_template("page.html.j2", lang, audience=audience, css=Markup(css), body=Markup(body))

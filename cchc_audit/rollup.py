@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .resources import CSS, TEMPLATE_DIR
 from .results import DAT, KHONG_DAT, KHONG_PHAT_SINH, STATUSES, THIEU_DU_LIEU, compare, status_label
 
 ROLLUP_DIR = "_rollup"
 HTML, JSON, CSV = "index.html", "rollup.json", "rollup.csv"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-CSS = TEMPLATE_DIR / "static" / "report.css"
 # Batch outcomes whose run folder holds results (see batch.py).
 WITH_RUN = ("ok", "skipped")
 

@@ -84,9 +84,7 @@ from numpy.dtypes import StringDType
 from . import schema
 from .schema import REGISTERS, Register
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
-SAMPLE_PLAN = SAMPLE_DIR / "ke_hoach.yaml"
-SAMPLE_PLAN_TEXT = SAMPLE_DIR / "ke-hoach-cchc-2024.txt"
+from .resources import SAMPLE_DIR, SAMPLE_PLAN, SAMPLE_PLAN_TEXT  # noqa: F401 - re-exported
 
 DEFAULT_UNIT: dict[str, str] = {
     "ten_don_vi": "Trường Mầm non Mạ Non",

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from cchc_audit import cli
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 
 
 @pytest.fixture

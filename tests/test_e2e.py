@@ -11,9 +11,10 @@ from pathlib import Path
 from cchc_audit import archive
 from cchc_audit.plan import load_plan
 from cchc_audit.registers import load_unit
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 PERSONAL = {"ho_so": ("nguoi_nop", "so_dien_thoai", "so_dinh_danh"), "don_thu": ("nguoi_gui",)}
 
 

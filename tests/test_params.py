@@ -8,6 +8,7 @@ import pytest
 
 from cchc_audit import params
 from cchc_audit.params import ParamsError, resolve
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -24,16 +25,16 @@ def issues(exc: ParamsError) -> dict[str, object]:
 
 def test_defaults_with_no_file(tmp_path):
     p = resolve(period="2024-Q1", cwd=tmp_path)
-    assert p.data == REPO / "data" / "sample"
+    assert p.data == resources.SAMPLE_DIR
     assert p.out == tmp_path / "reports"
-    assert p.plan_path == REPO / "data" / "sample" / "ke_hoach.yaml"
+    assert p.plan_path == resources.SAMPLE_DIR / "ke_hoach.yaml"
     assert (p.lang, p.convention, p.publication_deadline_working_days) == ("vi", "calendar", 5)
     assert p.waivers == () and p.source is None
 
 
 def test_sample_default_does_not_depend_on_cwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert resolve(period="2024").data == REPO / "data" / "sample"
+    assert resolve(period="2024").data == resources.SAMPLE_DIR
     assert resolve(period="2024").out == tmp_path / "reports"
 
 
@@ -221,9 +222,9 @@ def test_empty_file_is_all_defaults(tmp_path):
     assert resolve(write(tmp_path, "# nothing\n"), period="2024").data == params.SAMPLE_DIR
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "params").glob("*.yaml")))
+@pytest.mark.parametrize("name", sorted(p.name for p in (resources.PARAMS_DIR).glob("*.yaml")))
 def test_shipped_params_files_are_valid(name):
-    p = resolve(REPO / "params" / name)
+    p = resolve(resources.PARAMS_DIR / name)
     assert p.period == name.removesuffix(".yaml")
     assert p.data == params.SAMPLE_DIR
     assert p.recipients[0] == "Phòng GD&ĐT huyện Nhà Bè (để báo cáo);"
@@ -233,7 +234,7 @@ def test_shipped_params_files_are_valid(name):
 
 def test_shipped_params_include_a_justified_waiver_with_an_expiry():
     waivers = [w for name in ("2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2024-H1", "2024-H2", "2024")
-               for w in resolve(REPO / "params" / f"{name}.yaml").waivers]
+               for w in resolve(resources.PARAMS_DIR / f"{name}.yaml").waivers]
     assert waivers and all(w.justification and w.expires for w in waivers)
 
 

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from cchc_audit.plan import PlanError, load_plan, normalize_space, parse_plan_text
+from cchc_audit import resources
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 PLAN_FILE = SAMPLE / "ke_hoach.yaml"
 TEXT_FILE = SAMPLE / "ke-hoach-cchc-2024.txt"
 

@@ -26,8 +26,9 @@ from cchc_audit.plan import load_plan
 from cchc_audit.problems import EXPECTED, Problem
 from cchc_audit.registers import load_unit, read_register
 from cchc_audit.validate import all_problems
+from cchc_audit import resources
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 PLAN = load_plan(SAMPLE / "ke_hoach.yaml")
 # CCHC_PROPERTY_EXAMPLES=1000 for a longer hunt; 60 keeps the suite fast.
 # CI replays the same examples every run (derandomize) so a red build is always reproducible;

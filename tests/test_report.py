@@ -15,6 +15,7 @@ from cchc_audit import report, tthc_stats
 from cchc_audit.fmt import date_line, fmt_date, fmt_int, fmt_pct
 from cchc_audit.privacy import mask_frame, mask_name, mask_number, public_frame
 from cchc_audit.results import DAT, KHONG_DAT
+from cchc_audit import resources
 
 from htmlscan import Resources
 from unitdata import CATALOGUE, run
@@ -352,7 +353,7 @@ def test_procedure_statistics_follow_the_checks(audit):
 
 # --- the notebooks -------------------------------------------------------------------------------
 
-NOTEBOOKS = report.TEMPLATE_DIR.parents[1] / "notebooks"
+NOTEBOOKS = resources.NOTEBOOKS_DIR
 
 
 @pytest.mark.parametrize("name", ["audit.ipynb", "explore.ipynb"])

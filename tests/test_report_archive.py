@@ -14,10 +14,11 @@ from cchc_audit import archive, frontpage, report
 from cchc_audit.audit import run_audit
 from cchc_audit.fmt import fmt_points
 from cchc_audit.params import resolve
+from cchc_audit import resources
 
 from htmlscan import Resources
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 
 
 def audit_of(period: str, convention: str = "calendar"):

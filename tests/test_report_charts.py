@@ -16,10 +16,11 @@ from PIL import Image
 from cchc_audit import charts, report, views
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
+from cchc_audit import resources
 
 from unitdata import run
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 
 
 def sample_audit(period: str, convention: str = "calendar"):

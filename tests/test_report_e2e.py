@@ -26,9 +26,10 @@ from cchc_audit import archive
 from cchc_audit.execute import find_chromium
 from cchc_audit.privacy import PERSONAL_COLUMNS, is_number_column, mask_name
 from cchc_audit.registers import load_unit
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 INTERNAL, PUBLIC, PDF = "bao-cao-noi-bo.html", "bao-cao-cong-khai.html", "bao-cao-noi-bo.pdf"
 MM = 72 / 25.4  # PDF points per millimetre
 
@@ -47,9 +48,9 @@ def runs(tmp_path_factory):
     other_params = hostile_unit.write_params(work / "other.yaml", other)
     pdf = ["--pdf"] if find_chromium() else []
     jobs = {
-        "q1": ["--params", str(REPO / "params" / "2024-Q1.yaml"), *pdf],
-        "q2": ["--params", str(REPO / "params" / "2024-Q2.yaml")],
-        "year": ["--params", str(REPO / "params" / "2024.yaml")],
+        "q1": ["--params", str(resources.PARAMS_DIR / "2024-Q1.yaml"), *pdf],
+        "q2": ["--params", str(resources.PARAMS_DIR / "2024-Q2.yaml")],
+        "year": ["--params", str(resources.PARAMS_DIR / "2024.yaml")],
         "other": ["--params", str(other_params), *pdf],
     }
     found = {"out": out, "other_data": other}

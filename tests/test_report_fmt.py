@@ -14,8 +14,9 @@ from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 from cchc_audit.periods import parse_period
 from cchc_audit.trends import short_label
+from cchc_audit import resources
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 
 
 @pytest.mark.parametrize("value, vi, en", [

@@ -17,6 +17,7 @@ from cchc_audit import report, tthc_stats
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 from cchc_audit.results import DAT, KHONG_DAT, MIEN_TRU, THIEU_DU_LIEU
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,7 +29,7 @@ def audit_of(params_file: Path):
 
 @pytest.fixture(scope="module")
 def sample_q1():
-    return audit_of(REPO / "params" / "2024-Q1.yaml")
+    return audit_of(resources.PARAMS_DIR / "2024-Q1.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,7 @@ def test_signature_block_comes_from_the_params_and_the_unit(sample_q1, other):
 
 def test_a_principal_in_the_params_wins(tmp_path):
     params = tmp_path / "p.yaml"
-    params.write_text(yaml.safe_dump({"period": "2024-Q1", "data": str(REPO / "data" / "sample"),
+    params.write_text(yaml.safe_dump({"period": "2024-Q1", "data": str(resources.SAMPLE_DIR),
                                       "principal": "Lý Thị Hạnh"}, allow_unicode=True))
     sig = text(report.render(audit_of(params), "signature", "vi", "internal"))
     assert "HIỆU TRƯỞNG Lý Thị Hạnh Người lập: ....." in sig and "Minh Thư" not in sig
@@ -120,7 +121,7 @@ def test_task_count_line(other):
 @pytest.mark.parametrize("which", ["sample_q1", "other", "sample_year"])
 def test_statistics_totals_are_the_section_II_figures(which, request, tmp_path):
     if which == "sample_year":
-        audit = audit_of(REPO / "params" / "2024.yaml")
+        audit = audit_of(resources.PARAMS_DIR / "2024.yaml")
     else:
         audit = request.getfixturevalue(which)
     total = tthc_stats.tthc_statistics(audit.dossiers, audit.period).loc[tthc_stats.TOTAL]
@@ -164,7 +165,7 @@ def waived(tmp_path_factory):
     folder = tmp_path_factory.mktemp("waived")
     params = folder / "params.yaml"
     params.write_text(yaml.safe_dump({
-        "period": "2024-Q1", "data": str(REPO / "data" / "sample"), "report_date": "2024-04-10",
+        "period": "2024-Q1", "data": str(resources.SAMPLE_DIR), "report_date": "2024-04-10",
         "waivers": [
             {"check": "II.6.3", "justification": "Hệ thống của Huyện chưa mở kết nối <b>cho trường</b>",
              "expires": "2024-12-31"},

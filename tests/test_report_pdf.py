@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc_audit import cli, execute
+from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,7 +43,7 @@ def test_a_failed_print_archives_nothing(tmp_path):
     out = tmp_path / "reports"
     env = {**os.environ, execute.CHROMIUM_ENV: "false"}
     done = subprocess.run([sys.executable, "-m", "cchc_audit", "run", "--params",
-                           str(REPO / "params" / "2024-Q1.yaml"), "--out", str(out), "--pdf"],
+                           str(resources.PARAMS_DIR / "2024-Q1.yaml"), "--out", str(out), "--pdf"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Chromium could not print the PDF" in done.stderr or "Chromium không in được PDF" in done.stderr

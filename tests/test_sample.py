@@ -17,11 +17,12 @@ from cchc_audit import sample
 from cchc_audit.registers import load_unit
 from cchc_audit.schema import REGISTERS
 from cchc_audit.text import slug
+from cchc_audit import resources
 
 YEAR = 2024
 END = pd.Timestamp(f"{YEAR}-12-31")
 VN = holidays.country_holidays("VN", years=[YEAR - 1, YEAR, YEAR + 1])
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_DIR = resources.SAMPLE_DIR
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,10 @@ import csv
 import datetime as dt
 import re
 import shutil
+from cchc_audit import resources
 from pathlib import Path
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = resources.SAMPLE_DIR
 PLAN_FILES = ("ke_hoach.yaml", "ke-hoach-cchc-2024.txt")
 
 # Vietnamese headers as a school writes them; each equals the contract's column name once
