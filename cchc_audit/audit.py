@@ -99,9 +99,35 @@ class Audit:
         }
 
     def write_results(self, folder: str | Path) -> Path:
+        """Write `results.json`, never over an existing one: an archived revision whose notebook is
+        executed again in its own folder keeps its record (and its manifest verifies); it is told
+        instead whether the figures it just computed agree with the archived ones."""
         path = Path(folder) / "results.json"
-        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+        fresh = self.to_json()
+        try:
+            with open(path, "x", encoding="utf-8") as handle:
+                handle.write(json.dumps(fresh, ensure_ascii=False, indent=2))
+        except FileExistsError:
+            try:
+                kept = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                kept = None
+            if same_figures(kept, fresh):
+                print("results.json đã có, không ghi đè; số liệu tính lại trùng khớp / results.json "
+                      "exists and is not overwritten; the figures computed again agree")
+            else:
+                print("results.json đã có, không ghi đè; CẢNH BÁO: số liệu tính lại KHÁC / results.json "
+                      "exists and is not overwritten; WARNING: the figures computed again DIFFER")
         return path
+
+
+# What a result says, as against when and by which version it was computed.
+FIGURES = ("unit_code", "period", "plan", "inputs", "checks", "tasks_summary", "index_766", "calendar")
+
+
+def same_figures(a: dict | None, b: dict | None) -> bool:
+    return isinstance(a, dict) and isinstance(b, dict) and all(
+        a.get(key) == b.get(key) for key in FIGURES)
 
 
 def resolve_period(period: str | Period, params) -> Period:

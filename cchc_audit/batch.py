@@ -20,6 +20,7 @@ crashed, 1 some crashed.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import time
@@ -34,6 +35,9 @@ OK, BAD_INPUT, ERROR, SKIPPED = "ok", "bad_input", "error", "skipped"
 STATUS_LABELS = {OK: ("đã lưu", "archived"), SKIPPED: ("bỏ qua (đã lưu trước)", "skipped (archived before)"),
                  BAD_INPUT: ("dữ liệu sai", "bad input"), ERROR: ("lỗi", "crashed")}
 PLUGIN = "cchc-audit-kernels"
+# Generous: the sample takes about a second; a people's committee's 1M-dossier year, a minute.
+DEFAULT_TIME_LIMIT = 1800.0
+POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
 
 
@@ -145,8 +149,9 @@ def _short(message: str) -> str:
 
 
 def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
-               params_file: str | None = None) -> dict:
-    """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict."""
+               params_file: str | None = None, time_limit: float | None = None) -> dict:
+    """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict.
+    `time_limit` also bounds each notebook cell here, a backstop to the round's own watchdog."""
     from . import cli
     from .params import ParamsError, resolve
 
@@ -158,10 +163,14 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         params = resolve(params_file, period=period, data=folder, out=out, lang=lang)
         pool = _kernel_pool()
         kernel = pool.acquire()
+        healthy = False
         try:
-            path = cli.run_unit(params, kernel=kernel)
+            path = cli.run_unit(params, kernel=kernel,
+                                timeout=math.ceil(time_limit) if time_limit else None)
+            healthy = True
         finally:
-            pool.release(kernel)
+            # A kernel that saw a failure (a cell timed out, say) may still be busy: never lend it again.
+            pool.release(kernel) if healthy else pool.discard(kernel)
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
@@ -184,13 +193,15 @@ def default_workers() -> int:
 
 def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang: str = "vi",
               force: bool = False, client=None, workers: int | None = None,
-              scheduler: str | None = None, progress=None, params_file: str | None = None) -> list[Outcome]:
+              scheduler: str | None = None, progress=None, params_file: str | None = None,
+              time_limit: float | None = DEFAULT_TIME_LIMIT) -> list[Outcome]:
     """Audit `units` for the period; return one Outcome per unit, in the order given.
 
     `client` is a `distributed.Client` to use as is (tests pass one on an in-process cluster);
     else `scheduler` names an existing scheduler, else a LocalCluster of `workers` processes (one
     per core by default) runs for this round. `progress(done, total, outcome)` is called as units
-    finish."""
+    finish. A unit still running `time_limit` seconds after it started is reported as failed and
+    its worker restarted (see `_gather`); None: no limit."""
     from . import archive
 
     out = Path(out).absolute()
@@ -218,28 +229,73 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
             progress(done, total, outcome)
     if todo:
         with _client(client, scheduler, workers) as dask_client:
-            from distributed import as_completed
-
-            submitted, by_key = [], {}
+            submitted = {}
             for unit in todo:
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file, pure=False,
+                                            period_id, str(out), lang, params_file, time_limit,
+                                            pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")
-                submitted.append(future)
-                by_key[future.key] = unit
-            for future in as_completed(submitted):
-                unit = by_key[future.key]
-                try:
-                    outcome = Outcome(**future.result())
-                except Exception as exc:  # noqa: BLE001 - the worker itself died (KilledWorker...)
-                    outcome = Outcome(unit.code, unit.name, str(unit.folder), ERROR,
-                                      f"{type(exc).__name__}: {exc}")
+                submitted[future.key] = (future, unit)
+            for unit, outcome in _gather(dask_client, submitted, time_limit, lang):
                 outcomes[str(unit.folder)] = outcome
                 done += 1
                 if progress:
                     progress(done, total, outcome)
     return [outcomes[str(u.folder)] for u in units]
+
+
+def _gather(client, submitted: dict, time_limit: float | None, lang: str):
+    """Yield (unit, Outcome) as units finish. A unit is timed from the moment the scheduler shows
+    it processing on a worker, not from submission: queued units wait their turn. One that runs
+    past `time_limit` is given up: its future is cancelled and its worker restarted (when a nanny
+    runs it), since a cancelled Dask task goes on running and would hold the worker's thread; any
+    other unit running on that worker is then re-run elsewhere by Dask. A unit stopped midway
+    leaves only a hidden `.tmp-*` folder, never a revision (archive.new_run)."""
+    from distributed import wait
+
+    pending = dict(submitted)
+    started: dict[str, float] = {}
+    while pending:
+        try:
+            finished = wait([f for f, _ in pending.values()], timeout=POLL_SECONDS,
+                            return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            finished = set()
+        for future in finished:
+            unit = pending.pop(future.key)[1]
+            try:
+                outcome = Outcome(**future.result())
+            except Exception as exc:  # noqa: BLE001 - the worker itself died (KilledWorker...)
+                outcome = Outcome(unit.code, unit.name, str(unit.folder), ERROR,
+                                  f"{type(exc).__name__}: {exc}")
+            yield unit, outcome
+        if not time_limit or not pending:
+            continue
+        now = time.monotonic()
+        for worker, keys in client.processing().items():
+            for key in keys:
+                if key not in pending:
+                    continue
+                if now - started.setdefault(key, now) <= time_limit:
+                    continue
+                future, unit = pending.pop(key)
+                future.cancel()
+                _restart_worker(client, worker)
+                yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR, _t(
+                    lang, f"quá thời hạn {time_limit:g} giây cho một đơn vị (--time-limit); đã dừng, "
+                          "không lưu gì cho đơn vị này",
+                    f"exceeded the per-unit time limit of {time_limit:g} s (--time-limit); stopped, "
+                    "nothing archived for this unit"))
+
+
+def _restart_worker(client, worker: str) -> None:
+    """Free a worker held by a unit that ran out of time; a worker without a nanny (or an
+    in-process one) cannot be restarted and keeps the thread until the unit ends by itself."""
+    try:
+        client.restart_workers([worker], timeout=60, raise_for_error=True)
+    except Exception:  # noqa: BLE001 - best effort: the unit is already reported
+        logging.getLogger(__name__).warning("could not restart worker %s", worker)
 
 
 @contextmanager
@@ -266,23 +322,32 @@ def _client(client, scheduler: str | None, workers: int | None):
 # --- the command ----------------------------------------------------------------------------
 
 class ProgressBar:
-    """A text bar on stderr, redrawn in place on a terminal; one line per unit otherwise (logs)."""
+    """tqdm's bar on stderr (counts, rate, time left), with one line kept above it per finished
+    unit; nothing at all when stderr is not a terminal (logs get the summary at the end)."""
 
-    def __init__(self, lang: str, stream=None, width: int = 30):
-        self.lang, self.stream, self.width = lang, stream or sys.stderr, width
+    def __init__(self, lang: str, stream=None):
+        self.lang, self.stream = lang, stream or sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.bar = None
 
     def __call__(self, done: int, total: int, outcome: Outcome) -> None:
-        filled = self.width * done // max(total, 1)
-        bar = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}"
+        if not self.tty:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, dynamic_ncols=True, smoothing=0.1,
+                            desc=_t(self.lang, "Đơn vị", "Units"), unit=_t(self.lang, " đv", " unit"))
         label = pick(STATUS_LABELS[outcome.status], self.lang)
-        if self.tty:
-            self.stream.write(f"\r{bar} {outcome.unit}: {label}\033[K")
-            if done == total:
-                self.stream.write("\n")
-        else:
-            self.stream.write(f"{bar} {outcome.unit}: {label}\n")
-        self.stream.flush()
+        self.bar.write(f"{outcome.unit} ({outcome.name}): {label}", file=self.stream)
+        self.bar.update(done - self.bar.n)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def exit_status(outcomes: list[Outcome]) -> int:
@@ -316,6 +381,13 @@ def cmd_batch(args) -> int:
     except ParamsError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 2
+    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    if not math.isfinite(time_limit) or time_limit < 0:
+        print(_t(lang, f"--time-limit phải là số giây từ 0 trở lên: {args.time_limit}",
+                 f"--time-limit must be a number of seconds, 0 or more: {args.time_limit}"),
+              file=sys.stderr)
+        return 2
+    time_limit = time_limit or None  # 0: no limit
     if args.workers is not None and args.workers < 1:
         print(_t(lang, "--workers phải từ 1 trở lên", "--workers must be 1 or more"), file=sys.stderr)
         return 2
@@ -337,9 +409,13 @@ def cmd_batch(args) -> int:
         return 2
     print(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."),
           file=sys.stderr)
-    outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
-                         params_file=params_file,
-                         scheduler=args.scheduler, progress=ProgressBar(lang))
+    progress = ProgressBar(lang)
+    try:
+        outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
+                             params_file=params_file, scheduler=args.scheduler, progress=progress,
+                             time_limit=time_limit)
+    finally:
+        progress.close()
     code, name = district_info(root)
     path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
     print(summary(outcomes, lang))

@@ -7,11 +7,15 @@ Exit status (DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or ba
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
 import json
 import os
 import sys
 import traceback
 from pathlib import Path
+
+from .archive import sha256_file
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 
@@ -75,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="chạy lại cả đơn vị đã lưu kỳ này / re-run units already archived for "
                           "the period")
     bat.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    bat.add_argument("--time-limit", type=float, metavar="GIÂY/SECONDS",
+                     help="thời hạn tối đa cho một đơn vị, tính bằng giây (mặc định 1800; 0: không giới "
+                          "hạn); quá hạn thì đơn vị bị dừng và ghi là lỗi / the most one unit may take, in "
+                          "seconds (default 1800; 0: none); past it the unit is stopped and reported failed")
     bat.add_argument("--params", help="tệp tham số dùng chung cho mọi đơn vị (ngày báo cáo, miễn trừ, ngày "
                                       "nghỉ bù...) / a params file shared by every unit (report date, "
                                       "waivers, calendar overrides...)")
@@ -172,12 +180,14 @@ def cmd_run(args) -> int:
     return front_page(params.out, lang)
 
 
-def run_unit(params, *, kernel=None, pdf: bool = False) -> Path:
+def run_unit(params, *, kernel=None, pdf: bool = False, timeout: int | None = None) -> Path:
     """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
-    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given), export
-    both reports, archive; return the run folder. `cchc-audit batch` runs this for every unit."""
+    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given; each
+    cell within `timeout` seconds if set), export both reports, archive; return the run folder.
+    `cchc-audit batch` runs this for every unit."""
     period, unit_data, plan = _prepare(params, params.lang)
-    return _run(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf)
+    return _run(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf,
+                timeout=timeout)
 
 
 def _prepare(params, lang):
@@ -257,26 +267,32 @@ def _problems_text(problems, data_dir, lang: str) -> str:
     return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
 
 
-def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False) -> Path:
+def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
+         timeout: int | None = None) -> Path:
     from . import archive, execute
 
     unit_code = unit_data.unit.code
     unit_name = unit_data.unit.name
+    # The report's date pinned to the day of the run, so that waivers are judged the same way
+    # when the archived notebook is executed again years later.
+    params = dataclasses.replace(params, report_date=params.report_date or dt.date.today())
     with archive.new_run(params.out, unit_code, period.id) as run:
         tmp = run.tmp
+        data_rel, plan_rel = _snapshot(run, params, unit_data, plan, lang)
         params.write(tmp / PARAMS_YAML)
-        # Relative paths, with the kernel working in the run folder: the archived notebook then
-        # shows no temporary path and re-runs from inside its own folder.
+        # Relative paths, with the kernel working in the run folder: the notebook reads only the
+        # revision's own copies of the inputs (the ones validated), the archived notebook shows no
+        # temporary path, and it re-runs from inside its folder or a copy of it.
         try:
             executed = execute.execute_notebook(tmp / EXECUTED, {
                 "period": period.id,
-                "data_dir": str(params.data),
-                "plan": str(params.plan_path),
+                "data_dir": data_rel,
+                "plan": plan_rel,
                 "lang": lang,
                 "params_file": PARAMS_YAML,
                 "output_dir": ".",
                 "archive_dir": str(params.out),  # earlier periods, for comparison and trends
-            }, cwd=tmp, kernel=kernel)
+            }, cwd=tmp, kernel=kernel, timeout=timeout)
         except Exception as exc:
             if type(exc).__name__ != "PapermillExecutionError":
                 raise
@@ -298,7 +314,7 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
                             title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
         if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
             _print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
-        _archive_inputs(run, params, unit_data, plan, results, lang)
+        _check_read(tmp, data_rel, results, lang)
     return run.path
 
 
@@ -328,42 +344,66 @@ def front_page(out: Path, lang: str) -> int:
     return OK
 
 
-def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> None:
-    """Copy every file the audit read into `inputs/`, named by its path under the data folder
-    (files elsewhere by their name), and check each copy against the hash the audit recorded."""
-    from . import archive
-
+def _snapshot(run, params, unit_data, plan, lang: str) -> tuple[str, str]:
+    """Copy every input into the revision's `inputs/` before the notebook runs, each checked
+    against the hash of the file that was validated: the data folder as `inputs/<its name>/...`
+    (registers, don_vi.yaml, and the plan with its text when they live there), files from
+    elsewhere (a plan given with --plan, the params file) by their name. Returns the data folder's
+    and the plan's copies, relative to the revision."""
     data_dir = Path(params.data).resolve()
-    files: dict[Path, str | None] = {}  # path -> sha256 the audit saw, if it said
+    base = archive_name(data_dir.name)
 
-    def note(path, digest=None):
-        path = Path(path).resolve()
-        if path.is_file():
-            files[path] = digest or files.get(path)
-
-    for item in unit_data.inputs:
-        note(item.path)
-    note(data_dir / "don_vi.yaml")
-    note(plan.path)
-    if plan.source_text is not None:
-        note(plan.source_text)
-    if params.source is not None:
-        note(params.source)
-    for item in results.get("inputs") or []:  # whatever the notebook's audit read, as it hashed it
-        name = item.get("path") or item.get("file") if isinstance(item, dict) else None
-        if name:
-            path = Path(name)
-            note(path if path.is_absolute() else data_dir / path, item.get("sha256"))
-
-    for path, digest in sorted(files.items()):
+    def name_of(path: Path) -> str:
         try:
-            name = path.relative_to(data_dir).as_posix()
+            return f"{base}/{path.relative_to(data_dir).as_posix()}"
         except ValueError:
-            name = path.name
-        copy = run.add_input(path, name)
-        if digest and archive.sha256_file(copy) != digest:
-            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi trong khi chạy",
-                                  f"{path} changed during the run"))
+            return path.name
+
+    def add(path, digest=None) -> Path:
+        path = Path(path).resolve()
+        copy = run.add_input(path, name_of(path))
+        if digest is not None and sha256_file(copy) != digest:
+            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi sau khi được kiểm tra; chạy lại lệnh",
+                                  f"{path} changed after it was validated; run the command again"))
+        return copy
+
+    (run.tmp / "inputs" / base).mkdir(parents=True, exist_ok=True)  # even with no register at all
+    for item in unit_data.inputs:
+        add(item.path, item.sha256)
+    if (data_dir / "don_vi.yaml").is_file():
+        add(data_dir / "don_vi.yaml")
+    plan_copy = add(plan.path)
+    if plan.source_text is not None and Path(plan.source_text).is_file():
+        # Beside the plan's copy, under the relative name the plan file gives it.
+        cited = Path(os.path.relpath(Path(plan.source_text).resolve(), Path(plan.path).resolve().parent))
+        if ".." in cited.parts:
+            cited = Path(cited.name)
+        target = plan_copy.parent / cited
+        rel = target.relative_to(run.tmp / "inputs").as_posix()
+        run.add_input(Path(plan.source_text).resolve(), rel)
+    if params.source is not None and Path(params.source).is_file():
+        add(params.source)
+    return f"inputs/{base}", plan_copy.relative_to(run.tmp).as_posix()
+
+
+def archive_name(folder_name: str) -> str:
+    from .archive import safe_component
+
+    try:
+        return safe_component(folder_name)
+    except Exception:  # noqa: BLE001 - a folder named "/" or the like: any fixed name will do
+        return "du_lieu"
+
+
+def _check_read(tmp: Path, data_rel: str, results: dict, lang: str) -> None:
+    """What the notebook read is what was validated and archived: every input it hashed is the
+    revision's copy, byte for byte."""
+    for item in results.get("inputs") or []:
+        name = item.get("file") if isinstance(item, dict) else None
+        copy = tmp / data_rel / name if name else None
+        if copy is None or not copy.is_file() or sha256_file(copy) != item.get("sha256"):
+            raise RuntimeError(_t(lang, f"sổ tay đã đọc {name} khác với bản đã kiểm tra",
+                                  f"the notebook read a {name} other than the one validated"))
 
 
 # --- batch --------------------------------------------------------------------------------

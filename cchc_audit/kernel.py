@@ -161,6 +161,13 @@ class KernelPool:
         with self._lock:
             self._idle.append(kernel)
 
+    def discard(self, kernel: WarmKernel) -> None:
+        """Stop a kernel that must not serve again (its notebook failed or timed out)."""
+        with self._lock:
+            if kernel in self._all:
+                self._all.remove(kernel)
+        kernel.shutdown()
+
     def shutdown(self) -> None:
         with self._lock:
             kernels, self._all, self._idle = self._all, [], []

@@ -2,6 +2,7 @@
 the summary and exit status, skipping and --force, a crash that stops nothing else, and the proof
 that a reused kernel leaks nothing from one unit into the next (its results equal single runs)."""
 
+import io
 import json
 import re
 import shutil
@@ -77,7 +78,7 @@ def test_discovery_finds_the_folders_with_registers(district):
 def test_a_round_archives_the_good_units_and_reports_the_broken_one(first_round):
     out, code, stdout, stderr = first_round
     assert code == 2, stderr  # bad input in one unit, no crash
-    assert "3/3" in stderr  # the progress bar reached the end
+    assert "3/3" not in stderr and "\r" not in stderr  # not a terminal: no progress bar
     assert re.search(r"mnc \(Trường Mầm non C\): bad input", stdout)
     assert "ho_so.csv" in stdout and "31/02/2024" in stdout  # which file and which value
     assert "Summary: 2 archived, 0 skipped (archived before), 1 bad input, 0 crashed" in stdout
@@ -260,3 +261,81 @@ def test_a_round_params_file_serves_every_unit(district, cluster, tmp_path, monk
         assert params.period == PERIOD and params.out == tmp_path / "out"
         assert str(params.report_date) == "2024-04-05"
         assert [w.check for w in params.waivers] == ["II.6.3"]
+
+
+class _Terminal:
+    """A stream that says it is a terminal, as stderr is when a person runs the batch."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        return self.buffer.write(text)
+
+    def flush(self):
+        pass
+
+
+def test_the_progress_bar_shows_counts_rate_and_time_left_on_a_terminal_only():
+    outcomes = [batch.Outcome("mna", "Trường A", "/a", "ok"), batch.Outcome("mnb", "Trường B", "/b", "error"),
+                batch.Outcome("mnc", "Trường C", "/c", "skipped")]
+    terminal = _Terminal()
+    bar = batch.ProgressBar("vi", stream=terminal)
+    for done, outcome in enumerate(outcomes, 1):
+        bar(done, len(outcomes), outcome)
+    text = terminal.buffer.getvalue()
+    # One line kept per finished unit, above the bar.
+    lines = [line.strip() for line in text.replace("\r", "\n").splitlines()]
+    assert "mna (Trường A): đã lưu" in lines and "mnb (Trường B): lỗi" in lines
+    assert "mnc (Trường C): bỏ qua (đã lưu trước)" in lines
+    # tqdm's bar: counts, rate and time left.
+    assert "3/3" in text and "1/3" in text
+    assert re.search(r"\d+(\.\d+)? ?(đv|s)/(s|đv)", text), text
+    assert re.search(r"<\d\d:\d\d", text), text  # remaining time
+
+    quiet = io.StringIO()  # a log file, a pipe: not a terminal
+    bar = batch.ProgressBar("en", stream=quiet)
+    for done, outcome in enumerate(outcomes, 1):
+        bar(done, len(outcomes), outcome)
+    assert quiet.getvalue() == ""
+
+
+def test_a_unit_past_its_time_limit_is_reported_failed_and_the_round_goes_on(district, tmp_path, monkeypatch):
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    release = threading.Event()
+    fake = fake_run_unit(fail="")
+
+    def hangs_for_mnb(params, **kw):
+        if params.data.name == "truong-b":
+            release.wait(120)  # a unit that hangs (a stuck kernel, a file that never ends...)
+            raise RuntimeError("released")
+        return fake(params, **kw)
+
+    monkeypatch.setattr(cli, "run_unit", hangs_for_mnb)
+    units = batch.discover_units(district)
+    try:
+        # Two in-process workers: the hung one keeps its thread (no nanny to restart it), the
+        # other serves the rest of the round.
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as c, \
+                Client(c) as client:
+            outcomes = batch.run_round(units, PERIOD, tmp_path / "out", client=client, lang="en",
+                                       time_limit=2)
+    finally:
+        release.set()
+    assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "error"), ("mnc", "ok")]
+    assert "time limit of 2 s" in outcomes[1].message and outcomes[1].run is None
+    assert not (tmp_path / "out" / "mnb").exists()  # nothing archived for it
+
+
+def test_time_limit_must_be_a_number_of_seconds(tmp_path):
+    (tmp_path / "root").mkdir()
+    code, _, stderr = run_cli(["batch", "--period", PERIOD, "--data-root", tmp_path / "root",
+                               "--out", tmp_path / "out", "--time-limit", "-5", "--lang", "en"])
+    assert code == 2 and "--time-limit" in stderr
+    assert not (tmp_path / "out").exists()

@@ -73,13 +73,18 @@ def test_run_archives_a_complete_verifiable_revision(tmp_path):
     assert "score" in results["index_766"] and results["index_766"]["items"]
 
     # Every input read is archived, byte for byte.
-    archived = {p.relative_to(rev1 / "inputs").as_posix() for p in (rev1 / "inputs").rglob("*") if p.is_file()}
+    # The data folder's files under inputs/<its name>/, as the notebook read them.
+    snapshot = rev1 / "inputs" / SAMPLE.name
+    archived = {p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*") if p.is_file()}
     expected = {i.path.name for i in unit.inputs} | {"ke_hoach.yaml"}
     if (SAMPLE / "don_vi.yaml").exists():
         expected.add("don_vi.yaml")
     assert expected <= archived
     for name in expected:
-        assert (rev1 / "inputs" / name).read_bytes() == (SAMPLE / name).read_bytes()
+        assert (snapshot / name).read_bytes() == (SAMPLE / name).read_bytes()
+    parameters = executed["metadata"]["papermill"]["parameters"]
+    assert parameters["data_dir"] == f"inputs/{SAMPLE.name}"
+    assert parameters["plan"] == f"inputs/{SAMPLE.name}/ke_hoach.yaml"
 
     # The manifest covers every other file and sha256sum agrees.
     listed = {line.split("  ", 1)[1] for line in (rev1 / "MANIFEST.sha256").read_text().splitlines()}
@@ -108,3 +113,47 @@ def test_run_archives_a_complete_verifiable_revision(tmp_path):
     assert tree_bytes(rev1) == before
     assert subprocess.run(["sha256sum", "-c", "--quiet", "MANIFEST.sha256"],
                           cwd=rev1.parent / "rev-002").returncode == 0
+
+
+def _execute_in(folder: Path) -> str:
+    """Execute an archived notebook in `folder` as Run All or nbconvert would; return its text."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(folder / "audit.ipynb", as_version=4)
+    NotebookClient(nb, resources={"metadata": {"path": str(folder)}}, kernel_name="python3",
+                   timeout=300).execute()
+    return "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_an_archived_revision_is_a_record_that_re_executes_to_the_same_figures(tmp_path):
+    import shutil
+
+    data = tmp_path / "truong"
+    shutil.copytree(SAMPLE, data)
+    out = tmp_path / "reports"
+    done = subprocess.run([sys.executable, "-m", "cchc_audit", "run", "--period", "2024-Q1",
+                           "--data", str(data), "--out", str(out)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rev1 = archive.list_runs(out)[0].path
+    before = tree_bytes(rev1)
+    # The clerk edits the live registers afterwards: the record must not follow them.
+    (data / "ho_so.xlsx").unlink()
+    (data / "khao_sat.xlsx").write_bytes(b"not a workbook")
+
+    text = _execute_in(rev1)  # in its own folder
+    assert "trùng khớp" in text and "agree" in text, text
+    assert tree_bytes(rev1) == before  # nothing written into the revision
+    assert archive.verify(rev1).ok
+
+    copy = tmp_path / "elsewhere" / "rev-001"
+    shutil.copytree(rev1, copy)
+    (copy / "results.json").unlink()  # so the copy writes the figures it computes
+    text = _execute_in(copy)
+    recomputed = json.loads((copy / "results.json").read_text(encoding="utf-8"))
+    original = json.loads(before["results.json"])
+    from cchc_audit.audit import same_figures
+
+    assert same_figures(recomputed, original)
+    assert recomputed["unit_code"] == original["unit_code"] == "tmnmn"

@@ -1,0 +1,166 @@
+"""`cchc-audit batch --scheduler` on a real Dask cluster: a `dask scheduler` and two `dask worker`
+processes (with their nannies) on 127.0.0.1, each started in a folder of its own outside the
+repository, the batch itself run as the `cchc-audit` command from yet another folder. Every unit's
+archive must verify and the roll-up must hold every unit; a worker killed in the middle of a unit
+costs that unit a retry, never a half-written revision. The processes started here are stopped
+here, with every child they started."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from cchc_audit import archive, batch
+from test_batch import PERIOD, make_unit
+
+BIN = Path(sys.executable).parent
+STARTUP = 90  # seconds: a worker's nanny, its process and its first warm kernel, on a busy machine
+
+
+def _start(args, cwd: Path, log: Path) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DASK_")}
+    env.pop("PYTHONPATH", None)  # the workers import the installed package, nothing else
+    with open(log, "wb") as out:
+        return subprocess.Popen([str(BIN / "dask"), *args], cwd=cwd, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        family = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    for p in [psutil.Process(process.pid)] + family if process.poll() is None else family:
+        try:
+            p.send_signal(signal.SIGTERM)
+        except psutil.NoSuchProcess:
+            pass
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for p in alive:
+        p.kill()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    from distributed import Client
+
+    home = tmp_path_factory.mktemp("cluster")
+    started = []
+    try:
+        (home / "scheduler").mkdir()
+        scheduler_file = home / "scheduler" / "scheduler.json"
+        started.append(_start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                               "--scheduler-file", str(scheduler_file)],
+                              home / "scheduler", home / "scheduler.log"))
+        deadline = time.monotonic() + STARTUP
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            assert started[0].poll() is None, (home / "scheduler.log").read_text()
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        workers = []
+        for name in ("w1", "w2"):
+            folder = home / name
+            folder.mkdir()
+            workers.append(_start(["worker", address, "--name", name, "--nthreads", "1",
+                                   "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard",
+                                   "--local-directory", str(folder)], folder, home / f"{name}.log"))
+        started += workers
+        with Client(address, timeout=STARTUP) as client:
+            client.wait_for_workers(2, timeout=STARTUP)
+        yield address, workers, home
+    finally:
+        for process in reversed(started):
+            _stop(process)
+
+
+def _district(root: Path, codes: list[str]) -> Path:
+    for i, code in enumerate(codes):
+        make_unit(root / f"truong-{code}", code.upper(), f"Trường Mầm non {code.upper()}", 100 + i)
+    return root
+
+
+def _batch(args, cwd: Path, **popen):
+    command = [str(BIN / "cchc-audit"), "batch", "--period", PERIOD, *map(str, args)]
+    return subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, **popen)
+
+
+def _assert_every_unit_archived(out: Path, codes: list[str]) -> None:
+    for code in codes:
+        runs = sorted((out / code / PERIOD).iterdir())
+        assert runs and all(r.name.startswith("rev-") for r in runs), runs
+        for run in runs:
+            assert archive.verify(run).ok, run
+            assert (run / "bao-cao-noi-bo.html").is_file() and (run / "bao-cao-cong-khai.html").is_file()
+    rollups = sorted((out / "_rollup").glob(f"*/{PERIOD}/rev-*"))
+    assert rollups, "no roll-up"
+    rollup = json.loads((rollups[-1] / "rollup.json").read_text(encoding="utf-8"))
+    assert sorted(u["code"] for u in rollup["units"]) == sorted(codes)
+    assert {u["outcome"] for u in rollup["units"]} == {"ok"}
+
+
+def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
+    from distributed import Client
+
+    address, _, _ = dask_cluster
+    codes = ["mn1", "mn2", "mn3", "mn4"]
+    root = _district(tmp_path / "district", codes)
+    (tmp_path / "inspector").mkdir()
+    out = tmp_path / "archive"
+    process = _batch(["--data-root", root, "--out", out, "--scheduler", address, "--lang", "en"],
+                     tmp_path / "inspector")
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stdout + stderr
+    _assert_every_unit_archived(out, codes)
+    assert not list(out.glob(archive.TMP_PREFIX + "*"))
+    # The units ran on the cluster's workers, which warmed kernels for them (the round's plugin).
+    with Client(address) as client:
+        plugged = client.run(lambda dask_worker: batch.PLUGIN in dask_worker.plugins)
+    assert len(plugged) == 2 and all(plugged.values())
+
+
+def test_a_worker_killed_mid_unit_costs_a_retry_not_a_half_written_revision(dask_cluster, tmp_path):
+    address, workers, _ = dask_cluster
+    codes = ["mn5", "mn6", "mn7", "mn8", "mn9", "mn10"]
+    root = _district(tmp_path / "district", codes)
+    (tmp_path / "inspector").mkdir()
+    out = tmp_path / "archive"
+    process = _batch(["--data-root", root, "--out", out, "--scheduler", address],
+                     tmp_path / "inspector")
+    try:
+        # Wait until both workers are in the middle of a unit (two runs being built), then kill
+        # the first worker's process outright; its nanny starts a new one.
+        deadline = time.monotonic() + 300
+        while len(list(out.glob(archive.TMP_PREFIX + "*"))) < 2:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the units never ran side by side"
+            time.sleep(0.02)
+        worker = next(p for p in psutil.Process(workers[0].pid).children()
+                      if "spawn" in " ".join(p.cmdline()) or "dask" in " ".join(p.cmdline()))
+        for child in worker.children(recursive=True):  # its kernels die with it
+            child.kill()
+        worker.kill()
+        stdout, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, stdout + stderr
+    _assert_every_unit_archived(out, codes)
+    # The killed attempt left only a hidden temporary folder, which no listing shows.
+    assert list(out.glob(archive.TMP_PREFIX + "*"))
+    assert sorted(r.unit for r in archive.list_runs(out) if r.period == PERIOD) == sorted(
+        c for c in codes for _ in (out / c / PERIOD).iterdir())
