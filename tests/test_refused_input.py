@@ -1,0 +1,179 @@
+"""Inputs that make no sense are refused, not reported (DOMAIN.md): a period outside the plan's year,
+a folder without registers, a date of something that happened later than the day the command runs;
+a missing don_vi.yaml key leaves a blank, never the folder's name; `validate` without a plan says that
+task ids were not checked.
+
+Logic is tested on its own; the CLI in-process, stopping before any notebook; one notebook run, for
+the unit without a name (the name reaches the report through the notebook and the exports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cchc_audit import cli, report, schema, validate
+from cchc_audit.messages import label
+from cchc_audit.params import resolve
+from cchc_audit.periods import explicit_period, in_year, parse_period
+from cchc_audit.plan import load_plan
+from cchc_audit.registers import UnitData, load_unit
+from cchc_audit.unit import Unit, load_unit_info
+
+from unitdata import CATALOGUE, audit as audit_of, make_unit
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample"
+PLAN = load_plan(SAMPLE / "ke_hoach.yaml")
+TODAY = dt.date(2024, 5, 20)
+
+# DOMAIN.md: receipt, result, apology, answer, resolution, publication, payment, document, survey,
+# evidence happened; appointments and deadlines may lie ahead.
+EVENTS = {
+    ("thu_tuc", "ngay_cong_khai"), ("ho_so", "ngay_tiep_nhan"), ("ho_so", "ngay_co_ket_qua"),
+    ("ho_so", "ngay_xin_loi"), ("don_thu", "ngay_nhan"), ("don_thu", "ngay_giai_quyet"),
+    ("don_thu", "ngay_tra_loi"), ("don_thu", "ngay_cong_khai"), ("khao_sat", "ngay"),
+    ("thanh_toan", "ngay"), ("van_ban", "ngay"), ("cong_khai", "ngay_dang"), ("nhiem_vu", "ngay"),
+}
+AHEAD = {("ho_so", "ngay_hen_tra"), ("ho_so", "ngay_hen_lai"), ("don_thu", "han_giai_quyet")}
+
+
+def run_cli(capsys, *args):
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_nothing_written(out: Path):
+    assert not out.exists(), sorted(str(p) for p in out.rglob("*"))
+
+
+@pytest.fixture
+def no_notebook(monkeypatch):
+    """`run` must stop before any notebook: a notebook asked for fails the test."""
+    from cchc_audit import execute
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a notebook was started on input that must be refused")
+
+    monkeypatch.setattr(execute, "execute_notebook", refuse)
+
+
+@pytest.fixture
+def unit(tmp_path):
+    """A clean unit (sample plan, one dossier, the catalogue) dated well before any real today."""
+    return make_unit(tmp_path / "unit", {
+        "thu_tuc": CATALOGUE,
+        "ho_so": [{"ma_ho_so": "HS1", "ma_thu_tuc": "TT1", "ngay_tiep_nhan": "02/01/2024",
+                   "ngay_co_ket_qua": "04/01/2024"}],
+    })
+
+
+# --- dates of things that happened, after today -------------------------------------------------
+
+def test_the_schema_marks_exactly_appointments_and_deadlines_as_ahead():
+    dates = {(r.name, c.name): c.ahead for r in schema.REGISTERS.values() for c in r.columns
+             if c.kind == schema.DATE}
+    assert {k for k, ahead in dates.items() if ahead} == AHEAD
+    assert {k for k, ahead in dates.items() if not ahead} == EVENTS
+
+
+def frame_data(register: str, column: str, value: dt.date) -> UnitData:
+    """One register built in code: one row (Excel row 5) whose `column` holds `value`."""
+    frame = pd.DataFrame({c.name: pd.Series([pd.NaT], dtype="datetime64[ns]", index=[5])
+                          for c in schema.REGISTERS[register].columns if c.kind == schema.DATE})
+    frame[column] = pd.Series([pd.Timestamp(value)], index=[5], dtype="datetime64[ns]")
+    return UnitData(Path("x"), Unit(), registers={register: frame})
+
+
+@pytest.mark.parametrize("register, column", sorted(EVENTS))
+def test_an_event_after_today_is_a_problem_today_itself_is_not(register, column):
+    tomorrow = TODAY + dt.timedelta(days=1)
+    problems = validate.future_problems(frame_data(register, column, tomorrow), TODAY)
+    assert [(p.file, p.row, p.column, p.value, p.code, p.detail) for p in problems] == [
+        (register, 5, column, tomorrow.strftime("%d/%m/%Y"), "future_date", "20/05/2024")]
+    assert validate.future_problems(frame_data(register, column, TODAY), TODAY) == []
+
+
+@pytest.mark.parametrize("register, column", sorted(AHEAD))
+def test_appointments_and_deadlines_may_lie_ahead(register, column):
+    assert validate.future_problems(frame_data(register, column, TODAY + dt.timedelta(days=400)), TODAY) == []
+
+
+def test_a_future_date_in_a_file_names_file_row_column_and_value_in_both_languages(tmp_path):
+    folder = make_unit(tmp_path / "unit", {
+        "thu_tuc": CATALOGUE,
+        "ho_so": [{"ma_ho_so": "HS1", "ma_thu_tuc": "TT1", "ngay_tiep_nhan": "02/01/2024",
+                   "ngay_co_ket_qua": "09/01/2042", "ngay_hen_tra": "10/01/2042"}],
+    })
+    problems = validate.all_problems(load_unit(folder), PLAN, today=TODAY)
+    assert [(p.file, p.row, p.column, p.value, p.code, p.cell) for p in problems] == [
+        ("ho_so.csv", 2, "Ngày có kết quả", "09/01/2042", "future_date", "D2")]  # the 4th column written
+    assert problems[0].message("vi").startswith(
+        'ho_so.csv, dòng 2, cột "Ngày có kết quả" (ô D2): giá trị "09/01/2042"; cần một ngày không sau hôm nay, '
+        "20/05/2024")
+    assert 'expected a date not after today, 20/05/2024' in problems[0].message("en")
+
+
+def test_run_date_is_never_before_the_machines_date():
+    today = dt.date.today()
+    assert today <= validate.run_date() <= today + dt.timedelta(days=1)
+
+
+def test_validate_and_run_refuse_a_date_after_the_run_date_and_accept_one_on_it(
+        tmp_path, capsys, monkeypatch, no_notebook):
+    folder = make_unit(tmp_path / "unit", {
+        "thu_tuc": CATALOGUE,
+        "ho_so": [{"ma_ho_so": "HS1", "ma_thu_tuc": "TT1", "ngay_tiep_nhan": "02/01/2024",
+                   "ngay_co_ket_qua": "20/05/2024"}],
+    })
+    monkeypatch.setattr(validate, "run_date", lambda: TODAY)
+    code, out, _ = run_cli(capsys, "validate", "--data", folder)
+    assert code == 0, out
+    monkeypatch.setattr(validate, "run_date", lambda: TODAY - dt.timedelta(days=1))
+    code, out, _ = run_cli(capsys, "validate", "--data", folder, "--lang", "en")
+    assert code == 2
+    assert 'ho_so.csv, row 2, column "Ngày có kết quả" (cell D2): value "20/05/2024"; expected a date not ' \
+           "after today, 19/05/2024" in out
+    archive = tmp_path / "out"
+    code, _, err = run_cli(capsys, "run", "--period", "2024-Q2", "--data", folder, "--out", archive)
+    assert code == 2 and "cần một ngày không sau hôm nay, 19/05/2024" in err
+    assert_nothing_written(archive)
+
+
+# --- a folder without registers ------------------------------------------------------------------
+
+def test_a_folder_without_registers_is_one_problem(tmp_path):
+    folder = tmp_path / "truong"
+    folder.mkdir()
+    shutil.copy(SAMPLE / "ke_hoach.yaml", folder)
+    (folder / "ghi-chu.txt").write_text("không phải sổ", encoding="utf-8")
+    problems = load_unit(folder).problems
+    assert [(p.file, p.row, p.column, p.value, p.code) for p in problems] == [
+        ("truong/", None, None, None, "no_register")]
+    assert "ho_so.xlsx" in problems[0].message("vi") and "nhiem_vu" in problems[0].message("en")
+
+
+def test_a_folder_with_a_register_has_no_such_problem(unit):
+    assert [p.code for p in load_unit(unit).problems] == []
+
+
+def test_validate_and_run_refuse_a_folder_without_registers(tmp_path, capsys, no_notebook):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    code, out, _ = run_cli(capsys, "validate", "--data", folder)
+    assert code == 2 and "empty/: cần ít nhất một sổ" in out
+    code, out, _ = run_cli(capsys, "validate", "--data", folder, "--format", "json", "--lang", "en")
+    table = json.loads(out)
+    assert code == 2 and table["ok"] is False and [p["code"] for p in table["problems"]] == ["no_register"]
+    archive = tmp_path / "out"
+    code, _, err = run_cli(capsys, "run", "--period", "2024", "--data", folder,
+                           "--plan", SAMPLE / "ke_hoach.yaml", "--out", archive, "--lang", "en")
+    assert code == 2 and "empty/: expected at least one register" in err
+    assert_nothing_written(archive)
