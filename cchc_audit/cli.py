@@ -192,9 +192,14 @@ def _prepare(params, lang):
         if problems:
             raise BadInput(f"{exc}\n{_problems_text(problems, params.data, lang)}")
         raise
+    # A period outside the plan's year, and the data's problems, in one message: one pass fixes all.
+    issues = params.period_issues(period, plan)
     problems = _problems(unit_data, plan)
-    if problems:
-        raise BadInput(_problems_text(problems, params.data, lang))
+    if issues or problems:
+        text = [ParamsError(issues).message(lang)] if issues else []
+        if problems:
+            text.append(_problems_text(problems, params.data, lang))
+        raise BadInput("\n".join(text))
     known = {t.id for t in plan.targets} | set(plan.task_ids)
     unknown = [w.check for w in params.waivers if w.check not in known]
     if unknown:

@@ -177,3 +177,82 @@ def test_validate_and_run_refuse_a_folder_without_registers(tmp_path, capsys, no
                            "--plan", SAMPLE / "ke_hoach.yaml", "--out", archive, "--lang", "en")
     assert code == 2 and "empty/: expected at least one register" in err
     assert_nothing_written(archive)
+
+
+# --- a period outside the plan's year -------------------------------------------------------------
+
+@pytest.mark.parametrize("period, convention, inside", [
+    ("2024", "calendar", True), ("2024-H2", "calendar", True), ("2024-12", "calendar", True),
+    ("2024-Q1", "cutoff", True),  # 15/12/2023 to 14/03/2024: the plan's first quarter
+    ("2024", "cutoff", True),
+    ("2023", "calendar", False), ("2023-Q4", "calendar", False), ("2023-12", "cutoff", False),
+    ("2025-01", "calendar", False), ("2025-Q1", "cutoff", False),  # starts 15/12/2024, ends in 2025
+])
+def test_a_period_is_in_the_plan_year_under_either_convention(period, convention, inside):
+    assert in_year(parse_period(period, convention), 2024) is inside
+
+
+@pytest.mark.parametrize("start, end, inside", [
+    ((2023, 12, 15), (2024, 3, 14), True), ((2024, 1, 1), (2024, 12, 31), True),
+    ((2023, 12, 14), (2024, 3, 14), False), ((2024, 6, 1), (2025, 1, 1), False),
+    ((2023, 12, 15), (2023, 12, 31), False),  # inside the cut-off year's span but all in 2023
+])
+def test_explicit_dates_are_in_the_plan_year(start, end, inside):
+    assert in_year(explicit_period(dt.date(*start), dt.date(*end)), 2024) is inside
+
+
+def test_a_period_issue_says_where_the_period_was_given(tmp_path):
+    flag = resolve(None, period="2023", data=str(SAMPLE))
+    [issue] = flag.period_issues(flag.period_range(), PLAN)
+    assert (issue.source, issue.key, issue.value) == ("", "--period", "2023")
+    assert issue.message("vi") == ("dòng lệnh: khóa `--period` = '2023': cần một kỳ của năm 2024, năm của kế "
+                                   "hoạch 040/KH-TMNMN (ke_hoach.yaml): 2024, 2024-H1, 2024-Q1, 2024-03...")
+    assert issue.message("en").startswith("command line: key `--period` = '2023': expected a period of 2024")
+
+    params_file = tmp_path / "p.yaml"
+    params_file.write_text(f"period: 2025-Q1\ndata: {SAMPLE}\n", encoding="utf-8")
+    from_file = resolve(params_file)
+    [issue] = from_file.period_issues(from_file.period_range(), PLAN)
+    assert (issue.source, issue.key, issue.value) == (str(params_file), "period", "2025-Q1")
+
+    params_file.write_text(f"start: 2024-06-01\nend: 2025-01-31\ndata: {SAMPLE}\n", encoding="utf-8")
+    explicit = resolve(params_file)
+    [issue] = explicit.period_issues(explicit.period_range(), PLAN)
+    assert (issue.key, issue.value) == ("end", "2025-01-31")
+    assert "2023-12-15" in issue.message("vi") and "2024-12-31" in issue.message("en")
+
+    inside = resolve(None, period="2024-Q1", convention="cutoff", data=str(SAMPLE))
+    assert inside.period_issues(inside.period_range(), PLAN) == []
+
+
+def test_run_refuses_a_period_outside_the_plan_year_with_the_data_problems(tmp_path, capsys, unit, no_notebook):
+    (unit / "khao_sat.csv").write_text("Mã phiếu,Ngày,Lĩnh vực,Mức độ\nP1,03/04/2024,tthc,7\n", encoding="utf-8")
+    archive = tmp_path / "out"
+    code, _, err = run_cli(capsys, "run", "--period", "2023", "--data", unit, "--out", archive)
+    assert code == 2
+    assert "dòng lệnh: khóa `--period` = '2023': cần một kỳ của năm 2024" in err
+    assert 'khao_sat.csv, dòng 2, cột "Mức độ"' in err  # one pass shows everything to fix
+    assert_nothing_written(archive)
+
+
+def test_batch_refuses_a_period_outside_every_plan_before_any_worker(tmp_path, capsys, monkeypatch):
+    from cchc_audit import batch
+
+    def no_round(*args, **kwargs):
+        raise AssertionError("a round was started for a period no plan covers")
+
+    monkeypatch.setattr(batch, "run_round", no_round)
+    root = tmp_path / "district"
+    for name in ("truong-a", "truong-b"):
+        make_unit(root / name, {"thu_tuc": CATALOGUE})
+    archive = tmp_path / "out"
+    code, _, err = run_cli(capsys, "batch", "--period", "2023", "--data-root", root, "--out", archive)
+    assert code == 2 and "dòng lệnh: khóa `--period` = '2023': cần một kỳ của năm 2024" in err
+    assert_nothing_written(archive)
+
+    # One unit whose plan is of 2023: that unit can audit the period, the round goes on.
+    plan = root / "truong-b" / "ke_hoach.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("  year: 2024", "  year: 2023"), encoding="utf-8")
+    units = batch.discover_units(root)
+    params = resolve(None, period="2023")
+    assert batch.period_outside_every_plan(units, params, params.period_range()) == []
