@@ -299,7 +299,8 @@ def summary(outcomes: list[Outcome], lang: str) -> str:
     lines = [head]
     for o in outcomes:
         where = o.run or o.folder
-        lines.append(f"  - {o.unit} ({o.name}): {pick(STATUS_LABELS[o.status], lang)} — {where}")
+        name = f" ({o.name})" if o.name else ""  # no ten_don_vi: the code alone
+        lines.append(f"  - {o.unit}{name}: {pick(STATUS_LABELS[o.status], lang)} — {where}")
         lines += [f"      {line}" for line in o.message.splitlines()]
     return "\n".join(lines)
 

@@ -284,7 +284,7 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
             raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
                                   "the notebook did not write results.json"))
         results = json.loads(results_path.read_text(encoding="utf-8"))
-        title = f"{unit_name} — {period.label(lang)}"
+        title = run_title(unit_name, period, lang)
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
         execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
@@ -295,6 +295,12 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
             _print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         _archive_inputs(run, params, unit_data, plan, results, lang)
     return run.path
+
+
+def run_title(unit_name: str, period, lang: str) -> str:
+    """`Trường Mầm non Mạ Non — Quý I năm 2024`: the reports' page title; a unit without a name
+    (no `ten_don_vi`) gets none, not an empty part."""
+    return " — ".join(part for part in (unit_name, period.label(lang)) if part)
 
 
 def _print_pdf(html: Path, pdf: Path) -> None:

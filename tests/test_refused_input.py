@@ -256,3 +256,69 @@ def test_batch_refuses_a_period_outside_every_plan_before_any_worker(tmp_path, c
     units = batch.discover_units(root)
     params = resolve(None, period="2023")
     assert batch.period_outside_every_plan(units, params, params.period_range()) == []
+
+
+# --- a missing don_vi.yaml key leaves a blank --------------------------------------------------
+
+def test_a_unit_without_don_vi_yaml_has_no_name(tmp_path):
+    folder = tmp_path / "truong-abc"
+    folder.mkdir()
+    unit = load_unit_info(folder)
+    assert unit.name == "" and unit.ten_don_vi is None
+    assert unit.code == "truong_abc"  # the archive's folder still needs an identifier
+
+
+def test_the_header_and_opening_leave_a_blank_for_a_missing_name(tmp_path):
+    audit = audit_of(make_unit(tmp_path / "truong-xyz", {"thu_tuc": CATALOGUE}))
+    for lang in ("vi", "en"):
+        head = report.render(audit, "header", lang, "internal")
+        assert '<div class="unit-name"></div>' in head
+        assert "XYZ" not in head.upper()
+        blank = label("blank", lang)
+        assert (f"năm 2024, {blank} báo cáo kết quả" if lang == "vi" else f"), {blank} reports") in head
+    assert audit.to_json()["unit"] == ""
+
+
+def test_the_title_leaves_out_a_missing_name():
+    period = parse_period("2024-Q1")
+    assert cli.run_title("", period, "vi") == "Quý I năm 2024"
+    assert cli.run_title("Trường Mầm non A", period, "en") == "Trường Mầm non A — Q1 2024"
+
+
+def test_a_run_without_don_vi_yaml_names_no_unit_anywhere(tmp_path, capsys):
+    """One notebook run: the report, results.json and the front page show a blank, not the folder."""
+    folder = make_unit(tmp_path / "vo-danh-xyz", {
+        "thu_tuc": CATALOGUE,
+        "ho_so": [{"ma_ho_so": "HS1", "ma_thu_tuc": "TT1", "ngay_tiep_nhan": "02/01/2024",
+                   "ngay_co_ket_qua": "04/01/2024"}],
+    })
+    archive = tmp_path / "out"
+    code, out, err = run_cli(capsys, "run", "--period", "2024-Q1", "--data", folder, "--out", archive)
+    assert code == 0, err
+    run = archive / "vo_danh_xyz" / "2024-Q1" / "rev-001"
+    folder_name = re.compile(r"vo.danh.xyz", re.I)
+    for name in (cli.INTERNAL_HTML, cli.PUBLIC_HTML):
+        html = (run / name).read_text(encoding="utf-8")
+        assert not folder_name.search(html), name
+        assert '<div class="unit-name"></div>' in html
+        assert re.search(r"<title>Báo cáo (nội bộ|công khai) — Quý I năm 2024</title>", html)
+        assert f"năm 2024, {label('blank')} báo cáo kết quả tự kiểm tra" in html
+    assert json.loads((run / "results.json").read_text(encoding="utf-8"))["unit"] == ""
+    front = (archive / "index.html").read_text(encoding="utf-8")
+    assert '<h2><span class="mono">vo_danh_xyz</span></h2>' in front  # the code, as a code, and no name
+
+
+def test_the_roll_up_shows_a_unit_without_a_name_by_its_code(tmp_path):
+    from cchc_audit import rollup
+    from cchc_audit.batch import Outcome, summary
+
+    run = tmp_path / "vo_danh" / "2024-Q1" / "rev-001"
+    run.mkdir(parents=True)
+    (run / "results.json").write_text(json.dumps({"unit": "", "checks": []}), encoding="utf-8")
+    outcomes = [Outcome("vo_danh", "", str(tmp_path / "vo-danh"), "ok", run=str(run)),
+                Outcome("mnb", "", str(tmp_path / "mnb"), "bad_input", "x")]
+    built = rollup.build(rollup.load_units(outcomes), parse_period("2024-Q1"), ("q", ""), links_from=tmp_path)
+    assert [u["name"] for u in built["units"]] == ["", ""]
+    html = rollup.render_html(built)
+    assert re.search(r'<a href="[^"]*bao-cao-noi-bo.html">vo_danh</a>', html)
+    assert "  - mnb: " in summary(outcomes, "en") and "()" not in summary(outcomes, "en")
