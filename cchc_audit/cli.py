@@ -395,15 +395,21 @@ def cmd_validate(args) -> int:
         plan_error = str(exc)
         _err(plan_error)
     problems = _problems(unit_data, plan)
+    # Without a plan, task ids pass unchecked: said plainly, so that "valid" is not read as more.
+    notice = None if plan is not None or plan_error is not None else no_plan_notice(plan_path, lang)
     if args.format == "csv":
         from .problems import problems_csv
 
         sys.stdout.write(problems_csv(problems, lang))
+        if notice:
+            _err(notice)
     elif args.format == "json":
         print(json.dumps({
             "data_dir": str(data_dir),
             "ok": not problems and plan_error is None,
             "plan_error": plan_error,
+            "task_ids_checked": plan is not None,
+            "notice": notice,
             "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
                            "sha256": i.sha256} for i in unit_data.inputs],
             "problems": [p.to_json(lang) for p in problems],
@@ -413,20 +419,26 @@ def cmd_validate(args) -> int:
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
         for p in problems:
             print(f"  - {p.message(lang)}")
-    elif plan_error is not None:
-        pass
-    elif not unit_data.inputs:
-        print(_t(lang, f"Không có lỗi, nhưng không tìm thấy sổ nào trong {data_dir} "
-                       "(tên tệp cần là tên sổ, ví dụ ho_so.xlsx).",
-                 f"No problems, but no register was found in {data_dir} "
-                 "(files must be named after their register, e.g. ho_so.xlsx)."))
-    else:
+    elif plan_error is None:
         rows = sum(i.rows for i in unit_data.inputs)
         print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
                  f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
+    if notice and args.format == "text":
+        print(notice)
     return BAD_INPUT if problems or plan_error is not None else OK
+
+
+def no_plan_notice(plan_path: Path, lang: str) -> str:
+    """What `validate` could not check without a plan file, and how to give it one."""
+    return _t(lang,
+              f"Lưu ý: KHÔNG có tệp kế hoạch ({plan_path}), nên mã nhiệm vụ (sổ nhiem_vu) CHƯA được đối "
+              "chiếu với kế hoạch. Hãy chỉ ra tệp kế hoạch bằng --plan TỆP, hoặc đặt nó vào thư mục dữ "
+              "liệu với tên ke_hoach.yaml.",
+              f"Note: there is NO plan file ({plan_path}), so task ids (the nhiem_vu register) were NOT "
+              "checked against the plan. Give the plan with --plan FILE, or put it in the data folder "
+              "as ke_hoach.yaml.")
 
 
 # --- sample -------------------------------------------------------------------------------

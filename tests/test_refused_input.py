@@ -322,3 +322,29 @@ def test_the_roll_up_shows_a_unit_without_a_name_by_its_code(tmp_path):
     html = rollup.render_html(built)
     assert re.search(r'<a href="[^"]*bao-cao-noi-bo.html">vo_danh</a>', html)
     assert "  - mnb: " in summary(outcomes, "en") and "()" not in summary(outcomes, "en")
+
+
+# --- validate without a plan -----------------------------------------------------------------------
+
+def test_validate_without_a_plan_says_task_ids_were_not_checked(unit, capsys):
+    (unit / "ke_hoach.yaml").unlink()
+    (unit / "nhiem_vu.csv").write_text("Mã nhiệm vụ,Ngày,Trạng thái,Minh chứng\nIII.9.99,05/03/2024,hoan_thanh,QĐ 1\n",
+                                       encoding="utf-8")
+    code, out, _ = run_cli(capsys, "validate", "--data", unit)
+    assert code == 0, out
+    assert "Dữ liệu hợp lệ" in out
+    assert "mã nhiệm vụ (sổ nhiem_vu) CHƯA được đối chiếu" in out and "--plan" in out and "ke_hoach.yaml" in out
+    code, out, _ = run_cli(capsys, "validate", "--data", unit, "--lang", "en")
+    assert code == 0 and "task ids (the nhiem_vu register) were NOT checked" in out
+    code, out, _ = run_cli(capsys, "validate", "--data", unit, "--format", "json")
+    table = json.loads(out)
+    assert code == 0 and table["ok"] is True and table["task_ids_checked"] is False and "--plan" in table["notice"]
+    code, out, err = run_cli(capsys, "validate", "--data", unit, "--format", "csv")
+    assert code == 0 and "CHƯA được đối chiếu" in err and "CHƯA" not in out  # the table stays a table
+
+    # Given the plan, the unknown id is found and nothing is said about a missing plan.
+    code, out, _ = run_cli(capsys, "validate", "--data", unit, "--plan", SAMPLE / "ke_hoach.yaml")
+    assert code == 2 and "III.9.99" in out and "CHƯA được đối chiếu" not in out
+    code, out, _ = run_cli(capsys, "validate", "--data", unit, "--plan", SAMPLE / "ke_hoach.yaml",
+                           "--format", "json")
+    assert json.loads(out)["task_ids_checked"] is True and json.loads(out)["notice"] is None
