@@ -132,11 +132,12 @@ class Params:
             first, last = year_span(year)
             key = "start" if not first <= self.start <= last else "end"
             return [self._issue(key, getattr(self, key).isoformat(),
-                                f"start và end trong năm {year} của kế hoạch {which}: từ {first.isoformat()} "
-                                f"(15/12 năm trước, theo kỳ báo cáo CCHC) đến {last.isoformat()}",
-                                f"start and end within the year {year} of plan {which}: from "
-                                f"{first.isoformat()} (15 December before, as periodic CCHC reports) to "
-                                f"{last.isoformat()}")]
+                                f"start và end thuộc năm {year} của kế hoạch {which}: end trong năm {year} "
+                                f"(đến {last.isoformat()}), start không sớm hơn {first.isoformat()} (15/12 năm "
+                                "trước, như kỳ báo cáo CCHC định kỳ)",
+                                f"start and end within the year {year} of plan {which}: end in {year} (up to "
+                                f"{last.isoformat()}), start no earlier than {first.isoformat()} (15 December "
+                                "before, as periodic CCHC reports)")]
         return [self._issue("period", self.period,
                             f"một kỳ của năm {year}, năm của kế hoạch {which}: {year}, {year}-H1, "
                             f"{year}-Q1, {year}-03...",
