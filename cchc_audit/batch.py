@@ -364,9 +364,30 @@ def summary(outcomes: list[Outcome], lang: str) -> str:
     lines = [head]
     for o in outcomes:
         where = o.run or o.folder
-        lines.append(f"  - {o.unit} ({o.name}): {pick(STATUS_LABELS[o.status], lang)} — {where}")
+        name = f" ({o.name})" if o.name else ""  # no ten_don_vi: the code alone
+        lines.append(f"  - {o.unit}{name}: {pick(STATUS_LABELS[o.status], lang)} — {where}")
         lines += [f"      {line}" for line in o.message.splitlines()]
     return "\n".join(lines)
+
+
+def period_outside_every_plan(units: list[UnitFolder], round_params, period) -> list:
+    """The issues (`params.Issue`) when the period lies outside the year of every unit's plan that
+    can be read; [] when one unit at least can audit it (the others then report it themselves)."""
+    from dataclasses import replace
+
+    from .plan import PlanError, load_plan
+
+    issues = []
+    for unit in units:
+        try:
+            plan = load_plan(replace(round_params, data=unit.folder).plan_path)
+        except (PlanError, OSError):
+            continue  # the unit's own run says what is wrong with its plan
+        found = round_params.period_issues(period, plan)
+        if not found:
+            return []
+        issues = issues or found
+    return issues
 
 
 def cmd_batch(args) -> int:
@@ -377,7 +398,8 @@ def cmd_batch(args) -> int:
     root = Path(args.data_root)
     params_file = str(Path(args.params).resolve()) if args.params else None
     try:  # the period and the params file once, before any worker starts
-        period = resolve(params_file, period=args.period, lang=lang).period_range()
+        round_params = resolve(params_file, period=args.period, lang=lang)
+        period = round_params.period_range()
     except ParamsError as exc:
         print(exc.message(lang), file=sys.stderr)
         return 2
@@ -406,6 +428,10 @@ def cmd_batch(args) -> int:
                        "ví dụ <đơn vị>/ho_so.xlsx).",
                  f"No unit under {root} (each unit is a sub-folder with registers, e.g. "
                  "<unit>/ho_so.xlsx)."), file=sys.stderr)
+        return 2
+    issues = period_outside_every_plan(units, round_params, period)
+    if issues:  # every unit would refuse it: no worker, and no roll-up of refusals archived for ever
+        print(ParamsError(issues).message(lang), file=sys.stderr)
         return 2
     print(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."),
           file=sys.stderr)

@@ -212,9 +212,14 @@ def _prepare(params, lang):
         if problems:
             raise BadInput(f"{exc}\n{_problems_text(problems, params.data, lang)}")
         raise
+    # A period outside the plan's year, and the data's problems, in one message: one pass fixes all.
+    issues = params.period_issues(period, plan)
     problems = _problems(unit_data, plan)
-    if problems:
-        raise BadInput(_problems_text(problems, params.data, lang))
+    if issues or problems:
+        text = [ParamsError(issues).message(lang)] if issues else []
+        if problems:
+            text.append(_problems_text(problems, params.data, lang))
+        raise BadInput("\n".join(text))
     known = {t.id for t in plan.targets} | set(plan.task_ids)
     unknown = [w.check for w in params.waivers if w.check not in known]
     if unknown:
@@ -305,7 +310,7 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
             raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
                                   "the notebook did not write results.json"))
         results = json.loads(results_path.read_text(encoding="utf-8"))
-        title = f"{unit_name} — {period.label(lang)}"
+        title = run_title(unit_name, period, lang)
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
         execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
@@ -316,6 +321,12 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
             _print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         _check_read(tmp, data_rel, results, lang)
     return run.path
+
+
+def run_title(unit_name: str, period, lang: str) -> str:
+    """`Trường Mầm non Mạ Non — Quý I năm 2024`: the reports' page title; a unit without a name
+    (no `ten_don_vi`) gets none, not an empty part."""
+    return " — ".join(part for part in (unit_name, period.label(lang)) if part)
 
 
 def _print_pdf(html: Path, pdf: Path) -> None:
@@ -434,15 +445,21 @@ def cmd_validate(args) -> int:
         plan_error = str(exc)
         _err(plan_error)
     problems = _problems(unit_data, plan)
+    # Without a plan, task ids pass unchecked: said plainly, so that "valid" is not read as more.
+    notice = None if plan is not None or plan_error is not None else no_plan_notice(plan_path, lang)
     if args.format == "csv":
         from .problems import problems_csv
 
         sys.stdout.write(problems_csv(problems, lang))
+        if notice:
+            _err(notice)
     elif args.format == "json":
         print(json.dumps({
             "data_dir": str(data_dir),
             "ok": not problems and plan_error is None,
             "plan_error": plan_error,
+            "task_ids_checked": plan is not None,
+            "notice": notice,
             "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
                            "sha256": i.sha256} for i in unit_data.inputs],
             "problems": [p.to_json(lang) for p in problems],
@@ -452,20 +469,26 @@ def cmd_validate(args) -> int:
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
         for p in problems:
             print(f"  - {p.message(lang)}")
-    elif plan_error is not None:
-        pass
-    elif not unit_data.inputs:
-        print(_t(lang, f"Không có lỗi, nhưng không tìm thấy sổ nào trong {data_dir} "
-                       "(tên tệp cần là tên sổ, ví dụ ho_so.xlsx).",
-                 f"No problems, but no register was found in {data_dir} "
-                 "(files must be named after their register, e.g. ho_so.xlsx)."))
-    else:
+    elif plan_error is None:
         rows = sum(i.rows for i in unit_data.inputs)
         print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
                  f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
+    if notice and args.format == "text":
+        print(notice)
     return BAD_INPUT if problems or plan_error is not None else OK
+
+
+def no_plan_notice(plan_path: Path, lang: str) -> str:
+    """What `validate` could not check without a plan file, and how to give it one."""
+    return _t(lang,
+              f"Lưu ý: KHÔNG có tệp kế hoạch ({plan_path}), nên mã nhiệm vụ (sổ nhiem_vu) CHƯA được đối "
+              "chiếu với kế hoạch. Hãy chỉ ra tệp kế hoạch bằng --plan TỆP, hoặc đặt nó vào thư mục dữ "
+              "liệu với tên ke_hoach.yaml.",
+              f"Note: there is NO plan file ({plan_path}), so task ids (the nhiem_vu register) were NOT "
+              "checked against the plan. Give the plan with --plan FILE, or put it in the data folder "
+              "as ke_hoach.yaml.")
 
 
 # --- sample, notebooks --------------------------------------------------------------------

@@ -56,6 +56,8 @@ LABELS: dict[str, tuple[str, str]] = {
                 "kết quả tự kiểm tra {period} ({dates}) như sau:",
                 "Pursuant to Plan No. {number} of {date} of {issuer} ({about}), {unit} reports the "
                 "results of its self-inspection for {period} ({dates}) as follows:"),
+    # a key missing from don_vi.yaml, in running text: a space to fill in by hand, as on a paper form
+    "blank": ("…………………", "…………………"),
     "from_to_days": ("từ ngày {start} đến ngày {end}", "{start} to {end}"),
     "convention_cutoff": (", theo kỳ báo cáo CCHC định kỳ: từ ngày 15 tháng trước kỳ đến ngày 14 tháng "
                           "cuối kỳ", ", by the cut-off of periodic CCHC reports: the 15th of the month "

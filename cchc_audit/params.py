@@ -96,6 +96,8 @@ class Params:
     recommendations: tuple[str, ...] = ()  # part V "Kiến nghị, đề xuất"
     report_date: dt.date | None = None  # the date line; None = the day of the run
     source: Path | None = None  # the params file the values came from, if any
+    # key -> (where it was given: the params file or "" for the command line, the key as given there)
+    origin: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def plan_path(self) -> Path:
@@ -114,6 +116,36 @@ class Params:
                                      "một kỳ như 2024-Q1, 2024-H1, 2024, 2024-03 (hoặc start và end)",
                                      "a period such as 2024-Q1, 2024-H1, 2024, 2024-03 (or start and end)")])
         return parse_period(self.period, self.convention)
+
+    def period_issues(self, period, plan) -> list[Issue]:
+        """The period must be one of the plan's year (DOMAIN.md): a 2023 period against the 2024
+        plan is refused, not reported. `period` is `period_range()`'s, `plan` a `plan.Plan`."""
+        from .periods import in_year, year_span
+
+        year = plan.year
+        if in_year(period, year):
+            return []
+        which = f"{plan.number} ({Path(plan.path).name})"
+        if self.start is not None and self.end is not None:
+            first, last = year_span(year)
+            key = "start" if not first <= self.start <= last else "end"
+            return [self._issue(key, getattr(self, key).isoformat(),
+                                f"start và end thuộc năm {year} của kế hoạch {which}: end trong năm {year} "
+                                f"(đến {last.isoformat()}), start không sớm hơn {first.isoformat()} (15/12 năm "
+                                "trước, như kỳ báo cáo CCHC định kỳ)",
+                                f"start and end within the year {year} of plan {which}: end in {year} (up to "
+                                f"{last.isoformat()}), start no earlier than {first.isoformat()} (15 December "
+                                "before, as periodic CCHC reports)")]
+        return [self._issue("period", self.period,
+                            f"một kỳ của năm {year}, năm của kế hoạch {which}: {year}, {year}-H1, "
+                            f"{year}-Q1, {year}-03...",
+                            f"a period of {year}, the year of plan {which}: {year}, {year}-H1, {year}-Q1, "
+                            f"{year}-03...")]
+
+    def _issue(self, key: str, value, vi: str, en: str) -> Issue:
+        """An issue on `key`, said where the user gave it (the params file, else the command line)."""
+        source, name = self.origin.get(key, (str(self.source or ""), key if self.source else _flag(key)))
+        return Issue(source, name, value, vi, en)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain YAML/JSON values, every key present, so the archived file is self-contained."""
@@ -410,7 +442,7 @@ def resolve(params_file: str | Path | None = None, *, cwd: str | Path | None = N
 
     values.setdefault("data", SAMPLE_DIR)
     values.setdefault("out", Path(_normpath(cwd / "reports")))
-    params = Params(source=source, **values)
+    params = Params(source=source, origin=origin, **values)
     issues += _cross_check(params, origin)
     if issues:
         raise ParamsError(issues)

@@ -101,3 +101,16 @@ def explicit_period(start: dt.date, end: dt.date, pid: str | None = None) -> Per
         raise PeriodError(f"ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y} / "
                           f"end {end} is before start {start}")
     return Period(pid or f"{start.isoformat()}_{end.isoformat()}", start, end, "custom", "explicit")
+
+
+def year_span(year: int) -> tuple[dt.date, dt.date]:
+    """The dates a period of `year` may cover: the calendar year, and under the cut-off convention
+    from 15 December of the year before (Quý I/2024 runs from 15/12/2023)."""
+    return dt.date(year - 1, 12, 15), dt.date(year, 12, 31)
+
+
+def in_year(period: Period, year: int) -> bool:
+    """Whether `period` is one of `year`'s periods, under either convention: it ends in that year
+    and starts no earlier than the cut-off convention's first day."""
+    first, last = year_span(year)
+    return first <= period.start and period.end <= last and period.end.year == year

@@ -63,6 +63,14 @@ EXPECTED = {
     "unknown_procedure": ("mã thủ tục có trong danh mục thu_tuc", "a procedure code listed in thu_tuc"),
     "unknown_task": ("mã nhiệm vụ có trong kế hoạch ({x})", "a task id of the plan ({x})"),
     "before_receipt": ("một ngày không trước {x}", "a date not before {x}"),
+    "future_date": ("một ngày không sau hôm nay, {x} (việc đã xảy ra không thể mang ngày trong tương lai; "
+                    "chỉ ngày hẹn và hạn giải quyết được sau hôm nay)",
+                    "a date not after today, {x} (what has happened cannot be dated in the future; only "
+                    "appointments and deadlines may lie ahead)"),
+    "no_register": ("ít nhất một sổ trong thư mục, mỗi sổ một tệp .xlsx hoặc .csv mang tên sổ (ví dụ "
+                    "ho_so.xlsx): {x}; thư mục này không có sổ nào",
+                    "at least one register in the folder, each a .xlsx or .csv file named after it (e.g. "
+                    "ho_so.xlsx): {x}; this folder holds none"),
     "duplicate_code": ("mã không trùng (đã có ở dòng {x})", "a unique code (already used on row {x})"),
 }
 

@@ -110,6 +110,9 @@ def load_unit(data_dir: str | Path) -> UnitData:
         data.registers[name] = frame
         data.headers[name] = headers
         data.letters[name] = frame.attrs.pop("letters", {})
+    if not data.inputs:  # a folder without registers would audit to nothing but "Thiếu dữ liệu"
+        data.problems.append(Problem(data_dir.resolve().name + "/", None, None, None, "no_register",
+                                     ", ".join(schema.REGISTERS)))
     return data
 
 

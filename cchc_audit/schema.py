@@ -36,6 +36,9 @@ class Column:
     # enumerations: code -> (Vietnamese label, extra accepted spellings)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     default_true: bool = False  # `dang_cong_tac`: empty means true
+    # dates: an appointment or a deadline, which may lie after the day of the check; every other
+    # date records something that happened, so it cannot (DOMAIN.md)
+    ahead: bool = False
 
     def enum_lookup(self) -> dict[str, str]:
         """Every accepted spelling (slugged) -> code."""
@@ -94,7 +97,7 @@ REGISTERS: dict[str, Register] = {
             _c("ma_ho_so", "Mã hồ sơ", required=True, unique=True),
             _c("ma_thu_tuc", "Mã thủ tục", required=True),
             _c("ngay_tiep_nhan", "Ngày tiếp nhận", DATE, required=True),
-            _c("ngay_hen_tra", "Ngày hẹn trả", DATE),
+            _c("ngay_hen_tra", "Ngày hẹn trả", DATE, ahead=True),
             _c("ngay_co_ket_qua", "Ngày có kết quả", DATE),
             _c("trang_thai", "Trạng thái", ENUM, choices={
                 "dang_giai_quyet": ("Đang giải quyết",),
@@ -109,7 +112,7 @@ REGISTERS: dict[str, Register] = {
                 "buu_chinh": ("Bưu chính",),
             }),
             _c("ngay_xin_loi", "Ngày xin lỗi", DATE),
-            _c("ngay_hen_lai", "Ngày hẹn lại", DATE),
+            _c("ngay_hen_lai", "Ngày hẹn lại", DATE, ahead=True),
             _c("so_hoa", "Số hóa thành phần hồ sơ", BOOL),
             _c("ket_qua_dien_tu", "Kết quả điện tử", BOOL),
             _c("tai_su_dung", "Tái sử dụng dữ liệu", BOOL),
@@ -127,7 +130,7 @@ REGISTERS: dict[str, Register] = {
                 "phan_anh_kien_nghi": ("Phản ánh, kiến nghị", "Phản ánh", "Kiến nghị", "PAKN"),
             }),
             _c("ngay_nhan", "Ngày nhận", DATE, required=True),
-            _c("han_giai_quyet", "Hạn giải quyết", DATE, required=True),
+            _c("han_giai_quyet", "Hạn giải quyết", DATE, required=True, ahead=True),
             _c("ngay_giai_quyet", "Ngày giải quyết", DATE),
             _c("ngay_tra_loi", "Ngày trả lời", DATE),
             _c("ngay_cong_khai", "Ngày công khai", DATE),

@@ -30,7 +30,9 @@ class Unit:
 
     @property
     def name(self) -> str:
-        return self.ten_don_vi or self.folder
+        """`ten_don_vi`, or "" when missing: the report leaves a blank (DATA-CONTRACT.md), never a name
+        made up from the folder's."""
+        return self.ten_don_vi or ""
 
 
 def load_unit_info(data_dir: Path) -> Unit:

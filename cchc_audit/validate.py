@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 import pandas as pd
 
+from . import schema
 from .checks.tasks import normalize_task_id
 from .problems import Problem
 from .registers import UnitData, _text
+
+# Vietnam keeps UTC+7 all year: its registers are dated on its clock.
+_VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 # register -> (later date column, earlier date column it may not precede): a result, an answer, an
 # appointment, an apology or a deadline cannot come before the dossier or letter was received.
@@ -21,16 +28,49 @@ def _file(data: UnitData, register: str) -> str:
     return next((i.path.name for i in data.inputs if i.register == register), register)
 
 
+def run_date() -> dt.date:
+    """The day the command runs: the latest date a thing that happened can bear. The later of this
+    machine's date and Vietnam's, so that a server on UTC never refuses a school's today."""
+    return max(dt.date.today(), dt.datetime.now(_VIETNAM).date())
+
+
+def _headers(data: UnitData) -> dict[str, dict[str, str]]:
+    """Headers as the user wrote them; a frame built in code has none, so its contract names stand in."""
+    return {name: {c: data.headers.get(name, {}).get(c, c) for c in frame.columns}
+            for name, frame in data.registers.items()}
+
+
+def _cell(data: UnitData, register: str, column: str, row) -> str:
+    letter = data.letters.get(register, {}).get(column)
+    return f"{letter}{row}" if letter else ""
+
+
+def future_problems(data: UnitData, today: dt.date | None = None) -> list[Problem]:
+    """Dates of things that happened (receipt, result, answer, payment...) later than `today`
+    (default: the day the command runs). Appointments and deadlines (`Column.ahead`) may lie ahead;
+    an event dated today is accepted."""
+    today = today or run_date()
+    limit = pd.Timestamp(today)
+    headers = _headers(data)
+    problems = []
+    for register, frame in data.registers.items():
+        columns = schema.REGISTERS[register].columns if register in schema.REGISTERS else ()
+        for column in columns:
+            if column.kind != schema.DATE or column.ahead or column.name not in headers[register]:
+                continue
+            later = (frame[column.name] > limit).fillna(False)
+            for row, value in frame.loc[later, column.name].items():
+                problems.append(Problem(_file(data, register), int(row), headers[register][column.name],
+                                        _text(value.date()), "future_date", f"{today:%d/%m/%Y}",
+                                        _cell(data, register, column.name, row)))
+    return problems
+
+
 def cross_problems(data: UnitData, plan=None) -> list[Problem]:
     problems: list[Problem] = []
     regs = data.registers
-    # Headers as the user wrote them; a frame built in code has none, so its contract names stand in.
-    headers = {name: {c: data.headers.get(name, {}).get(c, c) for c in frame.columns}
-               for name, frame in regs.items()}
-
-    def cell(register, column, row):
-        letter = data.letters.get(register, {}).get(column)
-        return f"{letter}{row}" if letter else ""
+    headers = _headers(data)
+    cell = functools.partial(_cell, data)
 
     if "ho_so" in regs and "thu_tuc" in regs:
         known = set(regs["thu_tuc"]["ma_thu_tuc"].dropna())
@@ -65,7 +105,8 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
     return problems
 
 
-def all_problems(data: UnitData, plan=None) -> list[Problem]:
-    """Every problem of every file, in file, row, then column order."""
-    found = list(data.problems) + cross_problems(data, plan)
+def all_problems(data: UnitData, plan=None, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of every file, in file, row, then column order. `today` is the day the
+    command runs (tests give another)."""
+    found = list(data.problems) + cross_problems(data, plan) + future_problems(data, today)
     return sorted(found, key=Problem.sort_key)

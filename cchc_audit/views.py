@@ -281,6 +281,7 @@ def header_view(audit, lang: str, audience: str, history: History | None = None)
     unit = unit_view(audit)
     plan = _get(audit, "plan")
     period = audit.period
+    name = unit["name_plain"] or label("blank", lang)  # a missing ten_don_vi is left to fill in
     return {
         "unit": unit,
         "number": f"{label('so', lang)}:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0{doc_suffix(unit)}",
@@ -291,7 +292,7 @@ def header_view(audit, lang: str, audience: str, history: History | None = None)
         "subject": subject(audit, lang),
         "opening": label(
             "opening", lang, number=_get(plan, "number", ""), date=fmt_date_prose(_get(plan, "date"), lang),
-            issuer=_get(plan, "issuer", ""), about=_about(plan, lang), unit=unit["name_plain"],
+            issuer=_get(plan, "issuer", ""), about=_about(plan, lang), unit=name,
             period=lower_first(period_label(period, lang), lang), dates=period_dates(period, lang)),
         "public": audience == PUBLIC,
         "public_notice": label("public_notice", lang),

@@ -416,6 +416,10 @@ DEFECTS: dict[str, tuple[tuple[str, ...], Callable]] = {
     "appointment_before_receipt": (FORMATS, date_before("ho_so", "ngay_hen_tra", "ngay_tiep_nhan")),
     "apology_before_receipt": (FORMATS, date_before("ho_so", "ngay_xin_loi", "ngay_tiep_nhan")),
     "answer_before_receipt": (FORMATS, date_before("don_thu", "ngay_tra_loi", "ngay_nhan", is_feedback)),
+    # Dates of things that happened, after the day the command runs (DOMAIN.md): far enough ahead
+    # that the real today never catches up with them.
+    "future_result_date": (FORMATS, cell_defect("ho_so", "ngay_co_ket_qua", "09/01/2042", "future_date")),
+    "future_survey_date": (FORMATS, cell_defect("khao_sat", "ngay", "15/03/2091", "future_date")),
     "duplicate_code": (FORMATS, duplicate_code),
     "unknown_procedure": (FORMATS, cell_defect("ho_so", "ma_thu_tuc", "TT-99", "unknown_procedure")),
     "unknown_task": (FORMATS, cell_defect("nhiem_vu", "ma_nhiem_vu", "III.9.99", "unknown_task")),
