@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--out", required=True, help="thư mục lưu trữ / archive folder")
     bat.add_argument("--workers", type=int,
                      help="số tiến trình (mặc định: số lõi) / worker processes (default: cores)")
-    bat.add_argument("--scheduler", help="địa chỉ scheduler Dask có sẵn, ví dụ tcp://10.0.0.5:8786 / "
+    bat.add_argument("--scheduler", help="địa chỉ scheduler Dask có sẵn, ví dụ tcp://dask-scheduler:8786 / "
                                          "an existing Dask scheduler's address")
     bat.add_argument("--force", action="store_true",
                      help="chạy lại cả đơn vị đã lưu kỳ này / re-run units already archived for "
