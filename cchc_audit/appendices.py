@@ -11,7 +11,7 @@ from .messages import label, pick
 from .tthc_stats import COLUMNS as STAT_COLUMNS, TOTAL, tthc_statistics
 from .trends import History
 from .results import DAT, KHONG_DAT, STATUSES, THIEU_DU_LIEU, CheckResult, status_label
-from .views import (PUBLIC, _get, change_since, doc_suffix, evidence_lines, fmt_figure, known_names,
+from .views import (PUBLIC, field_of, change_since, doc_suffix, evidence_lines, fmt_figure, known_names,
                     period_dates, period_label, plan_targets, report_date, summary_view, target_text,
                     tasks_of, unit_view, waiver_line)
 
@@ -54,7 +54,7 @@ def self_inspection_rows(audit, lang: str, audience: str, history: History | Non
     """One row per target and per task, in the form of REPORT-FORM.md: content, result, evidence,
     assessment, remedy (and the change since the previous period, when there is one)."""
     targets = plan_targets(audit)
-    files = {i.register: Path(str(i.path)).name for i in _get(audit, "inputs", ()) or ()}
+    files = {i.register: Path(str(i.path)).name for i in field_of(audit, "inputs", ()) or ()}
     names = known_names(audit) if audience != PUBLIC else frozenset()
     groups = []
     number = 0
@@ -91,7 +91,7 @@ def checks_table_view(audit, lang: str, audience: str, history: History | None =
 
 
 def statistics_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
-    dossiers = _get(audit, "dossiers")
+    dossiers = field_of(audit, "dossiers")
     if dossiers is None:
         return None
     table = tthc_statistics(dossiers, audit.period)
@@ -105,26 +105,26 @@ def statistics_view(audit, lang: str, audience: str, history: History | None = N
 
 
 def index_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
-    index = _get(audit, "index_766")
+    index = field_of(audit, "index_766")
     if index is None:
         return None
     rows = []
-    for item in list(_get(index, "items", ()) or ()):
-        arisen = _get(item, "arisen", True)
+    for item in list(field_of(index, "items", ()) or ()):
+        arisen = field_of(item, "arisen", True)
         rows.append({
-            "id": _get(item, "id"),
-            "title": _get(item, "title_en" if lang == "en" else "title_vi", ""),
-            "numerator": fmt_int(_get(item, "numerator"), lang),
-            "denominator": fmt_int(_get(item, "denominator"), lang),
-            "value": fmt_pct(_get(item, "value"), lang) if arisen else label("not_arisen", lang),
-            "threshold": fmt_share(_get(item, "threshold"), lang),
-            "max_points": fmt_number(_get(item, "max_points"), lang),
-            "points": fmt_number(_get(item, "points"), lang) if arisen else "—",
+            "id": field_of(item, "id"),
+            "title": field_of(item, "title_en" if lang == "en" else "title_vi", ""),
+            "numerator": fmt_int(field_of(item, "numerator"), lang),
+            "denominator": fmt_int(field_of(item, "denominator"), lang),
+            "value": fmt_pct(field_of(item, "value"), lang) if arisen else label("not_arisen", lang),
+            "threshold": fmt_share(field_of(item, "threshold"), lang),
+            "max_points": fmt_number(field_of(item, "max_points"), lang),
+            "points": fmt_number(field_of(item, "points"), lang) if arisen else "—",
             "arisen": arisen,
         })
     return {"head": appendix_head(audit, "III", label("index_title", lang), lang),
-            "score": label("index_score", lang, score=fmt_number(_get(index, "score"), lang),
-                           max=fmt_number(_get(index, "max"), lang)),
+            "score": label("index_score", lang, score=fmt_number(field_of(index, "score"), lang),
+                           max=fmt_number(field_of(index, "max"), lang)),
             "rows": rows,
             "definition": pick(messages.INDEX_NOTE, lang)}
 
@@ -161,7 +161,7 @@ def waivers_view(audit, lang: str) -> list[dict]:
     """Every waiver of the params file: the check, why, until when, and whether it applied."""
     by_id = {c.id: c for c in audit.checks}
     rows = []
-    for waiver in list(_get(_get(audit, "params"), "waivers", ()) or ()):
+    for waiver in list(field_of(field_of(audit, "params"), "waivers", ()) or ()):
         check = by_id.get(waiver.check)
         applied = bool(check is not None and check.waiver and check.waiver.get("active"))
         if check is None:
@@ -178,9 +178,9 @@ def waivers_view(audit, lang: str) -> list[dict]:
 
 
 def methodology_view(audit, lang: str, audience: str, history: History | None = None) -> dict:
-    plan = _get(audit, "plan")
+    plan = field_of(audit, "plan")
     seen, definitions = set(), []
-    for target in (_get(plan, "targets", ()) or ()):
+    for target in (field_of(plan, "targets", ()) or ()):
         text = messages.definition(target.check, lang)
         if text and target.check not in seen:
             seen.add(target.check)
@@ -189,24 +189,24 @@ def methodology_view(audit, lang: str, audience: str, history: History | None = 
     if tasks_of(audit):
         definitions.append((pick(("Mục III", "Section III"), lang), messages.definition("tasks", lang)))
     inputs = []
-    for record in _get(audit, "inputs", ()) or ():
-        path = _get(record, "path", "")
-        inputs.append({"register": _get(record, "register", ""), "file": Path(str(path)).name,
-                       "rows": fmt_int(_get(record, "rows"), lang), "sha256": _get(record, "sha256", "")})
+    for record in field_of(audit, "inputs", ()) or ():
+        path = field_of(record, "path", "")
+        inputs.append({"register": field_of(record, "register", ""), "file": Path(str(path)).name,
+                       "rows": fmt_int(field_of(record, "rows"), lang), "sha256": field_of(record, "sha256", "")})
     notes = []
-    for note in _get(audit, "methodology", ()) or ():
+    for note in field_of(audit, "methodology", ()) or ():
         notes.append(note.text(lang) if hasattr(note, "text") else str(note))
     return {
         "head": appendix_head(audit, "IV", label("methodology", lang), lang),
         "period": label("period_line", lang, period=period_label(audit.period, lang),
                         dates=period_dates(audit.period, lang)),
         "definitions": definitions,
-        "calendar": _calendar_view(_get(audit, "calendar"), lang),
+        "calendar": _calendar_view(field_of(audit, "calendar"), lang),
         "waivers": waivers_view(audit, lang),
         "inputs": inputs,
         "notes": notes,
         "software": label("software_line", lang, version=__version__),
-        "generated_at": fmt_datetime(_get(audit, "generated_at"), lang),
-        "fingerprint": _get(audit, "fingerprint") or "",
+        "generated_at": fmt_datetime(field_of(audit, "generated_at"), lang),
+        "fingerprint": field_of(audit, "fingerprint") or "",
     }
 

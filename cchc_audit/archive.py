@@ -22,9 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# What a revision holds, by name.
 MANIFEST = "MANIFEST.sha256"
 RESULTS = "results.json"
 INPUTS = "inputs"
+INTERNAL_HTML = "bao-cao-noi-bo.html"
+PUBLIC_HTML = "bao-cao-cong-khai.html"
+INTERNAL_PDF = "bao-cao-noi-bo.pdf"
+EXECUTED = "audit.ipynb"
+PARAMS_YAML = "params.yaml"
 TMP_PREFIX = ".tmp-"
 _REV = re.compile(r"^rev-(\d{3,})$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

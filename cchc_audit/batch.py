@@ -3,7 +3,7 @@ district roll-up.
 
 Every sub-folder of `--data-root` that holds registers is a unit (its `don_vi.yaml` names it, its
 `ke_hoach.yaml` is its plan). Each unit is one Dask task that runs exactly what `cchc-audit run`
-runs (`cli.run_unit`: validate, execute the notebook, export, archive) and returns a small record;
+runs (`pipeline.run_unit`: validate, execute the notebook, export, archive) and returns a small record;
 a unit's bad data or crash is recorded and the others go on. Without `--scheduler` the work runs
 on a `LocalCluster` of one single-threaded process per core; with it, on that cluster's workers
 (which need this package installed and the same paths to the data and the archive).
@@ -28,12 +28,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .cli import _t
-from .messages import pick
+from .codes import UnitOutcome
+from .errors import BadInput, error_text, outcomes_exit_code
+from .messages import bilingual as _t
+from .messages import OUTCOMES, pick
 
-OK, BAD_INPUT, ERROR, SKIPPED = "ok", "bad_input", "error", "skipped"
-STATUS_LABELS = {OK: ("đã lưu", "archived"), SKIPPED: ("bỏ qua (đã lưu trước)", "skipped (archived before)"),
-                 BAD_INPUT: ("dữ liệu sai", "bad input"), ERROR: ("lỗi", "crashed")}
+OK, BAD_INPUT, ERROR, SKIPPED = UnitOutcome.OK, UnitOutcome.BAD_INPUT, UnitOutcome.ERROR, UnitOutcome.SKIPPED
 PLUGIN = "cchc-audit-kernels"
 # Generous: the sample takes about a second; a people's committee's 1M-dossier year, a minute.
 DEFAULT_TIME_LIMIT = 1800.0
@@ -152,7 +152,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
                params_file: str | None = None, time_limit: float | None = None) -> dict:
     """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict.
     `time_limit` also bounds each notebook cell here, a backstop to the round's own watchdog."""
-    from . import cli
+    from . import pipeline
     from .params import ParamsError, resolve
 
     started = time.perf_counter()
@@ -165,7 +165,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         kernel = pool.acquire()
         healthy = False
         try:
-            path = cli.run_unit(params, kernel=kernel,
+            path = pipeline.run_unit(params, kernel=kernel,
                                 timeout=math.ceil(time_limit) if time_limit else None)
             healthy = True
         finally:
@@ -174,10 +174,10 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
-    except cli.BadInput as exc:
+    except BadInput as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(str(exc))
     except Exception as exc:  # noqa: BLE001 - one unit's crash is its record, not the round's
-        outcome.message = _short(cli.error_text(exc))
+        outcome.message = _short(error_text(exc))
     outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome.to_json()
 
@@ -338,7 +338,7 @@ class ProgressBar:
 
             self.bar = tqdm(total=total, file=self.stream, dynamic_ncols=True, smoothing=0.1,
                             desc=_t(self.lang, "Đơn vị", "Units"), unit=_t(self.lang, " đv", " unit"))
-        label = pick(STATUS_LABELS[outcome.status], self.lang)
+        label = pick(OUTCOMES[outcome.status], self.lang)
         self.bar.write(f"{outcome.unit} ({outcome.name}): {label}", file=self.stream)
         self.bar.update(done - self.bar.n)
         if done >= total:
@@ -351,21 +351,18 @@ class ProgressBar:
 
 
 def exit_status(outcomes: list[Outcome]) -> int:
-    statuses = {o.status for o in outcomes}
-    if ERROR in statuses:
-        return 1
-    return 2 if BAD_INPUT in statuses else 0
+    return outcomes_exit_code(o.status for o in outcomes)
 
 
 def summary(outcomes: list[Outcome], lang: str) -> str:
-    counts = {s: sum(o.status == s for o in outcomes) for s in STATUS_LABELS}
+    counts = {s: sum(o.status == s for o in outcomes) for s in OUTCOMES}
     head = _t(lang, "Tổng hợp: ", "Summary: ") + ", ".join(
-        f"{counts[s]} {pick(STATUS_LABELS[s], lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
+        f"{counts[s]} {pick(OUTCOMES[s], lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
     lines = [head]
     for o in outcomes:
         where = o.run or o.folder
         name = f" ({o.name})" if o.name else ""  # no ten_don_vi: the code alone
-        lines.append(f"  - {o.unit}{name}: {pick(STATUS_LABELS[o.status], lang)} — {where}")
+        lines.append(f"  - {o.unit}{name}: {pick(OUTCOMES[o.status], lang)} — {where}")
         lines += [f"      {line}" for line in o.message.splitlines()]
     return "\n".join(lines)
 
@@ -388,64 +385,3 @@ def period_outside_every_plan(units: list[UnitFolder], round_params, period) -> 
             return []
         issues = issues or found
     return issues
-
-
-def cmd_batch(args) -> int:
-    from . import cli, rollup
-    from .params import ParamsError, resolve
-
-    lang = args.lang
-    root = Path(args.data_root)
-    params_file = str(Path(args.params).resolve()) if args.params else None
-    try:  # the period and the params file once, before any worker starts
-        round_params = resolve(params_file, period=args.period, lang=lang)
-        period = round_params.period_range()
-    except ParamsError as exc:
-        print(exc.message(lang), file=sys.stderr)
-        return 2
-    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
-    if not math.isfinite(time_limit) or time_limit < 0:
-        print(_t(lang, f"--time-limit phải là số giây từ 0 trở lên: {args.time_limit}",
-                 f"--time-limit must be a number of seconds, 0 or more: {args.time_limit}"),
-              file=sys.stderr)
-        return 2
-    time_limit = time_limit or None  # 0: no limit
-    if args.workers is not None and args.workers < 1:
-        print(_t(lang, "--workers phải từ 1 trở lên", "--workers must be 1 or more"), file=sys.stderr)
-        return 2
-    if not root.is_dir():
-        print(_t(lang, f"Không tìm thấy thư mục dữ liệu: {root}", f"Data folder not found: {root}"),
-              file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        print(_t(lang, f"--out không phải là thư mục: {out}", f"--out is not a folder: {out}"),
-              file=sys.stderr)
-        return 2
-    units = discover_units(root)
-    if not units:
-        print(_t(lang, f"Không có đơn vị nào trong {root} (mỗi đơn vị là một thư mục con có sổ, "
-                       "ví dụ <đơn vị>/ho_so.xlsx).",
-                 f"No unit under {root} (each unit is a sub-folder with registers, e.g. "
-                 "<unit>/ho_so.xlsx)."), file=sys.stderr)
-        return 2
-    issues = period_outside_every_plan(units, round_params, period)
-    if issues:  # every unit would refuse it: no worker, and no roll-up of refusals archived for ever
-        print(ParamsError(issues).message(lang), file=sys.stderr)
-        return 2
-    print(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."),
-          file=sys.stderr)
-    progress = ProgressBar(lang)
-    try:
-        outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
-                             params_file=params_file, scheduler=args.scheduler, progress=progress,
-                             time_limit=time_limit)
-    finally:
-        progress.close()
-    code, name = district_info(root)
-    path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
-    print(summary(outcomes, lang))
-    print(_t(lang, "Báo cáo tổng hợp: ", "Roll-up: ") + str(path / rollup.HTML))
-    status = exit_status(outcomes)
-    front = cli.front_page(out, lang)  # the archive's index.html, as after a single run
-    return status or front

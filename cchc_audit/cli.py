@@ -1,37 +1,38 @@
-"""`cchc-audit`: run an audit into the archive, validate a data folder, regenerate the sample.
-
-Exit status (DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or bad parameters
-(and nothing written under --out), 1 anything else. Messages are Vietnamese unless --lang en.
+"""`cchc-audit`: the command line. It gathers arguments, calls the package (pipeline.py for one
+unit, batch.py for a district), prints, and turns errors into exit codes (errors.py): 0 report
+written / data clean, 2 bad input or bad parameters (nothing written under --out), 1 anything
+else. Messages are Vietnamese unless --lang en.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import datetime as dt
 import json
+import math
 import os
 import sys
 import traceback
 from pathlib import Path
 
-from .archive import sha256_file
-
-OK, FAILED, BAD_INPUT = 0, 1, 2
-
-INTERNAL_HTML = "bao-cao-noi-bo.html"
-PUBLIC_HTML = "bao-cao-cong-khai.html"
-INTERNAL_PDF = "bao-cao-noi-bo.pdf"
-EXECUTED = "audit.ipynb"
-PARAMS_YAML = "params.yaml"
-
-
-def _t(lang: str, vi: str, en: str) -> str:
-    return en if lang == "en" else vi
+from . import pipeline
+from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
+from .errors import BAD_INPUT, FAILED, OK, BadInput, FrontPageError, error_text, exit_code
+from .messages import bilingual as _t
 
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def describe(exc: BaseException, lang: str) -> str:
+    """What the user reads when a command stops on an error."""
+    from .params import ParamsError
+
+    if isinstance(exc, ParamsError):
+        return exc.message(lang)
+    if isinstance(exc, (BadInput, FrontPageError)):
+        return str(exc)
+    return _t(lang, "Lỗi: ", "Error: ") + error_text(exc)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -132,297 +133,88 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err(_t(lang, "Đã dừng.", "Interrupted."))
         return FAILED
-    except Exception as exc:  # anything unforeseen: say what, exit 1
-        _err(_t(lang, "Lỗi: ", "Error: ") + error_text(exc))
-        if os.environ.get("CCHC_AUDIT_DEBUG"):
+    except Exception as exc:  # bad input says why (exit 2); anything else says what (exit 1)
+        _err(describe(exc, lang))
+        if exit_code(exc) == FAILED and os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()
-        return FAILED
-
-
-def error_text(exc: Exception) -> str:
-    """An unforeseen error in one line: our own errors by their message, others by type too."""
-    plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
-    return str(exc) if plain else f"{type(exc).__name__}: {exc}"
+        return exit_code(exc)
 
 
 # --- run ----------------------------------------------------------------------------------
 
-class BadInput(Exception):
-    """Bad input or parameters: message printed, exit 2, nothing written."""
-
-
 def cmd_run(args) -> int:
-    from . import params as params_mod
-
-    flag_lang = args.lang if args.lang in ("vi", "en") else None
-    try:
-        params = params_mod.resolve(args.params, period=args.period, data=args.data,
-                                    plan=args.plan, lang=args.lang, out=args.out)
-    except params_mod.ParamsError as exc:
-        _err(exc.message(flag_lang or "vi"))
-        return BAD_INPUT
-    lang = params.lang
     from .kernel import WarmKernel
+    from .params import resolve
 
+    params = resolve(args.params, period=args.period, data=args.data, plan=args.plan, lang=args.lang,
+                     out=args.out)
+    lang = params.lang
     # The kernel starts, and imports what the notebook needs, while the registers are read and
     # checked here: two processes, two cores.
     with WarmKernel(single_use=True) as kernel:
-        try:
-            path = run_unit(params, kernel=kernel, pdf=args.pdf)
-        except BadInput as exc:
-            _err(str(exc))
-            return BAD_INPUT
+        path = pipeline.run_unit(params, kernel=kernel, pdf=args.pdf)
     print(_t(lang, "Đã lưu lần chạy vào: ", "Run archived in: ") + str(path))
     print(_t(lang, "Báo cáo nội bộ: ", "Internal report: ") + str(path / INTERNAL_HTML))
     print(_t(lang, "Báo cáo công khai: ", "Public report: ") + str(path / PUBLIC_HTML))
     if (path / INTERNAL_PDF).is_file():
         print(_t(lang, "Bản PDF: ", "PDF: ") + str(path / INTERNAL_PDF))
-    return front_page(params.out, lang)
+    return _front_page(params.out, lang)
 
 
-def run_unit(params, *, kernel=None, pdf: bool = False, timeout: int | None = None) -> Path:
-    """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
-    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given; each
-    cell within `timeout` seconds if set), export both reports, archive; return the run folder.
-    `cchc-audit batch` runs this for every unit."""
-    period, unit_data, plan = _prepare(params, params.lang)
-    return _run(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf,
-                timeout=timeout)
-
-
-def _prepare(params, lang):
-    """Everything that can be wrong with the input, checked before anything is written."""
-    from .params import ParamsError
-    from .periods import PeriodError
-
-    try:
-        period = params.period_range()
-    except ParamsError as exc:
-        raise BadInput(exc.message(lang))
-    except PeriodError as exc:
-        raise BadInput(_half(str(exc), lang))
-    if params.out.exists() and not params.out.is_dir():
-        raise BadInput(_t(lang, f"--out không phải là thư mục: {params.out}",
-                          f"--out is not a folder: {params.out}"))
-    unit_data = _load_data(params.data, lang)
-    try:
-        plan = _load_plan(params.plan_path, lang)
-    except BadInput as exc:  # report the data's problems too, so one pass fixes everything
-        problems = _problems(unit_data, None)
-        if problems:
-            raise BadInput(f"{exc}\n{_problems_text(problems, params.data, lang)}")
-        raise
-    # A period outside the plan's year, and the data's problems, in one message: one pass fixes all.
-    issues = params.period_issues(period, plan)
-    problems = _problems(unit_data, plan)
-    if issues or problems:
-        text = [ParamsError(issues).message(lang)] if issues else []
-        if problems:
-            text.append(_problems_text(problems, params.data, lang))
-        raise BadInput("\n".join(text))
-    known = {t.id for t in plan.targets} | set(plan.task_ids)
-    unknown = [w.check for w in params.waivers if w.check not in known]
-    if unknown:
-        where = str(params.source) if params.source else _t(lang, "dòng lệnh", "command line")
-        raise BadInput(_t(lang,
-                          f"{where}: miễn trừ cho mã không có trong kế hoạch: {', '.join(unknown)}",
-                          f"{where}: waiver for an id that is not in the plan: {', '.join(unknown)}"))
-    return period, unit_data, plan
-
-
-def _half(message: str, lang: str) -> str:
-    """The lead's errors say `Vietnamese / English`; show the half the user asked for."""
-    vi, sep, en = message.partition(" / ")
-    return (en if lang == "en" else vi) if sep else message
-
-
-def _load_data(data_dir: Path, lang: str):
-    from .registers import load_unit
-
-    if not Path(data_dir).is_dir():
-        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {data_dir}",
-                          f"Data folder not found: {data_dir}"))
-    try:
-        return load_unit(data_dir)
-    except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
-        raise BadInput(_half(str(exc), lang))
-
-
-def _load_plan(path: Path, lang: str):
-    from .plan import PlanError, load_plan
-
-    if not Path(path).is_file():
-        raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
-    try:
-        return load_plan(path)
-    except PlanError as exc:
-        raise BadInput(_half(str(exc), lang))
-
-
-def _problems(unit_data, plan) -> list:
-    """Every problem of the registers, across them, and against the plan when there is one."""
-    from .validate import all_problems
-
-    return all_problems(unit_data, plan)
-
-
-def _problems_text(problems, data_dir, lang: str) -> str:
-    head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
-              f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
-    return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
-
-
-def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
-         timeout: int | None = None) -> Path:
-    from . import archive, execute
-
-    unit_code = unit_data.unit.code
-    unit_name = unit_data.unit.name
-    # The report's date pinned to the day of the run, so that waivers are judged the same way
-    # when the archived notebook is executed again years later.
-    params = dataclasses.replace(params, report_date=params.report_date or dt.date.today())
-    with archive.new_run(params.out, unit_code, period.id) as run:
-        tmp = run.tmp
-        data_rel, plan_rel = _snapshot(run, params, unit_data, plan, lang)
-        params.write(tmp / PARAMS_YAML)
-        # Relative paths, with the kernel working in the run folder: the notebook reads only the
-        # revision's own copies of the inputs (the ones validated), the archived notebook shows no
-        # temporary path, and it re-runs from inside its folder or a copy of it.
-        try:
-            executed = execute.execute_notebook(tmp / EXECUTED, {
-                "period": period.id,
-                "data_dir": data_rel,
-                "plan": plan_rel,
-                "lang": lang,
-                "params_file": PARAMS_YAML,
-                "output_dir": ".",
-                "archive_dir": str(params.out),  # earlier periods, for comparison and trends
-            }, cwd=tmp, kernel=kernel, timeout=timeout)
-        except Exception as exc:
-            if type(exc).__name__ != "PapermillExecutionError":
-                raise
-            # papermill's own message carries the whole coloured traceback; say it in one line.
-            raise RuntimeError(_t(lang, f"sổ tay audit.ipynb lỗi ở ô số {exc.exec_count}: ",
-                                  f"notebook audit.ipynb failed in cell {exc.exec_count}: ")
-                               + f"{exc.ename}: {exc.evalue}") from None
-        results_path = tmp / archive.RESULTS
-        if not results_path.is_file():
-            raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
-                                  "the notebook did not write results.json"))
-        results = json.loads(results_path.read_text(encoding="utf-8"))
-        title = run_title(unit_name, period, lang)
-        # Both reports from the executed notebook in memory (the file if a stand-in returned none).
-        executed = tmp / EXECUTED if executed is None else executed
-        execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
-                            title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
-        execute.export_html(executed, tmp / PUBLIC_HTML, "public",
-                            title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
-        if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
-            _print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
-        _check_read(tmp, data_rel, results, lang)
-    return run.path
-
-
-def run_title(unit_name: str, period, lang: str) -> str:
-    """`Trường Mầm non Mạ Non — Quý I năm 2024`: the reports' page title; a unit without a name
-    (no `ten_don_vi`) gets none, not an empty part."""
-    return " — ".join(part for part in (unit_name, period.label(lang)) if part)
-
-
-def _print_pdf(html: Path, pdf: Path) -> None:
-    """The internal report as PDF. Without Chromium the run goes on without it (exit 0) and says
-    so in both languages; a Chromium that fails to print stops the run (exit 1, nothing archived)."""
-    from .execute import ChromiumMissing, print_pdf
-
-    try:
-        print_pdf(html, pdf)
-    except ChromiumMissing as exc:
-        _err(f"Cảnh báo / warning: {exc}. Không có bản PDF, báo cáo HTML vẫn được lưu / "
-             "no PDF; the HTML reports are archived.")
-
-
-def front_page(out: Path, lang: str) -> int:
-    """Rebuild the archive's index.html after a run (the run is archived whatever happens here)."""
-    from .frontpage import write_index
-
-    try:
-        path = write_index(out)
-    except OSError as exc:
-        _err(_t(lang, f"Lần chạy đã được lưu, nhưng không ghi được trang mục lục {out}/index.html: {exc}",
-                f"The run is archived, but the front page {out}/index.html could not be written: {exc}"))
-        return FAILED
+def _front_page(out: Path, lang: str) -> int:
+    path = pipeline.front_page(out, lang)
     print(_t(lang, "Trang mục lục kho lưu trữ: ", "Archive front page: ") + str(path))
     return OK
-
-
-def _snapshot(run, params, unit_data, plan, lang: str) -> tuple[str, str]:
-    """Copy every input into the revision's `inputs/` before the notebook runs, each checked
-    against the hash of the file that was validated: the data folder as `inputs/<its name>/...`
-    (registers, don_vi.yaml, and the plan with its text when they live there), files from
-    elsewhere (a plan given with --plan, the params file) by their name. Returns the data folder's
-    and the plan's copies, relative to the revision."""
-    data_dir = Path(params.data).resolve()
-    base = archive_name(data_dir.name)
-
-    def name_of(path: Path) -> str:
-        try:
-            return f"{base}/{path.relative_to(data_dir).as_posix()}"
-        except ValueError:
-            return path.name
-
-    def add(path, digest=None) -> Path:
-        path = Path(path).resolve()
-        copy = run.add_input(path, name_of(path))
-        if digest is not None and sha256_file(copy) != digest:
-            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi sau khi được kiểm tra; chạy lại lệnh",
-                                  f"{path} changed after it was validated; run the command again"))
-        return copy
-
-    (run.tmp / "inputs" / base).mkdir(parents=True, exist_ok=True)  # even with no register at all
-    for item in unit_data.inputs:
-        add(item.path, item.sha256)
-    if (data_dir / "don_vi.yaml").is_file():
-        add(data_dir / "don_vi.yaml")
-    plan_copy = add(plan.path)
-    if plan.source_text is not None and Path(plan.source_text).is_file():
-        # Beside the plan's copy, under the relative name the plan file gives it.
-        cited = Path(os.path.relpath(Path(plan.source_text).resolve(), Path(plan.path).resolve().parent))
-        if ".." in cited.parts:
-            cited = Path(cited.name)
-        target = plan_copy.parent / cited
-        rel = target.relative_to(run.tmp / "inputs").as_posix()
-        run.add_input(Path(plan.source_text).resolve(), rel)
-    if params.source is not None and Path(params.source).is_file():
-        add(params.source)
-    return f"inputs/{base}", plan_copy.relative_to(run.tmp).as_posix()
-
-
-def archive_name(folder_name: str) -> str:
-    from .archive import safe_component
-
-    try:
-        return safe_component(folder_name)
-    except Exception:  # noqa: BLE001 - a folder named "/" or the like: any fixed name will do
-        return "du_lieu"
-
-
-def _check_read(tmp: Path, data_rel: str, results: dict, lang: str) -> None:
-    """What the notebook read is what was validated and archived: every input it hashed is the
-    revision's copy, byte for byte."""
-    for item in results.get("inputs") or []:
-        name = item.get("file") if isinstance(item, dict) else None
-        copy = tmp / data_rel / name if name else None
-        if copy is None or not copy.is_file() or sha256_file(copy) != item.get("sha256"):
-            raise RuntimeError(_t(lang, f"sổ tay đã đọc {name} khác với bản đã kiểm tra",
-                                  f"the notebook read a {name} other than the one validated"))
 
 
 # --- batch --------------------------------------------------------------------------------
 
 def cmd_batch(args) -> int:
-    from .batch import cmd_batch as batch
+    from . import batch, rollup
+    from .params import ParamsError, resolve
 
-    return batch(args)
+    lang = args.lang
+    root = Path(args.data_root)
+    params_file = str(Path(args.params).resolve()) if args.params else None
+    # The period and the params file once, before any worker starts.
+    round_params = resolve(params_file, period=args.period, lang=lang)
+    period = round_params.period_range()
+    time_limit = batch.DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    if not math.isfinite(time_limit) or time_limit < 0:
+        raise BadInput(_t(lang, f"--time-limit phải là số giây từ 0 trở lên: {args.time_limit}",
+                          f"--time-limit must be a number of seconds, 0 or more: {args.time_limit}"))
+    if args.workers is not None and args.workers < 1:
+        raise BadInput(_t(lang, "--workers phải từ 1 trở lên", "--workers must be 1 or more"))
+    if not root.is_dir():
+        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {root}", f"Data folder not found: {root}"))
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise BadInput(_t(lang, f"--out không phải là thư mục: {out}", f"--out is not a folder: {out}"))
+    units = batch.discover_units(root)
+    if not units:
+        raise BadInput(_t(lang, f"Không có đơn vị nào trong {root} (mỗi đơn vị là một thư mục con có "
+                                "sổ, ví dụ <đơn vị>/ho_so.xlsx).",
+                          f"No unit under {root} (each unit is a sub-folder with registers, e.g. "
+                          "<unit>/ho_so.xlsx)."))
+    issues = batch.period_outside_every_plan(units, round_params, period)
+    if issues:  # every unit would refuse it: no worker, and no roll-up of refusals archived for ever
+        raise ParamsError(issues)
+    _err(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."))
+    progress = batch.ProgressBar(lang)
+    try:
+        outcomes = batch.run_round(units, period.id, out, lang=lang, force=args.force,
+                                   workers=args.workers, params_file=params_file,
+                                   scheduler=args.scheduler, progress=progress,
+                                   time_limit=time_limit or None)  # 0: no limit
+    finally:
+        progress.close()
+    code, name = batch.district_info(root)
+    path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
+    print(batch.summary(outcomes, lang))
+    print(_t(lang, "Báo cáo tổng hợp: ", "Roll-up: ") + str(path / rollup.HTML))
+    status = batch.exit_status(outcomes)
+    front = _front_page(out, lang)  # the archive's index.html, as after a single run
+    return status or front
 
 
 # --- validate -----------------------------------------------------------------------------
@@ -432,19 +224,15 @@ def cmd_validate(args) -> int:
 
     lang = args.lang
     data_dir = Path(args.data) if args.data else SAMPLE_DIR
-    try:
-        unit_data = _load_data(data_dir, lang)
-    except BadInput as exc:
-        _err(str(exc))
-        return BAD_INPUT
+    unit_data = pipeline.load_data(data_dir, lang)
     plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
     plan, plan_error = None, None
     try:
-        plan = _load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
+        plan = pipeline.load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
     except BadInput as exc:  # said on stderr; the registers' problems are still listed, all at once
         plan_error = str(exc)
         _err(plan_error)
-    problems = _problems(unit_data, plan)
+    problems = pipeline.find_problems(unit_data, plan)
     # Without a plan, task ids pass unchecked: said plainly, so that "valid" is not read as more.
     notice = None if plan is not None or plan_error is not None else no_plan_notice(plan_path, lang)
     if args.format == "csv":

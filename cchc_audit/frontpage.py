@@ -12,14 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-from .archive import RESULTS, ArchivedRun, list_runs
-from .cli import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
+from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML, RESULTS, ArchivedRun, list_runs
 from .fmt import fmt_datetime, fmt_number, fmt_pct
-from .results import STATUSES, status_label
+from .results import STATUSES, run_summary, status_label
 from .trends import period_from_json
 
 INDEX = "index.html"
@@ -30,18 +28,6 @@ REPORT_FILES = (
     (INTERNAL_PDF, "PDF"),
     (RESULTS, "results.json"),
 )
-
-
-def run_summary(results: dict | None) -> dict:
-    """Counts of one run's results: targets by status, tasks evidenced, the 766 score."""
-    results = results or {}
-    checks = [c for c in results.get("checks") or [] if isinstance(c, dict)]
-    targets = Counter(c.get("status") for c in checks if c.get("kind") == "target")
-    tasks = results.get("tasks_summary") or {}
-    index = results.get("index_766") or {}
-    return {"targets": sum(targets.values()), "by_status": {s: targets.get(s, 0) for s in STATUSES},
-            "tasks": tasks.get("tasks"), "evidenced": tasks.get("evidenced"),
-            "index_score": index.get("score"), "index_max": index.get("max")}
 
 
 def _href(root: Path, path: Path) -> str:

@@ -13,6 +13,17 @@ def pick(pair: tuple[str, str], lang: str = "vi") -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+# What became of a unit in a batch round (codes.UnitOutcome).
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "ok": ("đã lưu", "archived"), "skipped": ("bỏ qua (đã lưu trước)", "skipped (archived before)"),
+    "bad_input": ("dữ liệu sai", "bad input"), "error": ("lỗi", "crashed")}
+
+
+def bilingual(lang: str, vi: str, en: str) -> str:
+    """A message written in both languages where it is raised: the one the user asked for."""
+    return en if lang == "en" else vi
+
+
 # The reason (`ly_do`) an item is listed under a check.
 REASONS: dict[str, tuple[str, str]] = {
     "tre_han": ("Giải quyết trễ hạn", "Resolved late"),

@@ -26,9 +26,9 @@ from . import appendices, privacy, views
 from .fmt import fmt_target
 from .messages import label
 from .resources import CSS, TEMPLATE_DIR
-from .results import DAT, KHONG_DAT, status_label
+from .results import DAT, KHONG_DAT, run_summary, status_label
 from .trends import History, load_history
-from .views import _get
+from .views import field_of
 
 INTERNAL, PUBLIC = views.INTERNAL, views.PUBLIC
 AUDIENCES = (INTERNAL, PUBLIC)
@@ -169,11 +169,11 @@ def items_frame(audit, check_id: str, audience: str = INTERNAL) -> pd.DataFrame:
 
 def index_frame(audit, lang: str = "vi") -> pd.DataFrame:
     rows = [{
-        "id": _get(i, "id"), "title": _get(i, "title_en" if lang == "en" else "title_vi"),
-        "numerator": _get(i, "numerator"), "denominator": _get(i, "denominator"),
-        "value": _get(i, "value"), "threshold": _get(i, "threshold"),
-        "max_points": _get(i, "max_points"), "points": _get(i, "points"), "arisen": _get(i, "arisen"),
-    } for i in (_get(_get(audit, "index_766"), "items", ()) or ())]
+        "id": field_of(i, "id"), "title": field_of(i, "title_en" if lang == "en" else "title_vi"),
+        "numerator": field_of(i, "numerator"), "denominator": field_of(i, "denominator"),
+        "value": field_of(i, "value"), "threshold": field_of(i, "threshold"),
+        "max_points": field_of(i, "max_points"), "points": field_of(i, "points"), "arisen": field_of(i, "arisen"),
+    } for i in (field_of(field_of(audit, "index_766"), "items", ()) or ())]
     columns = ["id", "title", "numerator", "denominator", "value", "threshold", "max_points", "points",
                "arisen"]
     return pd.DataFrame(rows, columns=columns).set_index("id")
@@ -185,24 +185,23 @@ RUN_COLUMNS = ["unit", "period", "revision", "generated_at", "fingerprint", "tar
 
 def runs_frame(runs) -> pd.DataFrame:
     """Archived runs (archive.list_runs) as a table, one row per revision; empty when there are none."""
-    from .frontpage import run_summary
 
     rows = []
     for run in runs:
-        results = _get(run, "results") or {}
+        results = field_of(run, "results") or {}
         summary = run_summary(results)
         rows.append({
-            "unit": _get(run, "unit"), "period": _get(run, "period"), "revision": _get(run, "revision"),
+            "unit": field_of(run, "unit"), "period": field_of(run, "period"), "revision": field_of(run, "revision"),
             "generated_at": results.get("generated_at"), "fingerprint": results.get("fingerprint"),
             "targets": summary["targets"], "met": summary["by_status"][DAT],
             "not_met": summary["by_status"][KHONG_DAT], "index_766": summary["index_score"],
-            "path": str(_get(run, "path")),
+            "path": str(field_of(run, "path")),
         })
     return pd.DataFrame(rows, columns=RUN_COLUMNS)
 
 
 def run_checks_frame(run) -> pd.DataFrame:
     """The checks of one archived run (its results.json) as a table."""
-    checks = (_get(run, "results") or {}).get("checks", [])
+    checks = (field_of(run, "results") or {}).get("checks", [])
     columns = ["id", "kind", "status", "numerator", "denominator", "value", "target", "comparator"]
     return pd.DataFrame([{k: c.get(k) for k in columns} for c in checks], columns=columns)

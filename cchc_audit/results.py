@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -146,3 +147,15 @@ def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()
         out.update({k: to_jsonable(v) for k, v in rec.items()})
         records.append(out)
     return records
+
+
+def run_summary(results: dict | None) -> dict:
+    """Counts of one run's `results.json`: targets by status, tasks evidenced, the 766 score."""
+    results = results or {}
+    checks = [c for c in results.get("checks") or [] if isinstance(c, dict)]
+    targets = Counter(c.get("status") for c in checks if c.get("kind") == "target")
+    tasks = results.get("tasks_summary") or {}
+    index = results.get("index_766") or {}
+    return {"targets": sum(targets.values()), "by_status": {s: targets.get(s, 0) for s in STATUSES},
+            "tasks": tasks.get("tasks"), "evidenced": tasks.get("evidenced"),
+            "index_score": index.get("score"), "index_max": index.get("max")}

@@ -146,7 +146,7 @@ def build(units: list[UnitRun], period, district: tuple[str, str], *, links_from
           generated_at: dt.datetime | None = None) -> dict:
     """The roll-up (rollup.json's content). `links_from` is the folder the HTML will sit in:
     each unit's report links are relative to it."""
-    from .cli import INTERNAL_HTML, PUBLIC_HTML
+    from .archive import INTERNAL_HTML, PUBLIC_HTML
 
     ids = target_ids(units)
 
@@ -249,10 +249,10 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
 
 
 def _outcome_label(outcome: str, lang: str) -> str:
-    from .batch import STATUS_LABELS
+    from .messages import OUTCOMES
     from .messages import pick
 
-    return pick(STATUS_LABELS.get(outcome, (outcome, outcome)), lang)
+    return pick(OUTCOMES.get(outcome, (outcome, outcome)), lang)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ TREND_CHECKS = ("tthc_on_time", "complaints_on_time", "apologies", "satisfaction
 
 # --- reading an Audit -------------------------------------------------------------------------
 
-def _get(obj, name: str, default=None):
+def field_of(obj, name: str, default=None):
     if obj is None:
         return default
     if isinstance(obj, dict):
@@ -46,12 +46,12 @@ def _get(obj, name: str, default=None):
 
 
 def param(audit, name: str, default=None):
-    return _get(_get(audit, "params"), name, default)
+    return field_of(field_of(audit, "params"), name, default)
 
 
 def period_label(period, lang: str) -> str:
     labeller = getattr(period, "label", None)
-    return labeller(lang) if callable(labeller) else str(_get(period, "id", ""))
+    return labeller(lang) if callable(labeller) else str(field_of(period, "id", ""))
 
 
 def lower_first(text: str, lang: str) -> str:
@@ -67,16 +67,16 @@ def tasks_of(audit) -> list[CheckResult]:
 
 
 def plan_targets(audit) -> dict:
-    return {t.id: t for t in (_get(_get(audit, "plan"), "targets", ()) or ())}
+    return {t.id: t for t in (field_of(field_of(audit, "plan"), "targets", ()) or ())}
 
 
 def areas_of(audit, section: str | None = None) -> list:
-    areas = list(_get(_get(audit, "plan"), "areas", ()) or ())
+    areas = list(field_of(field_of(audit, "plan"), "areas", ()) or ())
     return [a for a in areas if section is None or a.section == section]
 
 
 def personal_columns(audit) -> frozenset[str]:
-    return frozenset(_get(audit, "personal_columns", None) or privacy.PERSONAL_COLUMNS)
+    return frozenset(field_of(audit, "personal_columns", None) or privacy.PERSONAL_COLUMNS)
 
 
 def _memo(audit, key: str, compute):
@@ -95,7 +95,7 @@ def _memo(audit, key: str, compute):
 
 def known_names(audit) -> frozenset[str]:
     """Every name the registers' personal columns hold, to be found again inside free text."""
-    return _memo(audit, "names", lambda: privacy.names_in(_get(audit, "registers") or {}))
+    return _memo(audit, "names", lambda: privacy.names_in(field_of(audit, "registers") or {}))
 
 
 def anchor(check_id: str) -> str:
@@ -107,7 +107,7 @@ def report_date(audit) -> dt.date:
     chosen = param(audit, "report_date")
     if chosen:
         return as_date(chosen)
-    return as_date(_get(audit, "generated_at")) or dt.date.today()
+    return as_date(field_of(audit, "generated_at")) or dt.date.today()
 
 
 def fmt_figure(check: CheckResult, lang: str = "vi") -> str:
@@ -224,16 +224,16 @@ def body_lines(name: str) -> list[str]:
 
 
 def unit_view(audit) -> dict:
-    unit = _get(audit, "unit")
-    name = _get(unit, "ten_don_vi") or _get(unit, "name") or ""
+    unit = field_of(audit, "unit")
+    name = field_of(unit, "ten_don_vi") or field_of(unit, "name") or ""
     return {
-        "body": body_lines(_get(unit, "co_quan_chu_quan") or ""),
+        "body": body_lines(field_of(unit, "co_quan_chu_quan") or ""),
         "name": name.upper(),
         "name_plain": name,
-        "code": _get(unit, "ma_don_vi") or _get(unit, "code") or "",
-        "ky_hieu": _get(unit, "ky_hieu") or "",
-        "place": _get(unit, "dia_danh") or "",
-        "principal": param(audit, "principal") or _get(unit, "hieu_truong") or "",
+        "code": field_of(unit, "ma_don_vi") or field_of(unit, "code") or "",
+        "ky_hieu": field_of(unit, "ky_hieu") or "",
+        "place": field_of(unit, "dia_danh") or "",
+        "principal": param(audit, "principal") or field_of(unit, "hieu_truong") or "",
     }
 
 
@@ -245,18 +245,18 @@ def _about(plan, lang: str) -> str:
     """What the plan is about, as the opening line cites it: "về thực hiện công tác ..." in
     Vietnamese; the plan's English title, whole, in English ("Plan No. ... (Plan for ...)")."""
     if lang == "en":
-        return _get(plan, "title_en") or ""
-    title = _get(plan, "title_vi") or ""
+        return field_of(plan, "title_en") or ""
+    title = field_of(plan, "title_vi") or ""
     if title.lower().startswith("kế hoạch "):
         title = title[len("kế hoạch "):]
     return lower_first(title, lang)
 
 
 def subject(audit, lang: str) -> str:
-    plan = _get(audit, "plan")
-    year = _get(plan, "year") or audit.period.start.year
+    plan = field_of(audit, "plan")
+    year = field_of(plan, "year") or audit.period.start.year
     text = label("subject", lang, year=year)
-    if _get(audit.period, "kind") == "year" and str(audit.period.id) == str(year):
+    if field_of(audit.period, "kind") == "year" and str(audit.period.id) == str(year):
         return text  # the plan's own year: "... năm 2024" says it all
     period = period_label(audit.period, lang)
     tail = f" {year}" if lang == "en" else f" năm {year}"
@@ -269,7 +269,7 @@ def period_dates(period, lang: str) -> str:
     """`từ ngày 15/12/2023 đến ngày 14/03/2024`, with the convention when it is not the calendar's."""
     text = label("from_to_days", lang, start=fmt_date_prose(period.start, lang),
                  end=fmt_date_prose(period.end, lang))
-    convention = _get(period, "convention", "calendar")
+    convention = field_of(period, "convention", "calendar")
     if convention == "cutoff":
         text += label("convention_cutoff", lang)
     elif convention == "explicit":
@@ -279,7 +279,7 @@ def period_dates(period, lang: str) -> str:
 
 def header_view(audit, lang: str, audience: str, history: History | None = None) -> dict:
     unit = unit_view(audit)
-    plan = _get(audit, "plan")
+    plan = field_of(audit, "plan")
     period = audit.period
     name = unit["name_plain"] or label("blank", lang)  # a missing ten_don_vi is left to fill in
     return {
@@ -291,8 +291,8 @@ def header_view(audit, lang: str, audience: str, history: History | None = None)
         "kind": label("bao_cao", lang),
         "subject": subject(audit, lang),
         "opening": label(
-            "opening", lang, number=_get(plan, "number", ""), date=fmt_date_prose(_get(plan, "date"), lang),
-            issuer=_get(plan, "issuer", ""), about=_about(plan, lang), unit=name,
+            "opening", lang, number=field_of(plan, "number", ""), date=fmt_date_prose(field_of(plan, "date"), lang),
+            issuer=field_of(plan, "issuer", ""), about=_about(plan, lang), unit=name,
             period=lower_first(period_label(period, lang), lang), dates=period_dates(period, lang)),
         "public": audience == PUBLIC,
         "public_notice": label("public_notice", lang),
@@ -481,7 +481,7 @@ def target_charts(audit, lang: str) -> dict[str, list[charts.Chart]]:
 
 def _target_charts(audit, lang: str) -> dict[str, list[charts.Chart]]:
     out: dict[str, list[charts.Chart]] = {}
-    dossiers = _get(audit, "dossiers")
+    dossiers = field_of(audit, "dossiers")
     if dossiers is not None:
         on_time = _checks_by(audit, "tthc_on_time")
         threshold = _threshold(audit, "tthc_on_time")
@@ -654,10 +654,10 @@ def task_counts(tasks: list[CheckResult], lang: str) -> dict:
 
 
 def _area_tasks(audit, area_id: str, lang: str, audience: str) -> list[dict]:
-    plan = _get(audit, "plan")
-    year = _get(plan, "year")
+    plan = field_of(audit, "plan")
+    year = field_of(plan, "year")
     names = known_names(audit) if audience != PUBLIC else frozenset()
-    plan_tasks = {t.id: t for t in (_get(plan, "tasks", ()) or ())}
+    plan_tasks = {t.id: t for t in (field_of(plan, "tasks", ()) or ())}
     rows = []
     for number, check in enumerate(_task_order([c for c in tasks_of(audit) if c.area == area_id]), start=1):
         row = _task_row(number, check, year, lang, audience, names)

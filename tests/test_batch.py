@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import archive, batch, cli
+from cchc_audit import archive, batch, cli, pipeline
 from cchc_audit.sample import DEFAULT_UNIT, SAMPLE_PLAN, SAMPLE_PLAN_TEXT, generate_registers, write_unit
 
 PERIOD = "2024-Q1"
@@ -85,7 +85,7 @@ def test_a_round_archives_the_good_units_and_reports_the_broken_one(first_round)
     for unit in ("mna", "mnb"):
         run = out / unit / PERIOD / "rev-001"
         assert archive.verify(run).ok
-        assert (run / cli.INTERNAL_HTML).is_file() and (run / cli.PUBLIC_HTML).is_file()
+        assert (run / archive.INTERNAL_HTML).is_file() and (run / archive.PUBLIC_HTML).is_file()
     assert not (out / "mnc").exists()  # nothing half-written for the broken unit
 
     rollup_dir = out / "_rollup" / "district0" / PERIOD / "rev-001"
@@ -111,7 +111,7 @@ def _comparable(run: Path) -> dict:
     results.pop("generated_at")
     nb = json.loads((run / "audit.ipynb").read_text(encoding="utf-8"))
     cells = [(c.get("execution_count"), c.get("outputs")) for c in nb["cells"] if c["cell_type"] == "code"]
-    pages = {name: (run / name).read_text(encoding="utf-8") for name in (cli.INTERNAL_HTML, cli.PUBLIC_HTML)}
+    pages = {name: (run / name).read_text(encoding="utf-8") for name in (archive.INTERNAL_HTML, archive.PUBLIC_HTML)}
     text = json.dumps([results, cells, pages], ensure_ascii=False)
     text = re.sub(r"cell-id=[0-9a-f-]+", "<id>", text.replace(str(run.parents[2]), "<out>"))
     return json.loads(re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d|\d\d:\d\d(:\d\d)?|\d\d/\d\d/\d{4}|"
@@ -166,7 +166,7 @@ def fake_run_unit(fail: str):
 def test_a_crash_in_one_unit_stops_no_other_and_exits_1(district, cluster, tmp_path, monkeypatch):
     from distributed import Client
 
-    monkeypatch.setattr(cli, "run_unit", fake_run_unit(fail="mnb"))  # the workers share this process
+    monkeypatch.setattr(pipeline, "run_unit", fake_run_unit(fail="mnb"))  # the workers share this process
     units = batch.discover_units(district)
     seen = []
     with Client(cluster) as client:
@@ -182,7 +182,7 @@ def test_a_crash_in_one_unit_stops_no_other_and_exits_1(district, cluster, tmp_p
 def test_two_folders_with_one_unit_code_are_refused(tmp_path, cluster, monkeypatch):
     from distributed import Client
 
-    monkeypatch.setattr(cli, "run_unit", fake_run_unit(fail=""))
+    monkeypatch.setattr(pipeline, "run_unit", fake_run_unit(fail=""))
     for folder in ("x", "y"):
         (tmp_path / "root" / folder).mkdir(parents=True)
         (tmp_path / "root" / folder / "don_vi.yaml").write_text("ma_don_vi: MN1\n", encoding="utf-8")
@@ -245,7 +245,7 @@ def test_a_round_params_file_serves_every_unit(district, cluster, tmp_path, monk
         seen.append(params)
         return fake(params, **kw)
 
-    monkeypatch.setattr(cli, "run_unit", recording)
+    monkeypatch.setattr(pipeline, "run_unit", recording)
     params_file = tmp_path / "dot-1.yaml"
     params_file.write_text("period: 2023-Q4\nreport_date: 2024-04-05\n"
                            "waivers:\n  - {check: II.6.3, justification: Huyện chưa mở kết nối, expires: 2024-06-30}\n",
@@ -317,7 +317,7 @@ def test_a_unit_past_its_time_limit_is_reported_failed_and_the_round_goes_on(dis
             raise RuntimeError("released")
         return fake(params, **kw)
 
-    monkeypatch.setattr(cli, "run_unit", hangs_for_mnb)
+    monkeypatch.setattr(pipeline, "run_unit", hangs_for_mnb)
     units = batch.discover_units(district)
     try:
         # Two in-process workers: the hung one keeps its thread (no nanny to restart it), the

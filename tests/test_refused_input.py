@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc_audit import cli, report, schema, validate
+from cchc_audit import cli, pipeline, report, schema, validate
+from cchc_audit.archive import INTERNAL_HTML, PUBLIC_HTML
 from cchc_audit.messages import label
 from cchc_audit.params import resolve
 from cchc_audit.periods import explicit_period, in_year, parse_period
@@ -281,8 +282,8 @@ def test_the_header_and_opening_leave_a_blank_for_a_missing_name(tmp_path):
 
 def test_the_title_leaves_out_a_missing_name():
     period = parse_period("2024-Q1")
-    assert cli.run_title("", period, "vi") == "Quý I năm 2024"
-    assert cli.run_title("Trường Mầm non A", period, "en") == "Trường Mầm non A — Q1 2024"
+    assert pipeline.run_title("", period, "vi") == "Quý I năm 2024"
+    assert pipeline.run_title("Trường Mầm non A", period, "en") == "Trường Mầm non A — Q1 2024"
 
 
 def test_a_run_without_don_vi_yaml_names_no_unit_anywhere(tmp_path, capsys):
@@ -297,7 +298,7 @@ def test_a_run_without_don_vi_yaml_names_no_unit_anywhere(tmp_path, capsys):
     assert code == 0, err
     run = archive / "vo_danh_xyz" / "2024-Q1" / "rev-001"
     folder_name = re.compile(r"vo.danh.xyz", re.I)
-    for name in (cli.INTERNAL_HTML, cli.PUBLIC_HTML):
+    for name in (INTERNAL_HTML, PUBLIC_HTML):
         html = (run / name).read_text(encoding="utf-8")
         assert not folder_name.search(html), name
         assert '<div class="unit-name"></div>' in html

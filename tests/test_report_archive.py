@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cchc_audit import archive, frontpage, report
+from cchc_audit import results as results_mod
 from cchc_audit.audit import run_audit
 from cchc_audit.fmt import fmt_points
 from cchc_audit.params import resolve
@@ -141,7 +142,7 @@ def test_front_page_of_an_empty_archive(tmp_path):
 
 
 def test_run_summary_counts_statuses(audits):
-    summary = frontpage.run_summary(audits["2024-Q1"].to_json())
+    summary = results_mod.run_summary(audits["2024-Q1"].to_json())
     assert summary["targets"] == len(audits["2024-Q1"].targets)
     assert summary["by_status"] == audits["2024-Q1"].status_counts("target")
     assert (summary["evidenced"], summary["tasks"]) == (audits["2024-Q1"].tasks_summary()["evidenced"], 52)

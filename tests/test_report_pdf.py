@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import cli, execute
+from cchc_audit import cli, execute, pipeline
 from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,7 +21,7 @@ def test_a_missing_chromium_is_a_bilingual_warning(monkeypatch, capsys, tmp_path
     assert execute.find_chromium() is None
     html = tmp_path / "r.html"
     html.write_text("<p>x</p>", encoding="utf-8")
-    cli._print_pdf(html, tmp_path / "r.pdf")
+    pipeline.print_pdf(html, tmp_path / "r.pdf")
     err = capsys.readouterr().err
     assert "Không tìm thấy Chromium" in err and "Chromium not found" in err
     assert "báo cáo HTML vẫn được lưu" in err and "the HTML reports are archived" in err

@@ -17,6 +17,7 @@ import pandas as pd
 from ..calendar import WorkingCalendar
 from ..periods import Period
 from ..results import Note
+from .dossiers import prepare_dossiers
 
 REGISTRY: dict[str, Callable[..., "Measure"]] = {}
 
@@ -65,8 +66,6 @@ class Context:
 
     @cached_property
     def dossiers(self) -> pd.DataFrame:
-        from .procedures import prepare_dossiers
-
         return prepare_dossiers(self)
 
 

@@ -1,0 +1,261 @@
+"""One unit's run, as `cchc-audit run` and each task of `cchc-audit batch` do it.
+
+Data flows one way: load the registers and the plan, validate them (any problem: BadInput, nothing
+written), snapshot the inputs into a new revision, execute the audit notebook on that snapshot,
+export both reports (and the PDF), check that what the notebook read is what was validated, and
+let the archive rename the revision into place. The CLI on top only gathers arguments, prints,
+and turns errors into exit codes (errors.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from .archive import EXECUTED, INTERNAL_HTML, INTERNAL_PDF, PARAMS_YAML, PUBLIC_HTML, sha256_file
+from .errors import BadInput, FrontPageError
+from .messages import bilingual as _t
+
+
+def warn(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def run_unit(params, *, kernel=None, pdf: bool = False, timeout: int | None = None) -> Path:
+    """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
+    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given; each
+    cell within `timeout` seconds if set), export both reports, archive; return the run folder.
+    `cchc-audit batch` runs this for every unit."""
+    period, unit_data, plan = prepare(params, params.lang)
+    return execute_and_archive(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf,
+                timeout=timeout)
+
+
+def prepare(params, lang):
+    """Everything that can be wrong with the input, checked before anything is written."""
+    from .params import ParamsError
+    from .periods import PeriodError
+
+    try:
+        period = params.period_range()
+    except ParamsError as exc:
+        raise BadInput(exc.message(lang))
+    except PeriodError as exc:
+        raise BadInput(half(str(exc), lang))
+    if params.out.exists() and not params.out.is_dir():
+        raise BadInput(_t(lang, f"--out không phải là thư mục: {params.out}",
+                          f"--out is not a folder: {params.out}"))
+    unit_data = load_data(params.data, lang)
+    try:
+        plan = load_plan(params.plan_path, lang)
+    except BadInput as exc:  # report the data's problems too, so one pass fixes everything
+        problems = find_problems(unit_data, None)
+        if problems:
+            raise BadInput(f"{exc}\n{problems_text(problems, params.data, lang)}")
+        raise
+    # A period outside the plan's year, and the data's problems, in one message: one pass fixes all.
+    issues = params.period_issues(period, plan)
+    problems = find_problems(unit_data, plan)
+    if issues or problems:
+        text = [ParamsError(issues).message(lang)] if issues else []
+        if problems:
+            text.append(problems_text(problems, params.data, lang))
+        raise BadInput("\n".join(text))
+    known = {t.id for t in plan.targets} | set(plan.task_ids)
+    unknown = [w.check for w in params.waivers if w.check not in known]
+    if unknown:
+        where = str(params.source) if params.source else _t(lang, "dòng lệnh", "command line")
+        raise BadInput(_t(lang,
+                          f"{where}: miễn trừ cho mã không có trong kế hoạch: {', '.join(unknown)}",
+                          f"{where}: waiver for an id that is not in the plan: {', '.join(unknown)}"))
+    return period, unit_data, plan
+
+
+def load_data(data_dir: Path, lang: str):
+    from .registers import load_unit
+
+    if not Path(data_dir).is_dir():
+        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {data_dir}",
+                          f"Data folder not found: {data_dir}"))
+    try:
+        return load_unit(data_dir)
+    except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
+        raise BadInput(half(str(exc), lang))
+
+
+def load_plan(path: Path, lang: str):
+    from .plan import PlanError, load_plan
+
+    if not Path(path).is_file():
+        raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
+    try:
+        return load_plan(path)
+    except PlanError as exc:
+        raise BadInput(half(str(exc), lang))
+
+
+def find_problems(unit_data, plan) -> list:
+    """Every problem of the registers, across them, and against the plan when there is one."""
+    from .validate import all_problems
+
+    return all_problems(unit_data, plan)
+
+
+def problems_text(problems, data_dir, lang: str) -> str:
+    head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
+              f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
+    return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
+
+
+def half(message: str, lang: str) -> str:
+    """The lead's errors say `Vietnamese / English`; show the half the user asked for."""
+    vi, sep, en = message.partition(" / ")
+    return (en if lang == "en" else vi) if sep else message
+
+
+def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
+         timeout: int | None = None) -> Path:
+    from . import archive, execute
+
+    unit_code = unit_data.unit.code
+    unit_name = unit_data.unit.name
+    # The report's date pinned to the day of the run, so that waivers are judged the same way
+    # when the archived notebook is executed again years later.
+    params = dataclasses.replace(params, report_date=params.report_date or dt.date.today())
+    with archive.new_run(params.out, unit_code, period.id) as run:
+        tmp = run.tmp
+        data_rel, plan_rel = snapshot(run, params, unit_data, plan, lang)
+        params.write(tmp / PARAMS_YAML)
+        # Relative paths, with the kernel working in the run folder: the notebook reads only the
+        # revision's own copies of the inputs (the ones validated), the archived notebook shows no
+        # temporary path, and it re-runs from inside its folder or a copy of it.
+        try:
+            executed = execute.execute_notebook(tmp / EXECUTED, {
+                "period": period.id,
+                "data_dir": data_rel,
+                "plan": plan_rel,
+                "lang": lang,
+                "params_file": PARAMS_YAML,
+                "output_dir": ".",
+                "archive_dir": str(params.out),  # earlier periods, for comparison and trends
+            }, cwd=tmp, kernel=kernel, timeout=timeout)
+        except Exception as exc:
+            if type(exc).__name__ != "PapermillExecutionError":
+                raise
+            # papermill's own message carries the whole coloured traceback; say it in one line.
+            raise RuntimeError(_t(lang, f"sổ tay audit.ipynb lỗi ở ô số {exc.exec_count}: ",
+                                  f"notebook audit.ipynb failed in cell {exc.exec_count}: ")
+                               + f"{exc.ename}: {exc.evalue}") from None
+        results_path = tmp / archive.RESULTS
+        if not results_path.is_file():
+            raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
+                                  "the notebook did not write results.json"))
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+        title = run_title(unit_name, period, lang)
+        # Both reports from the executed notebook in memory (the file if a stand-in returned none).
+        executed = tmp / EXECUTED if executed is None else executed
+        execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
+                            title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
+        execute.export_html(executed, tmp / PUBLIC_HTML, "public",
+                            title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
+        if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
+            print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
+        check_read(tmp, data_rel, results, lang)
+    return run.path
+
+
+def run_title(unit_name: str, period, lang: str) -> str:
+    """`Trường Mầm non Mạ Non — Quý I năm 2024`: the reports' page title; a unit without a name
+    (no `ten_don_vi`) gets none, not an empty part."""
+    return " — ".join(part for part in (unit_name, period.label(lang)) if part)
+
+
+def snapshot(run, params, unit_data, plan, lang: str) -> tuple[str, str]:
+    """Copy every input into the revision's `inputs/` before the notebook runs, each checked
+    against the hash of the file that was validated: the data folder as `inputs/<its name>/...`
+    (registers, don_vi.yaml, and the plan with its text when they live there), files from
+    elsewhere (a plan given with --plan, the params file) by their name. Returns the data folder's
+    and the plan's copies, relative to the revision."""
+    data_dir = Path(params.data).resolve()
+    base = archive_name(data_dir.name)
+
+    def name_of(path: Path) -> str:
+        try:
+            return f"{base}/{path.relative_to(data_dir).as_posix()}"
+        except ValueError:
+            return path.name
+
+    def add(path, digest=None) -> Path:
+        path = Path(path).resolve()
+        copy = run.add_input(path, name_of(path))
+        if digest is not None and sha256_file(copy) != digest:
+            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi sau khi được kiểm tra; chạy lại lệnh",
+                                  f"{path} changed after it was validated; run the command again"))
+        return copy
+
+    (run.tmp / "inputs" / base).mkdir(parents=True, exist_ok=True)  # even with no register at all
+    for item in unit_data.inputs:
+        add(item.path, item.sha256)
+    if (data_dir / "don_vi.yaml").is_file():
+        add(data_dir / "don_vi.yaml")
+    plan_copy = add(plan.path)
+    if plan.source_text is not None and Path(plan.source_text).is_file():
+        # Beside the plan's copy, under the relative name the plan file gives it.
+        cited = Path(os.path.relpath(Path(plan.source_text).resolve(), Path(plan.path).resolve().parent))
+        if ".." in cited.parts:
+            cited = Path(cited.name)
+        target = plan_copy.parent / cited
+        rel = target.relative_to(run.tmp / "inputs").as_posix()
+        run.add_input(Path(plan.source_text).resolve(), rel)
+    if params.source is not None and Path(params.source).is_file():
+        add(params.source)
+    return f"inputs/{base}", plan_copy.relative_to(run.tmp).as_posix()
+
+
+def archive_name(folder_name: str) -> str:
+    from .archive import safe_component
+
+    try:
+        return safe_component(folder_name)
+    except Exception:  # noqa: BLE001 - a folder named "/" or the like: any fixed name will do
+        return "du_lieu"
+
+
+def check_read(tmp: Path, data_rel: str, results: dict, lang: str) -> None:
+    """What the notebook read is what was validated and archived: every input it hashed is the
+    revision's copy, byte for byte."""
+    for item in results.get("inputs") or []:
+        name = item.get("file") if isinstance(item, dict) else None
+        copy = tmp / data_rel / name if name else None
+        if copy is None or not copy.is_file() or sha256_file(copy) != item.get("sha256"):
+            raise RuntimeError(_t(lang, f"sổ tay đã đọc {name} khác với bản đã kiểm tra",
+                                  f"the notebook read a {name} other than the one validated"))
+
+
+def print_pdf(html: Path, pdf: Path) -> None:
+    """The internal report as PDF. Without Chromium the run goes on without it (exit 0) and says
+    so in both languages; a Chromium that fails to print stops the run (exit 1, nothing archived)."""
+    from . import execute
+
+    try:
+        execute.print_pdf(html, pdf)
+    except execute.ChromiumMissing as exc:
+        warn(f"Cảnh báo / warning: {exc}. Không có bản PDF, báo cáo HTML vẫn được lưu / "
+             "no PDF; the HTML reports are archived.")
+
+
+def front_page(out: Path, lang: str) -> Path:
+    """Rebuild the archive's index.html after a run (the run is archived whatever happens here);
+    raises FrontPageError when it cannot be written."""
+    from .frontpage import write_index
+
+    try:
+        return write_index(out)
+    except OSError as exc:
+        raise FrontPageError(_t(
+            lang, f"Lần chạy đã được lưu, nhưng không ghi được trang mục lục {out}/index.html: {exc}",
+            f"The run is archived, but the front page {out}/index.html could not be written: {exc}"))
