@@ -12,7 +12,7 @@ from .tthc_stats import COLUMNS as STAT_COLUMNS, TOTAL, tthc_statistics
 from .trends import History
 from .results import DAT, KHONG_DAT, STATUSES, THIEU_DU_LIEU, CheckResult, status_label
 from .views import (PUBLIC, field_of, change_since, doc_suffix, evidence_lines, fmt_figure, known_names,
-                    period_dates, period_label, plan_targets, report_date, summary_view, target_text,
+                    period_dates, period_label, plan_targets, publication_days, report_date, summary_view, target_text,
                     tasks_of, unit_view, waiver_line)
 
 
@@ -24,19 +24,19 @@ def appendix_head(audit, number: str, title: str, lang: str) -> dict:
 
 
 def _remedy(check: CheckResult, target, lang: str) -> str:
-    """What to do about a check that is not met (messages.REMEDIES), or about missing data."""
+    """What to do about a check that is not met (the catalog's `remedy.*`), or about missing data."""
     if check.status == THIEU_DU_LIEU:
-        return pick(messages.REMEDY_MISSING, lang).format(registers=", ".join(check.registers))
+        return messages.remedy("missing", lang, registers=", ".join(check.registers))
     if check.status != KHONG_DAT:
         return ""
     if check.kind == "task":
         reasons = set(check.items["ly_do"].dropna()) if check.items is not None and len(check.items) else set()
         if reasons == {"khong_phat_sinh_thieu_ghi_chu"}:
-            return pick(messages.REMEDY_TASK_NOTE, lang)
-        return pick(messages.REMEDY_TASK, lang)
-    pair = messages.REMEDIES.get(target.check) if target is not None else None
+            return messages.remedy("task_note", lang)
+        return messages.remedy("task", lang)
     count = (check.denominator or 0) - (check.numerator or 0)
-    return pick(pair or messages.REMEDY_DEFAULT, lang).format(count=fmt_int(count, lang), id=check.id)
+    return messages.remedy(target.check if target is not None else "default", lang, plural=count,
+                           count=fmt_int(count, lang), id=check.id)
 
 
 def _target_evidence(check: CheckResult, files: dict[str, str], lang: str) -> list[str]:
@@ -126,7 +126,7 @@ def index_view(audit, lang: str, audience: str, history: History | None = None) 
             "score": label("index_score", lang, score=fmt_number(field_of(index, "score"), lang),
                            max=fmt_number(field_of(index, "max"), lang)),
             "rows": rows,
-            "definition": pick(messages.INDEX_NOTE, lang)}
+            "definition": label("index_note", lang)}
 
 
 def _calendar_view(calendar: dict, lang: str) -> dict:
@@ -181,7 +181,7 @@ def methodology_view(audit, lang: str, audience: str, history: History | None = 
     plan = field_of(audit, "plan")
     seen, definitions = set(), []
     for target in (field_of(plan, "targets", ()) or ()):
-        text = messages.definition(target.check, lang)
+        text = messages.definition(target.check, lang, days=publication_days(audit))
         if text and target.check not in seen:
             seen.add(target.check)
             ids = ", ".join(t.id for t in plan.targets if t.check == target.check)

@@ -13,6 +13,7 @@ import pandas as pd
 from . import __version__
 from .calendar import WorkingCalendar
 from .checks import Context, Index766, apply_waivers, index_766, run_checks
+from .params import DEFAULT_PUBLICATION_DAYS
 from .periods import Period, explicit_period, parse_period
 from .plan import Plan, load_plan
 from .problems import Problem
@@ -149,6 +150,12 @@ def build_calendar(data: UnitData, period: Period, params) -> WorkingCalendar:
                                     tuple(getattr(params, "extra_working_days", ()) or ()))
 
 
+def publication_days(params) -> int:
+    """The monthly publication deadline, in working days after month end (DOMAIN.md, configurable)."""
+    days = getattr(params, "publication_deadline_working_days", None)
+    return DEFAULT_PUBLICATION_DAYS if days is None else days
+
+
 def calendar_info(calendar: WorkingCalendar, period: Period, params) -> dict:
     return {
         "package": "holidays",
@@ -159,7 +166,7 @@ def calendar_info(calendar: WorkingCalendar, period: Period, params) -> dict:
         "weekend_working_days": calendar.weekend_working_days_between(period.start, period.end),
         "extra_days_off": list(calendar.extra_days_off),
         "extra_working_days": list(calendar.extra_working_days),
-        "publication_deadline_working_days": getattr(params, "publication_deadline_working_days", 5),
+        "publication_deadline_working_days": publication_days(params),
     }
 
 
@@ -171,8 +178,7 @@ def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Pla
         plan = load_plan(plan if plan else Path(data.data_dir) / "ke_hoach.yaml")
     period = resolve_period(period, params)
     calendar = build_calendar(data, period, params)
-    deadline_days = getattr(params, "publication_deadline_working_days", None)
-    settings = {"publication_deadline_working_days": 5 if deadline_days is None else deadline_days}
+    settings = {"publication_deadline_working_days": publication_days(params)}
     ctx = Context(period, data.registers, calendar, settings)
     checks = run_checks(plan, ctx)
     generated_at = dt.datetime.now().astimezone()

@@ -31,7 +31,7 @@ from pathlib import Path
 from .codes import UnitOutcome
 from .errors import BadInput, error_text, outcomes_exit_code
 from .messages import bilingual as _t
-from .messages import OUTCOMES, pick
+from .messages import outcome_label
 
 OK, BAD_INPUT, ERROR, SKIPPED = UnitOutcome.OK, UnitOutcome.BAD_INPUT, UnitOutcome.ERROR, UnitOutcome.SKIPPED
 PLUGIN = "cchc-audit-kernels"
@@ -338,7 +338,7 @@ class ProgressBar:
 
             self.bar = tqdm(total=total, file=self.stream, dynamic_ncols=True, smoothing=0.1,
                             desc=_t(self.lang, "Đơn vị", "Units"), unit=_t(self.lang, " đv", " unit"))
-        label = pick(OUTCOMES[outcome.status], self.lang)
+        label = outcome_label(outcome.status, self.lang)
         self.bar.write(f"{outcome.unit} ({outcome.name}): {label}", file=self.stream)
         self.bar.update(done - self.bar.n)
         if done >= total:
@@ -355,14 +355,14 @@ def exit_status(outcomes: list[Outcome]) -> int:
 
 
 def summary(outcomes: list[Outcome], lang: str) -> str:
-    counts = {s: sum(o.status == s for o in outcomes) for s in OUTCOMES}
+    counts = {s: sum(o.status == s for o in outcomes) for s in UnitOutcome}
     head = _t(lang, "Tổng hợp: ", "Summary: ") + ", ".join(
-        f"{counts[s]} {pick(OUTCOMES[s], lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
+        f"{counts[s]} {outcome_label(s, lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
     lines = [head]
     for o in outcomes:
         where = o.run or o.folder
         name = f" ({o.name})" if o.name else ""  # no ten_don_vi: the code alone
-        lines.append(f"  - {o.unit}{name}: {pick(OUTCOMES[o.status], lang)} — {where}")
+        lines.append(f"  - {o.unit}{name}: {outcome_label(o.status, lang)} — {where}")
         lines += [f"      {line}" for line in o.message.splitlines()]
     return "\n".join(lines)
 

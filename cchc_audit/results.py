@@ -75,7 +75,7 @@ class CheckResult:
     comparator: str | None = None
     registers: tuple[str, ...] = ()
     # The items behind the figure: one row per dossier, response, staff member...; the index is
-    # the row number as Excel shows it, `ly_do` a reason code (see messages.REASONS).
+    # the row number as Excel shows it, `ly_do` a reason code (the catalog's `reason.*`).
     items: pd.DataFrame | None = None
     parts: list[dict] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)

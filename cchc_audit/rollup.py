@@ -249,10 +249,9 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
 
 
 def _outcome_label(outcome: str, lang: str) -> str:
-    from .messages import OUTCOMES
-    from .messages import pick
+    from .messages import outcome_label
 
-    return pick(OUTCOMES.get(outcome, (outcome, outcome)), lang)
+    return outcome_label(outcome, lang)
 
 
 # --- writing ----------------------------------------------------------------------------------

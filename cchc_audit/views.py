@@ -45,6 +45,13 @@ def field_of(obj, name: str, default=None):
     return getattr(obj, name, default)
 
 
+def publication_days(audit) -> int:
+    """The monthly publication deadline the checks used: month end + this many working days."""
+    from .params import DEFAULT_PUBLICATION_DAYS
+
+    return param(audit, "publication_deadline_working_days", DEFAULT_PUBLICATION_DAYS)
+
+
 def param(audit, name: str, default=None):
     return field_of(field_of(audit, "params"), name, default)
 
@@ -441,8 +448,10 @@ def _parts_view(check: CheckResult, lang: str) -> list[dict]:
     return out
 
 
-def _check_detail(check: CheckResult, target, lang: str, audience: str, personal, names) -> dict:
-    definition = messages.definition(target.check, lang) if target is not None else None
+def _check_detail(check: CheckResult, target, lang: str, audience: str, personal, names,
+                  days: int) -> dict:
+    definition = (messages.definition(target.check, lang, days=days)
+                  if target is not None else None)
     return {
         "id": check.id,
         "anchor": anchor(check.id),
@@ -517,7 +526,8 @@ def targets_view(audit, lang: str, audience: str, history: History | None = None
     def details(checks):
         out = []
         for c in checks:
-            detail = _check_detail(c, targets.get(c.id), lang, audience, personal, names)
+            detail = _check_detail(c, targets.get(c.id), lang, audience, personal, names,
+                                   publication_days(audit))
             detail["charts"] = drawn.get(c.id, [])
             out.append(detail)
         return out

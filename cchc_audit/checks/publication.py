@@ -9,11 +9,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..params import DEFAULT_PUBLICATION_DAYS
 from ..results import Note
 from ..text import slug
 from .base import Context, Measure, as_date, check, items
 
-DEFAULT_DEADLINE_WORKING_DAYS = 5
 
 
 @check("internal_procedures_published")
@@ -29,7 +29,7 @@ def internal_procedures_published(ctx: Context) -> Measure:
 
 def publication_deadline(ctx: Context, year: int, month: int) -> dt.date:
     """Month end + N working days (N = params `publication_deadline_working_days`, default 5)."""
-    n = int(ctx.params.get("publication_deadline_working_days", DEFAULT_DEADLINE_WORKING_DAYS))
+    n = int(ctx.params.get("publication_deadline_working_days", DEFAULT_PUBLICATION_DAYS))
     month_end = np.array([dt.date(year, month, _cal.monthrange(year, month)[1])], dtype="datetime64[D]")
     return as_date(ctx.calendar.add_working_days(month_end, n)[0])
 

@@ -1,0 +1,110 @@
+"""The message catalog (cchc_audit/locale): Vietnamese and English both complete, their placeholders
+the same, plural forms where English needs them, every key the code and templates use present,
+and the contract's own Vietnamese column and choice names kept equal to the schema's."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+import cchc_audit
+from cchc_audit import i18n, messages, schema
+
+PACKAGE = Path(cchc_audit.__file__).parent
+
+
+def _fields(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def _entries(lang):
+    """key -> tuple of forms (one, or one per plural form), over every area of the language."""
+    found = {}
+    for area, catalog in i18n.read_catalogs(lang).items():
+        for message in catalog:
+            if not message.id:
+                continue
+            key = message.id[0] if isinstance(message.id, tuple) else message.id
+            assert key not in found, f"{key} twice ({area})"
+            forms = message.string if isinstance(message.string, tuple) else (message.string,)
+            found[key] = (area, tuple(forms), isinstance(message.id, tuple))
+    return found
+
+
+VI, EN = _entries("vi"), _entries("en")
+
+
+def test_both_languages_hold_the_same_keys_in_the_same_areas():
+    assert set(VI) == set(EN)
+    assert {k: VI[k][0] for k in VI} == {k: EN[k][0] for k in EN}
+
+
+@pytest.mark.parametrize("lang, entries", [("vi", VI), ("en", EN)])
+def test_every_message_is_translated(lang, entries):
+    untranslated = [k for k, (_, forms, _) in entries.items() if not all(f and f.strip() for f in forms)]
+    assert untranslated == []
+
+
+def test_placeholders_agree_between_languages_and_plural_forms():
+    differ = []
+    for key in VI:
+        fields = {frozenset(_fields(f)) for f in VI[key][1] + EN[key][1]}
+        if len(fields) != 1:
+            differ.append((key, fields))
+    assert differ == []
+
+
+def test_plural_entries_have_the_forms_each_language_needs():
+    for key, (_, forms, plural) in EN.items():
+        assert VI[key][2] == plural, key
+        if plural:
+            assert len(forms) == 2 and len(VI[key][1]) == 1, key  # English: one/other; Vietnamese: one
+
+
+def test_english_plurals_read_right():
+    assert i18n.text("evidence_items", "en", count=1, id="II.4") == "1 item listed under II.4"
+    assert i18n.text("evidence_items", "en", count=3, id="II.4") == "3 items listed under II.4"
+    assert messages.remedy("tthc_on_time", "en", plural=1, count="1", id="II.1.1.a") == (
+        "Review why 1 dossier was late; track due dates daily.")
+    assert messages.remedy("internal_procedures_published", "en", plural=2, count="2", id="II.1.4") == (
+        "Publish the 2 internal procedures not yet published.")
+    assert i18n.text("evidence_items", "vi", count=1, id="II.4") == "1 trường hợp liệt kê tại mục II.4"
+
+
+def test_the_publication_deadline_in_the_text_is_the_one_the_checks_use():
+    for lang in ("vi", "en"):
+        text = messages.definition("monthly_publication", lang, days=3)
+        assert "3" in text and "5" not in text
+
+
+def _used_keys() -> set[str]:
+    """Keys the package passes to the catalog as string literals (label/text/definition...)."""
+    calls = re.compile(r"""(?:(?<![.\w])|(?<=i18n\.)|(?<=messages\.))(?:label|text|has|both)\(\s*["']([a-z][a-z0-9_.]*)["']""")
+    used = set()
+    for path in list(PACKAGE.rglob("*.py")) + list(PACKAGE.rglob("*.j2")):
+        used |= set(calls.findall(path.read_text(encoding="utf-8")))
+    return used
+
+
+def test_every_key_the_code_uses_is_in_the_catalog():
+    missing = sorted(k for k in _used_keys() if k not in VI)
+    assert missing == []
+
+
+def test_the_contracts_vietnamese_names_are_the_schemas():
+    for register in schema.REGISTERS.values():
+        for column in register.columns:
+            assert messages.column_label(column.name, "vi", [register.name]) == column.label_vi
+            assert i18n.has(f"column.{column.name}", "en"), column.name
+    for key, (_, forms, _) in VI.items():
+        if key.startswith("choice."):
+            code = key.split(".", 1)[1]
+            labels = {c.choices[code][0] for r in schema.REGISTERS.values() for c in r.columns
+                      if c.choices and code in c.choices}
+            assert not labels or forms[0] in labels, key
+
+
+def test_an_unknown_key_shows_as_itself():
+    assert i18n.text("no.such.key", "en") == "no.such.key"
+    assert messages.reason("new_reason_code", "vi") == "new_reason_code"
