@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 WORKING_DAYS, CALENDAR_DAYS, MONTHS = "ngay_lam_viec", "ngay", "thang"
+_OUTSIDE = "ngày nằm ngoài lịch làm việc / date outside the working-day calendar"
 
 
 @dataclass
@@ -58,6 +59,44 @@ class WorkingCalendar:
         index = (np.datetime64(day, "D") - self.days[0]).astype(int)
         return bool(self.working[index])
 
+    # Array forms for many dates at once (the sample generator draws whole registers with them).
+    # A date outside the calendar, or NaT, is an error rather than a silent wrap-around.
+
+    def _inside(self, dates) -> np.ndarray:
+        dates = np.asarray(dates, dtype="datetime64[D]")
+        if not ((dates >= self.days[0]) & (dates <= self.days[-1])).all():
+            raise ValueError(_OUTSIDE)
+        return dates
+
+    def are_working_days(self, dates) -> np.ndarray:
+        """`is_working_day` of each date: a bool array of the same shape."""
+        return self.working[(self._inside(dates) - self.days[0]).astype(np.int64)]
+
+    def days_of_year(self, year: int) -> np.ndarray:
+        """Every day of `year`, datetime64[D]."""
+        first, last = self._inside([f"{year}-01-01", f"{year}-12-31"])
+        return self.days[(self.days >= first) & (self.days <= last)]
+
+    def working_days_between(self, start, end) -> np.ndarray:
+        """The number of working days d with start < d <= end, for each pair (the start is not
+        counted, as in `add_working_days`)."""
+        return (np.searchsorted(self.workdays, self._inside(end), side="right")
+                - np.searchsorted(self.workdays, self._inside(start), side="right"))
+
+    def working_day_before(self, dates) -> np.ndarray:
+        """The last working day strictly before each date."""
+        index = np.searchsorted(self.workdays, self._inside(dates), side="left") - 1
+        if (index < 0).any():
+            raise ValueError(_OUTSIDE)
+        return self.workdays[index]
+
+    def working_day_on_or_after(self, dates) -> np.ndarray:
+        """Each date if it is a working day, else the next working day."""
+        index = np.searchsorted(self.workdays, self._inside(dates), side="left")
+        if (index >= len(self.workdays)).any():
+            raise ValueError(_OUTSIDE)
+        return self.workdays[index]
+
     def add_working_days(self, start, n) -> np.ndarray:
         """The n-th working day after each start date (the start itself not counted; n = 0 gives
         the start). A start on a day off counts from the next working day."""
@@ -68,7 +107,7 @@ class WorkingCalendar:
         position = counted + n - 1
         if valid.any() and ((start[valid] < self.days[0]).any()
                             or (position[valid] >= len(self.workdays)).any()):
-            raise ValueError("ngày nằm ngoài lịch làm việc / date outside the working-day calendar")
+            raise ValueError(_OUTSIDE)
         result = self.workdays[np.clip(position, 0, len(self.workdays) - 1)]
         result = np.where(n == 0, start, result)
         return np.where(valid, result, np.datetime64("NaT"))

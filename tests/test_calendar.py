@@ -199,3 +199,70 @@ def test_vectorised_over_a_large_register_is_fast(cal):
     assert time.perf_counter() - begin < 5
     assert len(out) == len(starts) == 366 * 300
     assert as_date(out[starts == np.datetime64("2024-02-07")][0]) == D(2024, 2, 19)
+
+
+# --- array forms used by the sample generator ---------------------------------------------------------
+
+
+def days(*values) -> np.ndarray:
+    return np.array(values, dtype="datetime64[D]")
+
+
+def dates(values) -> list[dt.date]:
+    return [as_date(v) for v in values]
+
+
+def test_are_working_days_agrees_with_is_working_day(cal):
+    every_day = np.array(pd.date_range("2023-01-01", "2026-12-31").date, dtype="datetime64[D]")
+    got = cal.are_working_days(every_day)
+    assert got.dtype == bool and got.shape == every_day.shape
+    assert got.tolist() == [cal.is_working_day(d) for d in every_day.astype(object)]
+    # Tết 2024, the make-up Saturday of May 2024, National Day.
+    assert cal.are_working_days(days("2024-02-07", "2024-02-08", "2024-05-04", "2024-09-02")).tolist() == [
+        True, False, True, False]
+
+
+def test_days_of_year(cal):
+    assert len(cal.days_of_year(2024)) == 366 and len(cal.days_of_year(2023)) == 365
+    assert dates(cal.days_of_year(2024)[[0, -1]]) == [D(2024, 1, 1), D(2024, 12, 31)]
+    with pytest.raises(ValueError):
+        cal.days_of_year(2030)
+
+
+def test_working_days_between_counts_after_the_start_up_to_the_end(cal):
+    # Wed 07/02/2024 -> Mon 19/02/2024: Thu 15, Fri 16, Mon 19 (Tết and the weekend not counted).
+    assert cal.working_days_between(days("2024-02-07"), days("2024-02-19")).tolist() == [3]
+    # The start is not counted, the end is; a day off at either end counts nothing.
+    assert cal.working_days_between(days("2024-03-04", "2024-03-09", "2024-03-04"),
+                                    days("2024-03-05", "2024-03-10", "2024-03-04")).tolist() == [1, 0, 0]
+    # The working days of March 2024 (21: no holiday): from the last day of February to the last of March.
+    assert int(cal.working_days_between(np.datetime64("2024-02-29"), np.datetime64("2024-03-31"))) == 21
+    # The inverse of add_working_days for any start.
+    starts = np.array(pd.date_range("2024-01-01", "2024-12-31").date, dtype="datetime64[D]")
+    assert (cal.working_days_between(starts, cal.add_working_days(starts, 5)) == 5).all()
+
+
+def test_working_day_before(cal):
+    # Strictly before: a Monday gives the Friday; the day after Tết gives the day before it.
+    assert dates(cal.working_day_before(days("2024-03-11", "2024-02-15", "2024-03-13", "2024-05-06"))) == [
+        D(2024, 3, 8), D(2024, 2, 7), D(2024, 3, 12), D(2024, 5, 4)]  # 04/05/2024: a make-up Saturday
+
+
+def test_working_day_on_or_after(cal):
+    # A working day is itself; a day off moves to the next working day.
+    assert dates(cal.working_day_on_or_after(days("2024-03-12", "2024-03-09", "2024-02-10", "2024-04-30"))) == [
+        D(2024, 3, 12), D(2024, 3, 11), D(2024, 2, 15), D(2024, 5, 2)]
+
+
+def test_array_forms_refuse_dates_outside_the_calendar(cal):
+    outside = days("2022-12-31")
+    for method in (cal.are_working_days, cal.working_day_before, cal.working_day_on_or_after):
+        with pytest.raises(ValueError):
+            method(outside)
+        with pytest.raises(ValueError):
+            method(days("NaT"))
+    with pytest.raises(ValueError):
+        cal.working_days_between(outside, days("2024-01-05"))
+    # 01/01/2023 is a day off: nothing in the calendar comes before it.
+    with pytest.raises(ValueError):
+        cal.working_day_before(days("2023-01-02"))
