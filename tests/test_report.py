@@ -213,7 +213,7 @@ def test_self_inspection_table_has_result_evidence_and_remedy(audit):
     missing = re.search(r">II\.2\.1<.*?</tr>", html, re.S).group(0)
     assert "Thiếu dữ liệu" in missing and "Lập, bổ sung sổ khao_sat theo mẫu." in missing
     english = report.render(audit, "checks_table", "en", "internal")
-    assert "Review why 1 dossiers were late" in english and "Remedy" in english
+    assert "Review why 1 dossier was late" in english and "Remedy" in english
 
 
 def test_tasks_without_evidence_come_first(audit):

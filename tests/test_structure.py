@@ -38,10 +38,11 @@ def _imports(name: str, path: Path):
             else:
                 target = node.module or ""
             names = tuple(a.name for a in node.names)
-            for n in names:  # `from . import archive` imports the module archive
-                if f"{target}.{n}" in MODULES:
-                    yield f"{target}.{n}", ()
-            yield target, names
+            submodules = [n for n in names if f"{target}.{n}" in MODULES]
+            for n in submodules:  # `from . import archive` imports the module archive, not the package
+                yield f"{target}.{n}", ()
+            if len(submodules) < len(names):
+                yield target, tuple(n for n in names if n not in submodules)
 
 
 def _graph() -> dict[str, set[str]]:

@@ -9,7 +9,7 @@ import numpy as np
 from ..calendar import WorkingCalendar
 from .arrays import DAY
 
-PUBLICATION_DEADLINE_WORKING_DAYS = 5  # DOMAIN.md's default: month end + 5 working days
+from ..params import DEFAULT_PUBLICATION_DAYS as PUBLICATION_DEADLINE_WORKING_DAYS  # noqa: E402
 MISSING_PUBLICATION = ("ty_le_dung_han", 5)
 LATE_PUBLICATION = ("ty_le_hai_long", 8)
 _WEBSITE, _BOARD = "Trang thông tin điện tử của trường", "Bảng thông báo tại trường"
