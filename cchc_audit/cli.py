@@ -244,7 +244,9 @@ def _problems(unit_data, plan) -> list:
 def _problems_text(problems, data_dir, lang: str) -> str:
     head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
               f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
-    return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
+    from .problems import problem_lines
+
+    return "\n".join([head] + [f"  - {line}" for line in problem_lines(problems, lang)])
 
 
 def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False) -> Path:
@@ -400,8 +402,10 @@ def cmd_validate(args) -> int:
     elif problems:
         print(_t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}):",
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
-        for p in problems:
-            print(f"  - {p.message(lang)}")
+        from .problems import problem_lines
+
+        for line in problem_lines(problems, lang):
+            print(f"  - {line}")
     elif plan_error is not None:
         pass
     elif not unit_data.inputs:
@@ -415,6 +419,11 @@ def cmd_validate(args) -> int:
                  f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
+    if args.format == "text" and any(not n.quiet for n in unit_data.notices):  # how the forms were read
+        print(_t(lang, "Ghi chú khi đọc:", "Read notes:"))
+        for n in unit_data.notices:
+            if not n.quiet:
+                print(f"  * {n.message(lang)}")
     return BAD_INPUT if problems or plan_error is not None else OK
 
 
