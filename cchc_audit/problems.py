@@ -55,12 +55,12 @@ EXPECTED = {
                     "Ngày dd/mm/yyyy)", "a date cell (this cell holds a number, the date {x} when formatted as a "
                     "date: format the column as Date dd/mm/yyyy)"),
     "locale_swapped_dates": ("ngày đọc đúng thứ tự dd/mm/yyyy. Cột này trộn ô ngày thật (mọi ngày <= 12) với ngày "
-                             "dạng chữ (mọi ngày > 12; {x} ô ngày / ô chữ): tệp CSV đã được mở bằng Excel/Calc "
+                             "dạng chữ (mọi ngày > 12; ô ngày thật / ô chữ: {x}): tệp CSV đã được mở bằng Excel/Calc "
                              "ngôn ngữ tiếng Anh (Mỹ), đọc dd/mm thành mm/dd nên ngày và tháng bị đảo. Hãy dùng "
                              "lại tệp CSV gốc, hoặc mở lại với ngôn ngữ Tiếng Việt (Calc: Nhập văn bản, Ngôn "
                              "ngữ = Tiếng Việt; Excel: Dữ liệu > Từ văn bản/CSV, kiểu cột Ngày DMY)",
                              "dates read in dd/mm/yyyy order. This column mixes real date cells (every day <= 12) "
-                             "with text dates (every day > 12; {x} date cells / text cells): the CSV was opened in "
+                             "with text dates (every day > 12; date cells / text cells: {x}): the CSV was opened in "
                              "Excel/Calc with an English (US) locale, which read dd/mm as mm/dd and swapped day and "
                              "month. Use the original CSV file, or open it again with a Vietnamese locale (Calc: "
                              "Text Import, Language = Vietnamese; Excel: Data > From Text/CSV, column type Date DMY)"),

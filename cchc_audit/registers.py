@@ -216,7 +216,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             # Every value of this column may be wrong: one problem naming the cause, and no figure from it.
             row_number, count_real, count_text = swapped
             problems.append(Problem(name, row_number, header, _text(raw[row_number]), "locale_swapped_dates",
-                                    f"{count_real}/{count_text}", f"{letter}{row_number}"))
+                                    f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = _missing_column(column, len(rows))
             continue
         values, bad = convert(raw, column)
