@@ -102,3 +102,23 @@ def footer(rows: list[list], indexes: list[int], data_like) -> dict[str, list[in
         current = kinds[position] or ("signature" if current == "total" else current)
         found.setdefault(current, []).append(indexes[position])
     return found
+
+
+def data_rows(cells: list[list], first: int, known: set[int], formulas, hidden) -> tuple[list[int], list[int]]:
+    """(Excel rows holding data, rows holding only a pre-filled STT or formula result) from row `first`
+    (from 0). A number under no register column (`known` positions), an STT, or a formula result
+    (`formulas`: (row, column) from 0) is not data alone; a formula without its result (`hidden`) is
+    reported, so its row stays."""
+    rows, prefilled = [], []
+    for index in range(first, len(cells)):
+        row = cells[index]
+        present = [p for p, c in enumerate(row) if not blank(c)]
+        if not present:
+            continue
+        if all((index, p) in formulas or
+               (p not in known and isinstance(row[p], (int, float)) and not isinstance(row[p], bool))
+               for p in present) and not any((index, p) in hidden for p in present):
+            prefilled.append(index + 1)
+            continue
+        rows.append(index + 1)
+    return rows, prefilled

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 # code -> (Vietnamese, English) description of what was expected. `{x}` is filled from `detail`.
 EXPECTED = {
-    "file_unreadable": ("tệp bảng tính XLSX, XLS, ODS hoặc CSV đọc được", "a readable XLSX, XLS, ODS or CSV spreadsheet"),
+    "file_unreadable": ("tệp bảng tính XLSX, XLS, ODS hoặc CSV đọc được",
+                        "a readable XLSX, XLS, ODS or CSV spreadsheet"),
     "file_type": ("sổ lưu dạng .xlsx, .xls, .ods hoặc .csv, ví dụ {x}.xlsx (tệp này không phải bảng tính)",
                   "a register saved as .xlsx, .xls, .ods or .csv, e.g. {x}.xlsx (this file is not a spreadsheet)"),
     "file_is_workbook": ("tệp CSV dạng văn bản (tệp này là sổ Excel: hãy đổi đuôi thành .xlsx hoặc lưu lại "
@@ -18,11 +19,12 @@ EXPECTED = {
                          "\"CSV UTF-8\")"),
     "file_is_text": ("bảng tính XLSX (tệp này là văn bản, có thể là CSV: hãy đổi đuôi thành .csv)",
                      "an XLSX workbook (this file is plain text, perhaps CSV: rename it to .csv)"),
+    "file_is_html": ("bảng tính (tệp này là trang web HTML mang đuôi bảng tính: mở bằng Excel hoặc Calc rồi lưu lại "
+                     "dạng .xlsx)", "a spreadsheet (this file is an HTML page named as a spreadsheet: open it in "
+                     "Excel or Calc and save it as .xlsx)"),
     "file_old_excel": ("bảng tính đọc được (tệp này có mật khẩu hoặc hỏng: hãy lưu lại dạng .xlsx không mật khẩu)",
                        "a readable workbook (this file is password-protected or damaged: save it as .xlsx "
                        "without a password)"),
-    "file_utf16": ("tệp CSV mã hóa UTF-8 (tệp này mã hóa UTF-16: hãy lưu lại dạng \"CSV UTF-8\")",
-                   "a CSV file encoded in UTF-8 (this file is UTF-16: save it as \"CSV UTF-8\")"),
     "file_encoding": ("tệp CSV mã hóa UTF-8, UTF-16 hoặc Windows-1258 (dòng này có byte không thuộc mã nào "
                       "trong đó: hãy lưu lại dạng \"CSV UTF-8\")",
                       "a CSV file encoded in UTF-8, UTF-16 or Windows-1258 (this line holds bytes none of them "
@@ -35,7 +37,8 @@ EXPECTED = {
                   "a YAML file of key: value pairs (ten_don_vi, ma_don_vi, ...)"),
     "file_duplicate": ("chỉ một tệp cho mỗi sổ ({x})", "one file per register ({x})"),
     "header_not_found": ("một dòng tiêu đề có các cột bắt buộc: {x} (ở một trang tính bất kỳ; với CSV: "
-                         "phân cách bằng dấu phẩy, chấm phẩy hoặc tab)", "a header row holding the required columns: {x} "
+                         "phân cách bằng dấu phẩy, chấm phẩy hoặc tab)",
+                         "a header row holding the required columns: {x} "
                          "(on any sheet; for CSV: separated by commas, semicolons or tabs)"),
     "header_near": ("tên cột đã biết: cột này giống cột \"{x}\" — đổi tên cột cho đúng, hoặc thêm tên này vào danh "
                     "sách tên khác của cột (schema.py)", "a known column name: this column looks like \"{x}\" — "
@@ -239,6 +242,8 @@ def _count(number: int, lang: str) -> str:
     return text if lang == "en" else text.replace(",", ".")
 
 
+# One cause behind every problem of the code, whatever the file: said once with every column it hit.
+ONE_CAUSE = frozenset({"locale_swapped_dates"})
 GROUP_FROM = 4  # this many problems of one kind in one column are one line of the text output
 
 
@@ -248,11 +253,22 @@ def problem_lines(problems, lang: str = "vi") -> list[str]:
     tables list every cell.)"""
     groups: dict[tuple, list[Problem]] = {}
     for problem in problems:
-        key = (problem.file, problem.column, problem.code) if problem.row is not None else (id(problem),)
+        if problem.code in ONE_CAUSE:
+            key = (problem.code,)
+        else:
+            key = (problem.file, problem.column, problem.code) if problem.row is not None else (id(problem),)
         groups.setdefault(key, []).append(problem)
     lines = []
     for group in groups.values():
         first = group[0]
+        if first.code in ONE_CAUSE and len(group) > 1:
+            columns: dict[str, list[str]] = {}
+            for p in group:
+                columns.setdefault(p.file, []).append(f"\"{p.column}\"")
+            where = "; ".join(f"{file} ({', '.join(cols)})" for file, cols in columns.items())
+            lines.append((f"{len(group)} date columns: " if lang == "en" else f"{len(group)} cột ngày: ")
+                         + where + ("; for example: " if lang == "en" else "; ví dụ: ") + first.message(lang))
+            continue
         if len(group) < GROUP_FROM:
             lines += [p.message(lang) for p in group]
             continue

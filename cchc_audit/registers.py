@@ -105,7 +105,8 @@ def load_unit(data_dir: str | Path) -> UnitData:
                 pass
             continue
         read = frame.attrs.pop("sheet", {})
-        data.inputs.append(InputFile(name, path, sha256_file(path), len(frame), read.get("sheet"), read.get("encoding")))
+        data.inputs.append(InputFile(name, path, sha256_file(path), len(frame), read.get("sheet"),
+                                     read.get("encoding")))
         data.registers[name] = frame
         data.headers[name] = headers
         data.letters[name] = frame.attrs.pop("letters", {})
@@ -113,12 +114,8 @@ def load_unit(data_dir: str | Path) -> UnitData:
 
 
 # ---------------------------------------------------------------------------------------------
-# Raw cells: sheets.py opens the file, forms.py tells the table from the form around it.
-
-
-def read_cells(path: Path, register: Register | None = None) -> list[list]:
-    """All cells of the register's sheet (workbooks) or of the file (CSV), row by row from Excel row 1."""
-    return open_sheet(path, register).rows
+# One file: sheets.py opens it, headers.py matches its header, forms.py tells the table from the
+# form around it.
 
 
 def read_register(path: Path, register: Register, notices: list[Notice] | None = None
@@ -183,7 +180,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     if first < len(cells) and forms.is_column_numbers(cells[first]):
         notices.append(Notice(name, "column_numbers", rows=(first + 1,)))
         first += 1
-    rows, prefilled = _data_rows(cells, first, best, sheet)
+    rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
     if prefilled:
         notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))
     required_positions = [best[r] for r in required]
@@ -263,25 +260,6 @@ def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
     elif sheet.sheet_count > 1:
         notices.append(Notice(name, "sheet_read", sheet.name, count=sheet.index + 1, extra=str(sheet.sheet_count),
                               quiet=sheet.index == 0))
-
-
-def _data_rows(cells: list[list], first: int, best: dict[str, int], sheet: Sheet) -> tuple[list[int], list[int]]:
-    """(Excel rows holding data, rows holding only a pre-filled STT or formula result) from row `first`
-    (from 0). A number under no register column (an STT) or a formula result is not data alone."""
-    known = set(best.values())
-    rows, prefilled = [], []
-    for index in range(first, len(cells)):
-        row = cells[index]
-        present = [p for p, c in enumerate(row) if not _blank(c)]
-        if not present:
-            continue
-        if all((index, p) in sheet.formulas or
-               (p not in known and isinstance(row[p], (int, float)) and not isinstance(row[p], bool))
-               for p in present) and not any((index, p) in sheet.hidden for p in present):
-            prefilled.append(index + 1)
-            continue
-        rows.append(index + 1)
-    return rows, prefilled
 
 
 def _swapped_dates(raw: pd.Series):

@@ -78,6 +78,8 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         kind = "ods" if head[30:38] == b"mimetype" and _ODS_MIME in head[:200] else "xlsx"
     elif head.startswith(_OLE2):
         kind = "xls"
+    elif b"<table" in head.lower() or b"<html" in head.lower():  # a web system's "Excel" export
+        raise Unreadable("file_is_html")
     else:
         raise Unreadable("file_is_text" if _looks_like_text(head) else "file_unreadable")
     from python_calamine import CalamineWorkbook

@@ -274,6 +274,13 @@ def test_a_workbook_is_read_as_what_it_is_whatever_its_extension(tmp_path):
     pd.testing.assert_frame_equal(frames(folder).registers["ho_so"], frames(clean).registers["ho_so"])
 
 
+def test_a_web_page_saved_as_xls_is_said_to_be_one(tmp_path):
+    (tmp_path / "ho_so.xls").write_text("<html><body><table><tr><td>Mã hồ sơ</td></tr></table></body></html>",
+                                        encoding="utf-8")
+    [problem] = load_unit(tmp_path).problems
+    assert problem.code == "file_is_html" and "HTML" in problem.message("en")
+
+
 # --- 5. problems said once, dates said as dates ----------------------------------------------------
 
 
