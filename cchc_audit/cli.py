@@ -398,6 +398,8 @@ def cmd_validate(args) -> int:
             "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
                            "sha256": i.sha256} for i in unit_data.inputs],
             "problems": [p.to_json(lang) for p in problems],
+            "notices": [{"file": n.file, "code": n.code, "rows": list(n.rows), "message": n.message(lang)}
+                        for n in unit_data.notices],
         }, ensure_ascii=False, indent=2))
     elif problems:
         print(_t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}):",

@@ -177,9 +177,11 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         r0, c0, r1 = filled[0]
         notices.append(Notice(name, "merged", f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1}",
                               count=len(filled)))
-    if first < len(cells) and forms.is_column_numbers(cells[first]):
-        notices.append(Notice(name, "column_numbers", rows=(first + 1,)))
-        first += 1
+    numbers = next((i for i in range(first, min(first + 3, len(cells))) if any(not _blank(c) for c in cells[i])),
+                   None)  # the first non-blank row under the header
+    if numbers is not None and forms.is_column_numbers(cells[numbers]):
+        notices.append(Notice(name, "column_numbers", rows=(numbers + 1,)))
+        first = numbers + 1
     rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
     if prefilled:
         notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))

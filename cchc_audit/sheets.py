@@ -105,6 +105,8 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         return Sheet([], kind)
     index, name, sheet, rows = chosen
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
+        merges = _ods_merges(path, name)
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
     if kind == "xlsx":
         result.hidden, result.formulas = _formula_cells(path, name)
@@ -251,3 +253,38 @@ def _formula_cells(path: Path, sheet: str | None = None):
                 elif tag == "row" and parent is not None:
                     parent.remove(element)  # keep memory flat on large sheets
     return found, formulas
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(row0, col0, row1, col1) from 0 of the merged cells of an ODS sheet: cells spanning rows or
+    columns (`table:number-rows-spanned`), counting repeated rows and cells as Calc writes them."""
+    merges: list[tuple[int, int, int, int]] = []
+    inside, row = False, 0
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as handle:
+            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+                if element.tag == _TABLE + "table":
+                    if event == "start":
+                        inside = element.get(_TABLE + "name") == sheet
+                    elif inside:
+                        break
+                    continue
+                if not inside or event != "end" or element.tag != _TABLE + "table-row":
+                    continue
+                column = 0
+                for cell in element:
+                    if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                        continue
+                    rows = int(cell.get(_TABLE + "number-rows-spanned", "1"))
+                    columns = int(cell.get(_TABLE + "number-columns-spanned", "1"))
+                    if rows > 1 or columns > 1:
+                        merges.append((row, column, row + rows - 1, column + columns - 1))
+                    column += int(cell.get(_TABLE + "number-columns-repeated", "1"))
+                row += int(element.get(_TABLE + "number-rows-repeated", "1"))
+                element.clear()  # keep memory flat on large sheets
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return []
+    return merges

@@ -176,6 +176,9 @@ def test_column_numbers_totals_dates_and_signatures_are_not_rows(tmp_path, capsy
     out = capsys.readouterr().out
     assert "dòng 6 là dòng tổng cộng" in out and "dòng 8–10 là phần ký tên" in out
     assert "UTF-8" not in out  # the plain case is said in the method section only
+    assert cli.main(["validate", "--data", str(tmp_path), "--format", "json", "--lang", "en"]) == 0
+    notices = json.loads(capsys.readouterr().out)["notices"]
+    assert [(n["code"], n["rows"]) for n in notices][2] == ("footer_total", [6])
 
 
 def test_a_staff_row_whose_post_is_principal_stays_a_row(tmp_path):

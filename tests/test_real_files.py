@@ -26,6 +26,7 @@ VARIANTS = {
     "cp1258/don_thu.csv": "don_thu",
     "utf16_tab/don_thu.csv": "don_thu",
     "form/thanh_toan.xlsx": "thanh_toan",
+    "form/thanh_toan.ods": "thanh_toan",
 }
 
 
@@ -50,6 +51,9 @@ def test_fixtures_are_small_and_saved_by_libreoffice():
             assert b"LibreOffice" in meta
 
 
+FORMS = ("form/thanh_toan.xlsx", "form/thanh_toan.ods")
+
+
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 def test_each_variant_reads_like_the_reference(variant):
     register = VARIANTS[variant]
@@ -68,11 +72,12 @@ def test_csv_encodings_and_separators_are_named():
     assert [n.message("vi") for n in notices] == ["don_thu.csv: đọc dạng CSV mã hóa UTF-16, phân cách bằng dấu tab"]
 
 
-def test_the_form_is_read_as_a_person_sees_it():
+@pytest.mark.parametrize("variant", FORMS)
+def test_the_form_is_read_as_a_person_sees_it(variant):
     """A "Hướng dẫn" sheet first, header cells merged over two rows, the column numbers, the payment
     kind merged down its runs, a total row, the place and date line, the signature block and STT
     numbers filled in below: the same rows as the plain register, each skipped part said once."""
-    frame, problems, notices = read(REAL / "form/thanh_toan.xlsx", "thanh_toan")
+    frame, problems, notices = read(REAL / variant, "thanh_toan")
     reference, _, _ = read(REFERENCE / "thanh_toan.xlsx", "thanh_toan")
     assert problems == [] and len(frame) == len(reference)
     codes = [n.code for n in notices]
@@ -107,7 +112,8 @@ def test_a_unit_of_calc_files_gives_the_reference_figures(tmp_path):
     reference = unit_with(clean, {r: REFERENCE / f"{r}.xlsx" for r in set(VARIANTS.values())})
     variants = {}
     for variant, register in VARIANTS.items():
-        if variant not in ("calc_resave/ho_so.xlsx", "utf16_tab/don_thu.csv"):  # one file per register
+        # one file per register
+        if variant not in ("calc_resave/ho_so.xlsx", "utf16_tab/don_thu.csv", "form/thanh_toan.ods"):
             variants[register] = REAL / variant
     calc = unit_with(tmp_path / "calc", variants)
     expected, got = run_audit("2024", reference), run_audit("2024", calc)
