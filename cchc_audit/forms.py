@@ -64,33 +64,43 @@ def is_column_numbers(row: list) -> bool:
     return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] <= 1
 
 
+def _cell_kind(cell) -> str | None:
+    if blank(cell) or not isinstance(cell, str):
+        return None
+    key = slug(cell)
+    if _TOTAL.match(key) and len(key) <= 40:  # "Tổng cộng", "Cộng", "Tổng cộng số tiền"
+        return "total"
+    if _DATE_LINE.match(key):
+        return "date"
+    if _SIGNATURE.match(key):
+        return "signature"
+    return None
+
+
 def footer_kind(row: list) -> str | None:
     """"total", "date" or "signature" when a text cell of the row is that part of a form."""
-    for cell in row:
-        if blank(cell) or not isinstance(cell, str):
-            continue
-        key = slug(cell)
-        if _TOTAL.match(key) and len(key) <= 40:  # "Tổng cộng", "Cộng", "Tổng cộng số tiền"
-            return "total"
-        if _DATE_LINE.match(key):
-            return "date"
-        if _SIGNATURE.match(key):
-            return "signature"
-    return None
+    return next((kind for kind in map(_cell_kind, row) if kind), None)
+
+
+def _only_footer(row: list) -> bool:
+    """Every text cell is a footer line ("Người lập biểu", "HIỆU TRƯỞNG"), the others numbers (a total)."""
+    return all(blank(c) or not isinstance(c, str) or _cell_kind(c) for c in row)
 
 
 def footer(rows: list[list], indexes: list[int], data_like) -> dict[str, list[int]]:
     """The trailing rows (indexes into `rows`) that are the form's footer, by kind: from the first
     row that is a total, date or signature line, when no row from it on looks like data
-    (`data_like(row)`: every required cell and at least two register cells filled), so a staff
-    row whose post is "Hiệu trưởng" stays a row."""
+    (`data_like(row)`, unless the row holds only footer lines and numbers): a staff row whose post is
+    "Hiệu trưởng" stays a row, the names under the signatures do not."""
     kinds: dict[int, str | None] = {}
     start = None
     for position in range(len(indexes) - 1, -1, -1):
         row = rows[indexes[position]]
-        if data_like(row):
-            break
         kind = footer_kind(row)
+        if data_like(row) and not (kind and _only_footer(row)):
+            break
+        if kind is None and sum(not blank(c) for c in row) > 2:  # more than the names under signatures
+            break
         kinds[position] = kind
         if kind is not None:
             start = position

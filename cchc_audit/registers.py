@@ -186,10 +186,11 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     if prefilled:
         notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))
     required_positions = [best[r] for r in required]
+    enough = max(2, (len(best) + 1) // 2)  # a data row fills its required cells and half the register's
 
     def data_like(row):
         cells_filled = sum(1 for p in best.values() if p < len(row) and not _blank(row[p]))
-        return cells_filled >= 2 and all(p < len(row) and not _blank(row[p]) for p in required_positions)
+        return cells_filled >= enough and all(p < len(row) and not _blank(row[p]) for p in required_positions)
 
     footer = forms.footer(cells, [r - 1 for r in rows], data_like)
     for kind, indexes in footer.items():

@@ -189,6 +189,23 @@ def test_a_staff_row_whose_post_is_principal_stays_a_row(tmp_path):
     assert [n.code for n in data.notices if n.code != "column_absent"] == ["csv_read"]
 
 
+def test_a_signature_block_across_the_key_column_is_not_rows(tmp_path):
+    """In can_bo the signature lines and names fall in the code column and in another: still the
+    form's footer, while the principal's own staff row above stays a row."""
+    path = tmp_path / "can_bo.csv"
+    path.write_text("Mã cán bộ,Họ và tên,Chức vụ,Đang công tác,Chữ ký số,Thư công vụ\n"
+                    "CB1,Nguyễn Văn An,Hiệu trưởng,có,có,có\n"
+                    "CB2,Lê Thị Hoa,Giáo viên,có,không,có\n"
+                    "Tổng cộng,2,,,,\n"
+                    ",,,,\"Nhà Bè, ngày 31 tháng 3 năm 2024\",\n"
+                    "Người lập biểu,,,,HIỆU TRƯỞNG,\n"
+                    "Trần Thị Bích,,,,Nguyễn Văn An,\n", encoding="utf-8")
+    data = load_unit(tmp_path)
+    assert data.problems == [] and data.registers["can_bo"]["ma_can_bo"].tolist() == ["CB1", "CB2"]
+    assert [(n.code, n.rows) for n in data.notices][1:] == [
+        ("footer_total", (4,)), ("footer_date", (5,)), ("footer_signature", (6, 7))]
+
+
 def test_a_footer_line_among_data_rows_is_not_skipped(tmp_path):
     """Only what follows the last data row is a footer: a stray "Cộng" between rows is reported."""
     path = tmp_path / "thanh_toan.csv"
