@@ -73,8 +73,12 @@ EXPECTED = {
     "bad_bool": ("có/không, x/để trống, 1/0, đúng/sai, true/false, yes/no", "có/không, x/empty, 1/0, đúng/sai, true/false, yes/no"),
     "bad_int": ("số nguyên không âm (0 đến 1.000.000.000)", "a whole number >= 0 (0 to 1,000,000,000)"),
     "bad_number": ("số không âm", "a number >= 0"),
-    "ambiguous_number": ("số viết không nhập nhằng: 1500 hoặc 1.500 (nghìn), 1,5 (thập phân)",
-                         "an unambiguous number: 1500 or 1.500 (thousands), 1,5 (decimal)"),
+    "ambiguous_number": ("số viết không nhập nhằng: 1500 hoặc 1.500 (nghìn), 1,5 (thập phân); dấu phẩy ngăn "
+                         "nghìn (630,000) là cách viết tiếng Anh, thường do xuất tệp với ngôn ngữ tiếng Anh (Mỹ): "
+                         "xuất lại với ngôn ngữ Tiếng Việt hoặc định dạng số không có dấu ngăn nghìn",
+                         "an unambiguous number: 1500 or 1.500 (thousands), 1,5 (decimal); a comma between "
+                         "thousands (630,000) is the English way, usually from an export with an English (US) "
+                         "locale: export again with a Vietnamese locale or a number format without separators"),
     "bad_enum": ("một trong: {x}", "one of: {x}"),
     "bad_level": ("mức 1-5 hoặc nhãn: {x}", "a level 1-5 or its label: {x}"),
     "bad_month": ("tháng dạng yyyy-mm hoặc mm/yyyy", "a month as yyyy-mm or mm/yyyy"),
