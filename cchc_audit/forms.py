@@ -34,6 +34,25 @@ def header_depth(merges, header_row: int) -> int:
     return max((r1 - header_row for r0, c0, r1, c1 in merges if r0 == header_row and r1 > r0), default=0)
 
 
+def grouped_header(rows: list[list], merges, index: int) -> list | None:
+    """Row `index` read with the row under it when it holds group headers merged across columns:
+    each column under a group is named "<group> <sub-header>" ("Ngày" over "Tiếp nhận" is "Ngày Tiếp
+    nhận"); None when the row has no such group."""
+    groups = [(c0, c1) for r0, c0, r1, c1 in merges if r0 == index == r1 and c1 > c0]
+    if not groups or index + 1 >= len(rows):
+        return None
+    top, below = list(rows[index]), rows[index + 1]
+    for c0, c1 in groups:
+        if c0 >= len(top) or blank(top[c0]):
+            continue
+        for c in range(c0, c1 + 1):
+            sub = below[c] if c < len(below) else None
+            if not blank(sub):
+                top.extend([""] * (c + 1 - len(top)))
+                top[c] = f"{cell_text(rows[index][c0])} {cell_text(sub)}"
+    return top
+
+
 def fill_merges(rows: list[list], merges) -> list[str]:
     """Copy each merge's top-left value to every row it covers (in place); the ranges filled."""
     filled = []

@@ -139,18 +139,20 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         return None, {}, [Problem(name, None, None, None, "file_empty")]
 
     required = [c.name for c in register.required]
-    best_row, best = None, {}
+    best_row, best, header_cells, grouped = None, {}, [], False
     for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
-        matched = _match_header(row, register)
-        if all(r in matched for r in required):
-            best_row, best = index, matched
+        # a two-level header ("Ngày" merged over "Tiếp nhận", "Có kết quả") is read as one row
+        two_level = forms.grouped_header(cells, sheet.merges, index)
+        for candidate in ((row, two_level) if two_level else (row,)):
+            matched = _match_header(candidate, register)
+            full, best_full = all(r in matched for r in required), all(r in best for r in required)
+            if (full and not best_full) or (full == best_full and len(matched) > len(best)):
+                best_row, best, header_cells, grouped = index, matched, candidate, candidate is two_level
+        if all(r in best for r in required):
             break
-        if len(matched) > len(best):
-            best_row, best = index, matched
     labels = ", ".join(c.label_vi for c in register.required)
     if best_row is None or len([r for r in required if r in best]) == 0:
         return None, {}, [Problem(name, None, None, None, "header_not_found", labels)]
-    header_cells = cells[best_row]
     # A header worded a little differently from every spelling we know: never dropped in silence.
     problems = [Problem(name, best_row + 1, text, None, "header_near", f"{column.label_vi} ({column.name})",
                         f"{column_letter(position)}{best_row + 1}")
@@ -171,7 +173,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         if column is not None and best[column] != position:
             problems.append(Problem(name, best_row + 1, _text(cell), None, "duplicate_column",
                                     f"{headers[column]} ({letters[column]})", column_letter(position)))
-    first = best_row + 1 + forms.header_depth(sheet.merges, best_row)
+    first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
     filled = forms.fill_merges(cells, forms.vertical_merges(sheet.merges, first))
     if filled:
         r0, c0, r1 = filled[0]

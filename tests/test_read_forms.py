@@ -153,6 +153,29 @@ def test_vertically_merged_cells_hold_their_value_on_every_row(tmp_path):
     assert notice.code == "merged" and notice.count == 3 and "B2:B5" in notice.message("en")
 
 
+def test_a_two_level_header_is_read_as_one(tmp_path):
+    """"Ngày" merged over "Tiếp nhận", "Hẹn trả", "Có kết quả"; the other header cells merged down."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["SỔ THEO DÕI HỒ SƠ"])
+    sheet.append(["STT", "Mã hồ sơ", "Mã thủ tục", "Ngày", None, None, "Số hóa"])
+    sheet.append([None, None, None, "Tiếp nhận", "Hẹn trả", "Có kết quả", None])
+    sheet.merge_cells("D2:F2")
+    for column in "ABCG":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.append([1, "H1", "TT1", "04/03/2024", "07/03/2024", "06/03/2024", "có"])
+    sheet.append([2, "H2", "TT1", "05/03/2024", "08/03/2024", None, "không"])
+    book.save(tmp_path / "ho_so.xlsx")
+    data = load_unit(tmp_path)
+    assert data.problems == []
+    assert data.headers["ho_so"]["ngay_co_ket_qua"] == "Ngày Có kết quả"
+    frame = data.registers["ho_so"]
+    assert frame.index.tolist() == [4, 5] and frame["so_hoa"].tolist() == [True, False]
+    assert frame["ngay_hen_tra"].tolist() == [pd.Timestamp(2024, 3, 7), pd.Timestamp(2024, 3, 8)]
+
+
 def test_column_numbers_totals_dates_and_signatures_are_not_rows(tmp_path, capsys):
     path = tmp_path / "thanh_toan.csv"
     path.write_text(
