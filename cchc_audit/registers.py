@@ -174,31 +174,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             problems.append(Problem(name, best_row + 1, _text(cell), None, "duplicate_column",
                                     f"{headers[column]} ({letters[column]})", column_letter(position)))
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
-    filled = forms.fill_merges(cells, forms.vertical_merges(sheet.merges, first))
-    if filled:
-        r0, c0, r1 = filled[0]
-        notices.append(Notice(name, "merged", f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1}",
-                              count=len(filled)))
-    numbers = next((i for i in range(first, min(first + 3, len(cells))) if any(not _blank(c) for c in cells[i])),
-                   None)  # the first non-blank row under the header
-    if numbers is not None and forms.is_column_numbers(cells[numbers]):
-        notices.append(Notice(name, "column_numbers", rows=(numbers + 1,)))
-        first = numbers + 1
-    rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
-    if prefilled:
-        notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))
-    required_positions = [best[r] for r in required]
-    enough = max(2, (len(best) + 1) // 2)  # a data row fills its required cells and half the register's
-
-    def data_like(row):
-        cells_filled = sum(1 for p in best.values() if p < len(row) and not _blank(row[p]))
-        return cells_filled >= enough and all(p < len(row) and not _blank(row[p]) for p in required_positions)
-
-    footer = forms.footer(cells, [r - 1 for r in rows], data_like)
-    for kind, indexes in footer.items():
-        notices.append(Notice(name, "footer_" + kind, rows=tuple(i + 1 for i in indexes), count=len(indexes)))
-    skipped = {i + 1 for indexes in footer.values() for i in indexes}
-    rows = [r for r in rows if r not in skipped]
+    rows, skipped = _table_rows(sheet, first, best, [best[r] for r in required], name, notices)
     body = [cells[r - 1] for r in rows]
     index = pd.Index(rows, name="row", dtype="int64")
 
@@ -256,6 +232,39 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     frame.attrs["letters"] = letters
     frame.attrs["sheet"] = {"sheet": sheet.name if sheet.sheet_count > 1 else None, "encoding": sheet.encoding}
     return frame, headers, problems
+
+
+def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positions: list[int], name: str,
+                notices: list[Notice]) -> tuple[list[int], set[int]]:
+    """(Excel rows of the register's table, rows skipped as the form's footer), from row `first`
+    (from 0) under the header: merged cells filled, the column-number row, rows of only a
+    pre-filled STT or formula and the footer left out, each said once in `notices`."""
+    cells = sheet.rows
+    filled = forms.fill_merges(cells, forms.vertical_merges(sheet.merges, first))
+    if filled:
+        r0, c0, r1 = filled[0]
+        notices.append(Notice(name, "merged", f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1}",
+                              count=len(filled)))
+    numbers = next((i for i in range(first, min(first + 3, len(cells))) if any(not _blank(c) for c in cells[i])),
+                   None)  # the first non-blank row under the header
+    if numbers is not None and forms.is_column_numbers(cells[numbers]):
+        notices.append(Notice(name, "column_numbers", rows=(numbers + 1,)))
+        first = numbers + 1
+    rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
+    if prefilled:
+        notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))
+    enough = max(2, (len(best) + 1) // 2)  # a data row fills its required cells and half the register's
+
+    def data_like(row):
+        cells_filled = sum(1 for p in best.values() if p < len(row) and not _blank(row[p]))
+        return cells_filled >= enough and all(p < len(row) and not _blank(row[p]) for p in required_positions)
+
+    footer = forms.footer(cells, [r - 1 for r in rows], data_like)
+    for kind, indexes in footer.items():
+        notices.append(Notice(name, "footer_" + kind, rows=tuple(i + 1 for i in indexes), count=len(indexes)))
+    skipped = {i + 1 for indexes in footer.values() for i in indexes}
+    rows = [r for r in rows if r not in skipped]
+    return rows, skipped
 
 
 def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
