@@ -189,10 +189,16 @@ def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Pla
     audit = Audit(unit=data.unit, period=period, plan=plan, params=params, checks=checks, index_766=index,
                   calendar=calendar_info(calendar, period, params), inputs=data.inputs,
                   problems=all_problems(data, plan), registers=data.registers, generated_at=generated_at)
-    audit.methodology = methodology_notes(audit, ignored)
+    audit.methodology = methodology_notes(audit, ignored) + reading_notes(data)
     if "ho_so" in data.registers:
         audit.dossiers = ctx.dossiers
     return audit
+
+
+def reading_notes(data: UnitData) -> list[Note]:
+    """How each register file was read (encoding, sheet, rows skipped, optional columns absent and
+    what the checks fell back to), for the method section."""
+    return [Note(n.message("vi"), n.message("en")) for n in data.notices]
 
 
 def methodology_notes(audit: Audit, ignored_waivers) -> list[Note]:

@@ -251,18 +251,27 @@ def cmd_validate(args) -> int:
             "registers": [{"register": i.register, "file": Path(i.path).name, "rows": i.rows,
                            "sha256": i.sha256} for i in unit_data.inputs],
             "problems": [p.to_json(lang) for p in problems],
+            "notices": [{"file": n.file, "code": n.code, "rows": list(n.rows), "message": n.message(lang)}
+                        for n in unit_data.notices],
         }, ensure_ascii=False, indent=2))
     elif problems:
         print(_t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}):",
                  f"The data has {len(problems)} problem(s) ({data_dir}):"))
-        for p in problems:
-            print(f"  - {p.message(lang)}")
+        from .problems import problem_lines
+
+        for line in problem_lines(problems, lang):
+            print(f"  - {line}")
     elif plan_error is None:
         rows = sum(i.rows for i in unit_data.inputs)
         print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
                  f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
+    if args.format == "text" and any(not n.quiet for n in unit_data.notices):  # how the forms were read
+        print(_t(lang, "Ghi chú khi đọc:", "Read notes:"))
+        for n in unit_data.notices:
+            if not n.quiet:
+                print(f"  * {n.message(lang)}")
     if notice and args.format == "text":
         print(notice)
     return BAD_INPUT if problems or plan_error is not None else OK

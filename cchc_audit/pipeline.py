@@ -108,7 +108,9 @@ def find_problems(unit_data, plan) -> list:
 def problems_text(problems, data_dir, lang: str) -> str:
     head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
               f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
-    return "\n".join([head] + [f"  - {p.message(lang)}" for p in problems])
+    from .problems import problem_lines
+
+    return "\n".join([head] + [f"  - {line}" for line in problem_lines(problems, lang)])
 
 
 def half(message: str, lang: str) -> str:

@@ -10,7 +10,8 @@ import pandas as pd
 from . import schema
 from .checks.tasks import normalize_task_id
 from .problems import Problem
-from .registers import UnitData, _text
+from .headers import cell_text
+from .registers import UnitData
 
 # Vietnam keeps UTC+7 all year: its registers are dated on its clock.
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
@@ -61,7 +62,7 @@ def future_problems(data: UnitData, today: dt.date | None = None) -> list[Proble
             later = (frame[column.name] > limit).fillna(False)
             for row, value in frame.loc[later, column.name].items():
                 problems.append(Problem(_file(data, register), int(row), headers[register][column.name],
-                                        _text(value.date()), "future_date", f"{today:%d/%m/%Y}",
+                                        cell_text(value.date()), "future_date", f"{today:%d/%m/%Y}",
                                         _cell(data, register, column.name, row)))
     return problems
 
@@ -90,7 +91,7 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
             bad = (frame[later] < frame[earlier]).fillna(False)
             for row, value in frame.loc[bad, later].items():
                 problems.append(Problem(_file(data, register), int(row), headers[register][later],
-                                        _text(value.date()), "before_receipt",
+                                        cell_text(value.date()), "before_receipt",
                                         f"{headers[register][earlier]} ({frame.at[row, earlier]:%d/%m/%Y})",
                                         cell(register, later, row)))
     if plan is not None and "nhiem_vu" in regs:

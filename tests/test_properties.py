@@ -25,6 +25,7 @@ from cchc_audit import schema
 from cchc_audit.plan import load_plan
 from cchc_audit.problems import EXPECTED, Problem
 from cchc_audit.registers import load_unit, read_register
+from cchc_audit.sheets import READABLE
 from cchc_audit.validate import all_problems
 from cchc_audit import resources
 
@@ -228,10 +229,11 @@ def test_any_unit_folder_gives_problems_not_tracebacks(folder):
             problem.message("vi"), problem.message("en"), problem.to_json("en")
         assert problems == sorted(problems, key=Problem.sort_key)
         assert data.unit.code  # always a usable folder name
-        # A register file with another extension is reported, never silently ignored.
+        # A register file with another extension is reported, never silently ignored (.xls and .ods
+        # are read now: CSV text under those names is reported as such, or as a second file).
         for name, _ in files:
             stem, _, ext = name.rpartition(".") if "." in name[1:] else (name, "", "")
-            if not name.startswith((".", "~$")) and f".{ext}" not in (".csv", ".xlsx"):
+            if not name.startswith((".", "~$")) and f".{ext}" not in READABLE:
                 assert any(p.file == name for p in problems), (name, problems)
     finally:
         shutil.rmtree(root)

@@ -1,0 +1,265 @@
+"""Typed values: raw cells of one register column -> the column's kind (DATA-CONTRACT.md), with
+the cells that cannot be read, as (row, value as text, problem code, detail).
+
+Each distinct raw value is converted once, so a large register stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .headers import blank as _blank, cell_text as _text
+from .schema import Column
+from .text import slug
+
+YEARS = (1900, 2100)  # a date outside these years is a typing slip, not a register date
+MAX_INT = 1_000_000_000
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+_MONTH_YM = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH_MY = re.compile(r"^(\d{1,2})/(\d{4})$")
+_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_COMMA_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+$")  # 1,000: one thousand, or 1.0 the Vietnamese way?
+
+
+def missing_column(column: Column, length: int):
+    """The values of a column the file does not have: empty, or the column's default."""
+    if column.kind == schema.DATE:
+        return pd.Series(pd.NaT, index=range(length), dtype="datetime64[ns]").to_numpy()
+    if column.kind == schema.BOOL:
+        if column.nullable:
+            return pd.array([pd.NA] * length, dtype="boolean")
+        return np.full(length, column.default_true, dtype=bool)
+    if column.kind in (schema.INT, schema.LEVEL):
+        return pd.array([pd.NA] * length, dtype="Int64")
+    if column.kind == schema.NUMBER:
+        return np.full(length, np.nan)
+    return pd.array([pd.NA] * length, dtype="string")
+
+
+def convert(raw: pd.Series, column: Column):
+    """Raw cells -> (typed values, [(row, value as text, problem code, detail)])."""
+    converter = _CONVERTERS[column.kind]
+    table: dict = {}
+    failures: dict = {}
+    keys = raw.map(_key)
+    for key in dict.fromkeys(keys.tolist()):
+        result = converter(key[1] if isinstance(key, tuple) else key, column)
+        if isinstance(result, _Bad):
+            failures[key] = result
+            table[key] = None
+        else:
+            table[key] = result
+    mapped = keys.map(lambda k: table[k])
+    bad = []
+    if failures:
+        failed = keys.isin(list(failures))
+        for row_number, key in keys[failed].items():
+            failure = failures[key]
+            bad.append((int(row_number), _text(raw[row_number]), failure.code, failure.detail))
+    return _finish(mapped, column), bad
+
+
+def _key(value):
+    # True == 1.0 in a dict: keep booleans apart from numbers.
+    return ("bool", value) if isinstance(value, bool) else value
+
+
+@dataclass(frozen=True)
+class _Bad:
+    code: str
+    detail: str = ""
+
+
+def _to_text(value, column):
+    return None if _blank(value) else _text(value)
+
+
+def _to_date(value, column):
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return pd.Timestamp(value) if YEARS[0] <= value.year <= YEARS[1] else _Bad("date_out_of_range")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A date typed in a cell formatted General or Number: Excel shows its serial, 45306 for 15/01/2024.
+        # Said as the date it means, never taken for it (the cell may be a count typed in the wrong column).
+        serial = _serial_date(value)
+        return _Bad("date_serial", f"{serial:%d/%m/%Y}") if serial else _Bad("bad_date")
+    if isinstance(value, bool):
+        return _Bad("bad_date")
+    text = str(value).strip()
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _YMD.match(text)
+        if not match:
+            return _Bad("ambiguous_date" if _SHORT_YEAR.match(text) else "bad_date")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return _Bad("impossible_date")
+    return pd.Timestamp(date) if YEARS[0] <= year <= YEARS[1] else _Bad("date_out_of_range")
+
+
+def _serial_date(value: float) -> dt.date | None:
+    if not math.isfinite(value) or not 1 <= value < 2958466:
+        return None
+    date = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # Excel's epoch, past its 1900 leap bug
+    return date if 1950 <= date.year <= YEARS[1] else None  # a small number is a count, not a date
+
+
+def _to_bool(value, column):
+    if isinstance(value, bool):
+        return value
+    if _blank(value):
+        if column.nullable:
+            return None
+        return column.default_true
+    if isinstance(value, (int, float)):
+        return {1: True, 0: False}.get(value, _Bad("bad_bool"))
+    word = slug(value)
+    if not word:  # punctuation only, e.g. "?": not an accepted spelling, and not empty either
+        return _Bad("bad_bool")
+    if word in schema.TRUE_WORDS:
+        return True
+    if word in schema.FALSE_WORDS:
+        return False
+    return _Bad("bad_bool")
+
+
+def _number(value):
+    """A finite number, None when the cell is not one, or _Bad("ambiguous_number") for `1,000`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("\u00a0", "")
+        if _COMMA_GROUPS.match(text):
+            return _Bad("ambiguous_number")
+        if _THOUSANDS.match(text):
+            text = text.replace(".", "")
+        value = text.replace(",", ".")
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _to_int(value, column):
+    if _blank(value):
+        return None
+    number = _number(value)
+    if isinstance(number, _Bad):
+        return number
+    if number is None or not number.is_integer() or not 0 <= number <= MAX_INT:
+        return _Bad("bad_int")
+    return int(number)
+
+
+def _to_number(value, column):
+    if _blank(value):
+        return None
+    number = _number(value)
+    if isinstance(number, _Bad):
+        return number
+    if number is None or number < 0:
+        return _Bad("bad_number")
+    return number
+
+
+def _to_enum(value, column):
+    if _blank(value):
+        return None
+    code = column.enum_lookup().get(slug(_text(value)))
+    if code is None:
+        choices = ", ".join(f"{spellings[0]} ({code})" for code, spellings in column.choices.items())
+        return _Bad("bad_enum", choices)
+    return code
+
+
+_LEVELS = {slug(label): level for level, label in schema.LEVEL_LABELS.items()}
+
+
+def _to_level(value, column):
+    if _blank(value):
+        return None
+    number = _number(value)
+    if isinstance(number, float) and number.is_integer() and 1 <= number <= 5:
+        return int(number)
+    level = _LEVELS.get(slug(_text(value))) if not isinstance(number, float) else None
+    if level is None:
+        return _Bad("bad_level", ", ".join(f"{k} {v}" for k, v in schema.LEVEL_LABELS.items()))
+    return level
+
+
+def _to_month(value, column):
+    if _blank(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}" if YEARS[0] <= value.year <= YEARS[1] else _Bad("bad_month")
+    text = _text(value)
+    match = _MONTH_YM.match(text)
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+    else:
+        match = _MONTH_MY.match(text)
+        if not match:
+            return _Bad("bad_month")
+        month, year = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or not YEARS[0] <= year <= YEARS[1]:
+        return _Bad("bad_month")
+    return f"{year:04d}-{month:02d}"
+
+
+_CONVERTERS = {
+    schema.TEXT: _to_text,
+    schema.DATE: _to_date,
+    schema.BOOL: _to_bool,
+    schema.INT: _to_int,
+    schema.NUMBER: _to_number,
+    schema.ENUM: _to_enum,
+    schema.LEVEL: _to_level,
+    schema.MONTH: _to_month,
+}
+
+
+def _finish(mapped: pd.Series, column: Column):
+    kind = column.kind
+    if kind == schema.DATE:
+        return pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
+    if kind == schema.BOOL:
+        if column.nullable:
+            return mapped.astype("boolean")
+        # A cell that failed to convert reads as false; the problem is reported either way.
+        return mapped.fillna(False).astype(bool)
+    if kind in (schema.INT, schema.LEVEL):
+        return mapped.astype("Int64")
+    if kind == schema.NUMBER:
+        return mapped.astype("float64")
+    return mapped.astype("string")
+
+
+def swapped_dates(raw: pd.Series):
+    """(first row, real date cells, text dates) when a date column shows a CSV opened with an
+    English (US) locale: the dates whose day was <= 12 became real dates, month and day swapped,
+    the others stayed text. Telltale: every real date has day <= 12, every dd/mm text date a day > 12."""
+    real = [(row, v) for row, v in raw.items() if isinstance(v, (dt.date, dt.datetime))]
+    if not real or any(v.day > 12 for _, v in real):
+        return None
+    texts = [_DMY.match(v.strip()) for v in raw if isinstance(v, str) and v.strip()]
+    days = [int(m.group(1)) for m in texts if m and isinstance(_to_date(m.group(0), None), pd.Timestamp)]
+    if not days or min(days) <= 12:
+        return None
+    return int(real[0][0]), len(real), len(days)

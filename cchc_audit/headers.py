@@ -1,0 +1,99 @@
+"""Matching a register's header row to the contract's columns.
+
+A header matches a column when its slug equals the column's name, its label or one of its aliases
+(schema.py), also after dropping a trailing parenthesised unit: `Thời hạn giải quyết (ngày)` is
+`thoi_han`. A header that matches nothing but is close to a column the row lacks is reported, so
+that a column worded a little differently is never dropped without a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from difflib import SequenceMatcher
+
+from .schema import Column, Register
+from .text import slug
+
+# A trailing unit or note in brackets: "(ngày)", "(đồng)", "[1]", "(dd/mm/yyyy)".
+_UNIT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+NEAR_RATIO = 0.85  # difflib ratio above which two header slugs are one column misspelt
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value).strip()
+
+
+def spellings(column: Column) -> tuple[str, ...]:
+    """The column's accepted header spellings, slugged: name, label, aliases."""
+    return tuple(dict.fromkeys(slug(s) for s in (column.name, column.label_vi, *column.aliases)))
+
+
+def wanted(register: Register) -> dict[str, str]:
+    """Every accepted header spelling (slugged) -> contract column name."""
+    table = register.__dict__.get("_wanted")
+    if table is None:
+        table = {}
+        for column in register.columns:
+            for spelling in spellings(column):
+                table.setdefault(spelling, column.name)
+        object.__setattr__(register, "_wanted", table)  # a cache on the frozen definition
+    return table
+
+
+def keys(text: str) -> tuple[str, ...]:
+    """The slugs a header is looked up under: as written, then without a trailing unit."""
+    bare = _UNIT.sub("", text)
+    return tuple(dict.fromkeys(k for k in (slug(text), slug(bare)) if k))
+
+
+def column_of(cell, register: Register) -> str | None:
+    """The contract column a header cell names, or None."""
+    if blank(cell):
+        return None
+    table = wanted(register)
+    return next((table[k] for k in keys(cell_text(cell)) if k in table), None)
+
+
+def match_header(row: list, register: Register) -> dict[str, int]:
+    """Contract column -> position of the first header cell naming it."""
+    matched: dict[str, int] = {}
+    for position, cell in enumerate(row):
+        name = column_of(cell, register)
+        if name is not None and name not in matched:
+            matched[name] = position
+    return matched
+
+
+def _close(header: str, spelling: str) -> bool:
+    if SequenceMatcher(None, header, spelling).ratio() >= NEAR_RATIO:
+        return True
+    a, b = set(header.split("_")), set(spelling.split("_"))
+    # One wording holds every word of the other: "Ngày hẹn trả kết quả cho dân" / "Ngày hẹn trả".
+    return min(len(a), len(b)) >= 2 and (a <= b or b <= a)
+
+
+def near_misses(row: list, register: Register, matched: dict[str, int]) -> list[tuple[int, str, Column]]:
+    """(position, header as written, column) for each header cell that matches no column but is
+    close to one the row does not have."""
+    absent = [c for c in register.columns if c.name not in matched]
+    found = []
+    for position, cell in enumerate(row):
+        if blank(cell) or position in matched.values() or column_of(cell, register) is not None:
+            continue
+        text = cell_text(cell)
+        for column in absent:
+            if any(_close(k, s) for k in keys(text) for s in spellings(column)):
+                found.append((position, text, column))
+                break
+    return found

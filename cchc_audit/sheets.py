@@ -1,0 +1,290 @@
+"""Opening a register file as a spreadsheet program would show it.
+
+Which format a file really is (whatever its extension says), which encoding and separator a CSV
+uses, which sheet of a workbook holds the register, and what its cells hold beyond their values:
+merged ranges, formulas (with or without a saved result) and error values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .headers import match_header
+from .problems import column_index
+from .schema import Register
+
+HEADER_SEARCH_ROWS = 50
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
+READABLE = WORKBOOKS + (".csv",)
+_ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+DELIMITERS = (";", ",", "\t")
+DELIMITER_NAMES = {";": ("chấm phẩy", "semicolon"), ",": ("phẩy", "comma"), "\t": ("tab", "tab")}
+
+
+class Unreadable(Exception):
+    """A register file that cannot be read as its extension says: (problem code, row)."""
+
+    def __init__(self, code: str, row: int | None = None):
+        super().__init__(code)
+        self.code, self.row = code, row
+
+
+@dataclass
+class Sheet:
+    rows: list[list]
+    kind: str  # "xlsx", "xls", "ods" or "csv": what the file is, not what its name says
+    name: str | None = None  # the sheet read, in a workbook
+    index: int = 0
+    sheet_count: int = 1
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1) from 0
+    hidden: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # see _formula_cells
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # cells holding a formula (XLSX)
+
+
+def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
+    """(required columns found, columns found) on the best of the first rows: how well a sheet or a
+    separator shows the register's header."""
+    if register is None:
+        return (0, 0)
+    required = {c.name for c in register.required}
+    best = (0, 0)
+    for row in rows[:HEADER_SEARCH_ROWS]:
+        matched = match_header(row, register)
+        best = max(best, (len(required & matched.keys()), len(matched)))
+    return best
+
+
+def open_sheet(path: Path, register: Register | None = None) -> Sheet:
+    """The cells of the sheet holding the register's header (the first sheet when none does), or of
+    the CSV file, row by row from Excel row 1. Raises `Unreadable`; calamine's own errors pass through."""
+    with open(path, "rb") as handle:
+        head = handle.read(65536)
+    if path.suffix.lower() == ".csv":
+        if head.startswith((_ZIP, _OLE2)):
+            raise Unreadable("file_is_workbook")
+        return _read_csv(path.read_bytes(), register)
+    if head.startswith(_ZIP):
+        kind = "ods" if head[30:38] == b"mimetype" and _ODS_MIME in head[:200] else "xlsx"
+    elif head.startswith(_OLE2):
+        kind = "xls"
+    elif b"<table" in head.lower() or b"<html" in head.lower():  # a web system's "Excel" export
+        raise Unreadable("file_is_html")
+    else:
+        raise Unreadable("file_is_text" if _looks_like_text(head) else "file_unreadable")
+    from python_calamine import CalamineWorkbook
+
+    try:
+        with open(path, "rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
+    except Exception:
+        if kind == "xls":  # an OLE2 file calamine cannot read: a password-protected workbook
+            raise Unreadable("file_old_excel") from None
+        raise
+    names = [m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")] or workbook.sheet_names
+    chosen, best = None, None
+    for index, name in enumerate(names):
+        sheet = workbook.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False)
+        fit = header_fit(rows, register)
+        if best is None or fit > best[0]:
+            chosen, best = (index, name, sheet, rows), (fit,)
+        if register is not None and fit[0] == len(register.required) and fit[0]:
+            break
+    if chosen is None:
+        return Sheet([], kind)
+    index, name, sheet, rows = chosen
+    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
+        merges = _ods_merges(path, name)
+    result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
+    if kind == "xlsx":
+        result.hidden, result.formulas = _formula_cells(path, name)
+    return result
+
+
+def _decode(raw: bytes) -> tuple[str, str]:
+    """(text, encoding name): UTF-8 (BOM or not), UTF-16 (BOM, or its zero bytes), else Windows-1258,
+    the "CSV" of Excel on Vietnamese Windows. Raises `Unreadable` on bytes none of them allows."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16"
+    sample = raw[:4096]
+    if len(sample) >= 4:  # ASCII text in UTF-16 without a BOM: every other byte is zero
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > len(sample) * 0.3 and even == 0:
+            return _strict(raw, "utf-16-le"), "UTF-16"
+        if even > len(sample) * 0.3 and odd == 0:
+            return _strict(raw, "utf-16-be"), "UTF-16"
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    try:
+        # Windows-1258 writes some tones as combining marks: compose them as UTF-8 files have them.
+        return unicodedata.normalize("NFC", raw.decode("cp1258")), "Windows-1258"
+    except UnicodeDecodeError:
+        raise Unreadable("file_encoding", raw[:first_bad].count(b"\n") + 1) from None
+
+
+def _strict(raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise Unreadable("file_encoding", None) from None
+
+
+def _read_csv(raw: bytes, register: Register | None) -> Sheet:
+    text, encoding = _decode(raw)
+    if "\x00" in text:  # decodes, but no spreadsheet writes it: binary, or UTF-16 read wrongly
+        raise Unreadable("file_encoding", text[:text.index("\x00")].count("\n") + 1)
+    delimiter = ","
+    if register is not None:
+        # The separator is the one under which the header row is found: cell contents cannot tip it.
+        def fit(d):
+            return header_fit(list(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=d)), register)
+        delimiter = max(DELIMITERS, key=fit)
+    # Strictly: an unclosed quote would otherwise swallow every later row into one cell.
+    rows: list[list] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        raise Unreadable("csv_quote", len(rows) + 1) from None
+    return Sheet(rows, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head.strip() or b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # a character cut by the 64 KiB read
+    return True
+
+
+# XLSX cells that calamine reads as empty although they hold something: a formula saved without its
+# result (files written by scripts, never recalculated) and error values (#N/A, #DIV/0!); and cells
+# holding a formula at all (a pre-filled formula row is not data). Byte marks of either, found by
+# plain search (a false alarm only costs the full parse below).
+_MARKS = (b"<f", b":f", b"=\"e\"", b"='e'")
+_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
+    """The zip member holding the sheet called `name` (the first sheet when None), via
+    xl/workbook.xml and its relationships."""
+    try:
+        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
+    sheet = next((s for s in sheets if name is None or s.get("name") == name), None)
+    if sheet is None:
+        return None
+    rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+    target = next((e.get("Target") for e in rels if e.get("Id") == rid), None)
+    if not target:
+        return None
+    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return member if member in book.namelist() else None
+
+
+def _formula_cells(path: Path, sheet: str | None = None):
+    """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
+    result or an error value, {(row, column) of every formula cell}). Cheap when there are none."""
+    found: dict[tuple[int, int], tuple[str, str]] = {}
+    formulas: set[tuple[int, int]] = set()
+    with zipfile.ZipFile(path) as book:
+        member = _sheet_member(book, sheet)
+        if member is None:
+            return found, formulas
+        with book.open(member) as handle:
+            tail, marked = b"", False
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                window = tail + chunk
+                if any(mark in window for mark in _MARKS):
+                    marked = True
+                    break
+                tail = chunk[-8:]
+        if not marked:
+            return found, formulas
+        row, column, parent = -1, -1, None
+        with book.open(member) as handle:
+            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+                tag = _local(element.tag)
+                if event == "start":
+                    if tag == "sheetData":
+                        parent = element
+                    elif tag == "row":
+                        row = int(element.get("r")) - 1 if (element.get("r") or "").isdigit() else row + 1
+                        column = -1
+                    continue
+                if tag == "c":
+                    match = _CELL_REF.match(element.get("r") or "")
+                    if match:
+                        row, column = int(match.group(2)) - 1, column_index(match.group(1))
+                    else:
+                        column += 1
+                    kids = {_local(k.tag): k for k in element}
+                    value = kids.get("v")
+                    if "f" in kids:
+                        formulas.add((row, column))
+                    if element.get("t") == "e":
+                        found[(row, column)] = ("cell_error", (value.text or "") if value is not None else "")
+                    elif "f" in kids and element.get("t") not in ("str", "inlineStr") and (
+                            value is None or not (value.text or "").strip()):
+                        formula = kids["f"].text
+                        found[(row, column)] = ("formula_no_value", "=" + formula if formula else "=…")
+                elif tag == "row" and parent is not None:
+                    parent.remove(element)  # keep memory flat on large sheets
+    return found, formulas
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_merges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """(row0, col0, row1, col1) from 0 of the merged cells of an ODS sheet: cells spanning rows or
+    columns (`table:number-rows-spanned`), counting repeated rows and cells as Calc writes them."""
+    merges: list[tuple[int, int, int, int]] = []
+    inside, row = False, 0
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as handle:
+            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+                if element.tag == _TABLE + "table":
+                    if event == "start":
+                        inside = element.get(_TABLE + "name") == sheet
+                    elif inside:
+                        break
+                    continue
+                if not inside or event != "end" or element.tag != _TABLE + "table-row":
+                    continue
+                column = 0
+                for cell in element:
+                    if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                        continue
+                    rows = int(cell.get(_TABLE + "number-rows-spanned", "1"))
+                    columns = int(cell.get(_TABLE + "number-columns-spanned", "1"))
+                    if rows > 1 or columns > 1:
+                        merges.append((row, column, row + rows - 1, column + columns - 1))
+                    column += int(cell.get(_TABLE + "number-columns-repeated", "1"))
+                row += int(element.get(_TABLE + "number-rows-repeated", "1"))
+                element.clear()  # keep memory flat on large sheets
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return []
+    return merges
