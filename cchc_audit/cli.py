@@ -186,7 +186,8 @@ def _prepare(params, lang):
                           f"--out is not a folder: {params.out}"))
     unit_data = _load_data(params.data, lang)
     try:
-        plan = _load_plan(params.plan_path, lang)
+        # The default plan is the data folder's: it must lie in it; a plan named by --plan may not.
+        plan = _load_plan(params.plan_path, lang, params.data if params.plan is None else None)
     except BadInput as exc:  # report the data's problems too, so one pass fixes everything
         problems = _problems(unit_data, None)
         if problems:
@@ -223,13 +224,13 @@ def _load_data(data_dir: Path, lang: str):
         raise BadInput(_half(str(exc), lang))
 
 
-def _load_plan(path: Path, lang: str):
+def _load_plan(path: Path, lang: str, root: Path | None = None):
     from .plan import PlanError, load_plan
 
-    if not Path(path).is_file():
+    if not os.path.lexists(path):  # a folder or a FIFO is there: load_plan says what it is
         raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
     try:
-        return load_plan(path)
+        return load_plan(path, root)
     except PlanError as exc:
         raise BadInput(_half(str(exc), lang))
 
@@ -321,7 +322,7 @@ def front_page(out: Path, lang: str) -> int:
 def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> None:
     """Copy every file the audit read into `inputs/`, named by its path under the data folder
     (files elsewhere by their name), and check each copy against the hash the audit recorded."""
-    from . import archive
+    from . import archive, safeio
 
     data_dir = Path(params.data).resolve()
     files: dict[Path, str | None] = {}  # path -> sha256 the audit saw, if it said
@@ -343,7 +344,9 @@ def _archive_inputs(run, params, unit_data, plan, results: dict, lang: str) -> N
         name = item.get("path") or item.get("file") if isinstance(item, dict) else None
         if name:
             path = Path(name)
-            note(path if path.is_absolute() else data_dir / path, item.get("sha256"))
+            path = path if path.is_absolute() else data_dir / path
+            if safeio.inside(path, data_dir):  # the data folder is a boundary (issue 15)
+                note(path, item.get("sha256"))
 
     for path, digest in sorted(files.items()):
         try:
@@ -379,7 +382,8 @@ def cmd_validate(args) -> int:
     plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
     plan, plan_error = None, None
     try:
-        plan = _load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
+        plan = (_load_plan(plan_path, lang, None if args.plan else data_dir)
+                if (args.plan or os.path.lexists(plan_path)) else None)
     except BadInput as exc:  # said on stderr; the registers' problems are still listed, all at once
         plan_error = str(exc)
         _err(plan_error)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import schema
+from . import safeio, schema
 from .archive import sha256_file
 from .problems import Problem, column_index, column_letter
 from .schema import Column, Register
@@ -30,6 +30,8 @@ from .text import slug
 from .unit import Unit, load_unit_info
 
 HEADER_SEARCH_ROWS = 50
+# A CSV cell may be as long as the file (the size limit bounds it), not csv's default 128 KiB.
+csv.field_size_limit(max(csv.field_size_limit(), safeio.LIMITS["csv"]))
 READABLE = (".xlsx", ".csv")
 YEARS = (1900, 2100)  # a date outside these years is a typing slip, not a register date
 MAX_INT = 1_000_000_000
@@ -67,10 +69,11 @@ class UnitData:
 def find_register_files(data_dir: Path) -> dict[str, list[Path]]:
     """Register name -> the files named after it, whatever their extension (`Ho_So.xlsx` and
     `ho-so.csv` are ho_so; `ho_so.pdf` is found too, so that it is reported, not ignored).
-    Hidden files and Excel's lock files (`~$ho_so.xlsx`) are not registers."""
+    Hidden files and Excel's lock files (`~$ho_so.xlsx`) are not registers. Anything else named like
+    a register file (a folder `ho_so.xlsx`, a FIFO, a link) is found, so that it is reported."""
     found: dict[str, list[Path]] = {}
     for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")) or (not path.suffix and path.is_dir()):
             continue
         name = slug(path.stem)
         if name in schema.REGISTERS:
@@ -84,6 +87,9 @@ def load_unit(data_dir: str | Path) -> UnitData:
     problems: list[Problem] = []
     try:
         unit = load_unit_info(data_dir)
+    except safeio.UnsafeInput as exc:
+        problems.append(Problem("don_vi.yaml", exc.line, None, None, exc.code, exc.detail))
+        unit = Unit(folder=data_dir.resolve().name)
     except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("don_vi.yaml", None if mark is None else mark.line + 1, None, None, "unit_file"))
@@ -98,6 +104,11 @@ def load_unit(data_dir: str | Path) -> UnitData:
                                              " / ".join(p.name for p in sheets)))
             continue
         path = sheets[0]
+        try:  # inside the folder, a regular file: a link out, a FIFO or a loop is a problem, unread
+            safeio.check_file(path, data_dir)
+        except safeio.UnsafeInput as exc:
+            data.problems.append(Problem(path.name, None, None, None, exc.code, exc.detail))
+            continue
         frame, headers, problems = read_register(path, schema.REGISTERS[name])
         data.problems.extend(problems)
         if frame is None:  # reported; hashed when it can be, so the report lists what was handed in
@@ -132,7 +143,7 @@ def read_cells(path: Path, register: Register | None = None) -> list[list]:
     text saved as .xlsx, UTF-16, an old .xls) or is not UTF-8; calamine's own errors pass through.
     """
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
+        raw = safeio.read_bytes(path, "csv")
         if raw.startswith((_ZIP, _OLE2)):
             raise Unreadable("file_is_workbook")
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -157,16 +168,22 @@ def read_cells(path: Path, register: Register | None = None) -> list[list]:
         except csv.Error:
             raise Unreadable("csv_quote", len(rows) + 1) from None
         return rows
-    with open(path, "rb") as handle:
-        head = handle.read(65536)
+    raw = safeio.read_bytes(path, "xlsx")
+    head = raw[:65536]
     if head.startswith(_OLE2):
         raise Unreadable("file_old_excel")
     if not head.startswith(_ZIP):
         raise Unreadable("file_is_text" if _looks_like_text(head) else "file_unreadable")
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        safeio.xlsx_preflight(book, _first_sheet_member(book), path)
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    for number, row in enumerate(rows, start=1):
+        if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row):
+            raise safeio.UnsafeInput("cell_too_long", path.name, str(safeio.CELL_MAX_CHARS), number)
+    return rows
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -304,6 +321,8 @@ def read_register(path: Path, register: Register) -> tuple[pd.DataFrame | None, 
         hidden = _hidden_cells(path) if path.suffix.lower() == ".xlsx" else {}
     except Unreadable as exc:
         return None, {}, [Problem(name, exc.row, None, None, exc.code)]
+    except safeio.UnsafeInput as exc:
+        return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail)]
     except Exception:  # calamine, zipfile and csv raise their own errors for a damaged file
         return None, {}, [Problem(name, None, None, None, "file_unreadable")]
     if not any(any(not _blank(c) for c in row) for row in cells) and not hidden:

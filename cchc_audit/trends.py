@@ -57,7 +57,7 @@ def short_label(period: Period, with_year: bool = True) -> str:
     if period.kind == "year":
         return period.id[:4]
     if period.kind in ("quarter", "half", "month"):
-        return period.id[5:] + (f"/{period.id[2:4]}" if with_year else "")
+        return period.part + (f"/{period.id[2:4]}" if with_year else "")
     return f"{period.start:%d/%m/%y}"
 
 
