@@ -35,6 +35,20 @@ STATUS_LABELS = {OK: ("đã lưu", "archived"), SKIPPED: ("bỏ qua (đã lưu t
                  BAD_INPUT: ("dữ liệu sai", "bad input"), ERROR: ("lỗi", "crashed")}
 PLUGIN = "cchc-audit-kernels"
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
+SCHEDULER_TIMEOUT = 10  # seconds to reach --scheduler before the round is refused (exit 2)
+
+
+class SchedulerUnreachable(Exception):
+    """`--scheduler` names no scheduler that answers: a bad parameter, nothing is run or written."""
+
+    def __init__(self, address: str, reason: Exception):
+        super().__init__(address, reason)
+        self.address, self.reason = address, reason
+
+    def message(self, lang: str) -> str:
+        return _t(lang, f"Không kết nối được scheduler Dask --scheduler {self.address} ({self.reason}); "
+                        "chưa kiểm tra đơn vị nào.",
+                  f"Cannot reach the Dask scheduler --scheduler {self.address} ({self.reason}); no unit was audited.")
 
 
 @dataclass(frozen=True)
@@ -168,7 +182,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
     except cli.BadInput as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(str(exc))
     except Exception as exc:  # noqa: BLE001 - one unit's crash is its record, not the round's
-        outcome.message = _short(cli.error_text(exc))
+        outcome.message = _short(cli.error_text(exc, lang))
     outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome.to_json()
 
@@ -252,7 +266,11 @@ def _client(client, scheduler: str | None, workers: int | None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as remote:
+        try:
+            remote = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:  # refused, timed out, not an address
+            raise SchedulerUnreachable(scheduler, exc) from None
+        with remote:
             remote.register_plugin(_plugin_class()(), name=PLUGIN)
             yield remote
         return
@@ -337,9 +355,13 @@ def cmd_batch(args) -> int:
         return 2
     print(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."),
           file=sys.stderr)
-    outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
-                         params_file=params_file,
-                         scheduler=args.scheduler, progress=ProgressBar(lang))
+    try:
+        outcomes = run_round(units, period.id, out, lang=lang, force=args.force, workers=args.workers,
+                             params_file=params_file,
+                             scheduler=args.scheduler, progress=ProgressBar(lang))
+    except SchedulerUnreachable as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 2
     code, name = district_info(root)
     path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
     print(summary(outcomes, lang))

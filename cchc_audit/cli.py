@@ -7,6 +7,7 @@ Exit status (DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or ba
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -115,14 +116,19 @@ def main(argv: list[str] | None = None) -> int:
         _err(_t(lang, "Đã dừng.", "Interrupted."))
         return FAILED
     except Exception as exc:  # anything unforeseen: say what, exit 1
-        _err(_t(lang, "Lỗi: ", "Error: ") + error_text(exc))
+        _err(_t(lang, "Lỗi: ", "Error: ") + error_text(exc, lang))
         if os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()
         return FAILED
 
 
-def error_text(exc: Exception) -> str:
-    """An unforeseen error in one line: our own errors by their message, others by type too."""
+def error_text(exc: Exception, lang: str = "vi") -> str:
+    """An unforeseen error in one line: our own errors by their message, others by type too; a full
+    disk in one sentence (the run being built is removed, so no partial revision is left)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _t(lang, f"đĩa đã đầy{where}: không lưu lần chạy nào, hãy giải phóng chỗ trống rồi chạy lại.",
+                  f"the disk is full{where}: no run was archived; free some space and run again.")
     plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
     return str(exc) if plain else f"{type(exc).__name__}: {exc}"
 

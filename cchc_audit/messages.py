@@ -97,6 +97,8 @@ LABELS: dict[str, tuple[str, str]] = {
                    "No earlier period of the same length in the archive yet: trends start next period."),
     "trends_source": ("Số liệu các kỳ trước lấy từ results.json của bản lưu mới nhất của từng kỳ.",
                       "Earlier periods' figures come from the results.json of each period's latest archived run."),
+    "trends_skipped": ("Bỏ qua các lần lưu trước có results.json không đúng định dạng hiện hành: {runs}.",
+                       "Skipped earlier runs whose results.json does not match the current schema: {runs}."),
     # charts
     "chart_target": ("Chỉ tiêu {value}", "Target {value}"),
     "chart_on_time": ("Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng (theo ngày có kết quả)",

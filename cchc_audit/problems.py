@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+
+from .text import csv_text
 
 # code -> (Vietnamese, English) description of what was expected. `{x}` is filled from `detail`.
 EXPECTED = {
@@ -155,17 +155,5 @@ def column_index(letters: str) -> int:
 def problems_csv(problems, lang: str = "vi") -> str:
     """The problem table as CSV (UTF-8, comma). A value that a spreadsheet would take for a formula
     (starting with = + - @) is prefixed with ' so that opening the table never runs register text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TABLE_COLUMNS)
-    for problem in problems:
-        row = problem.to_json(lang)
-        writer.writerow([_inert(row[c]) for c in TABLE_COLUMNS])
-    return buffer.getvalue()
-
-
-def _inert(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    rows = (problem.to_json(lang) for problem in problems)
+    return csv_text(TABLE_COLUMNS, ([row[c] for c in TABLE_COLUMNS] for row in rows))
