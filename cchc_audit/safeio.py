@@ -50,7 +50,7 @@ class UnsafeInput(ValueError):
 
 
 def _size(limit: int) -> str:
-    return f"{limit // MB} MB"
+    return f"{limit // MB} MB" if limit >= MB else f"{limit} byte"
 
 
 def inside(path: str | Path, root: str | Path) -> bool:

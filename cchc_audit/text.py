@@ -36,12 +36,14 @@ def csv_cell(value) -> str:
 
 
 def csv_text(header, rows) -> str:
-    """A CSV table (comma, `\\n`), every cell through `csv_cell`: the one way the product writes CSV."""
+    """A CSV table (comma, CRLF as in RFC 4180 and Excel), every cell through `csv_cell`: the one way
+    the product writes CSV. CRLF also makes the csv module quote a cell holding a lone CR, which it
+    leaves bare with a LF terminator (a reader would then split the row there)."""
     import csv
     import io
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(c) for c in header])
     writer.writerows([csv_cell(c) for c in row] for row in rows)
     return buffer.getvalue()
