@@ -256,6 +256,7 @@ def _problems_text(problems, data_dir, lang: str) -> str:
 
 def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False) -> Path:
     from . import archive, execute
+    from .text import strip_invisible
 
     unit_code = unit_data.unit.code
     unit_name = unit_data.unit.name
@@ -286,7 +287,7 @@ def _run(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = Fa
             raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
                                   "the notebook did not write results.json"))
         results = json.loads(results_path.read_text(encoding="utf-8"))
-        title = f"{unit_name} — {period.label(lang)}"
+        title = strip_invisible(f"{unit_name} — {period.label(lang)}")  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
         execute.export_html(executed, tmp / INTERNAL_HTML, "internal",

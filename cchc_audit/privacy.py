@@ -376,29 +376,31 @@ def mask_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERSON
     for column in free_text_columns(out):
         if column not in personal:
             out[column] = out[column].astype(object).map(lambda v: scrub_text(v, known))
-    return _mask_public_text(out, known, redact=False)
+    return mask_codes(out, known, redact=False)
 
 
-def mask_codes(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `df` whose code columns show no phone or ID number used as a code (`mask_code`)."""
+def mask_codes(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: bool = False) -> pd.DataFrame:
+    """A copy of `df` whose codes and catalogue names, shown in both reports and in results.json,
+    hold no personal data: a citizen's ID number can be a dossier code (`mask_code`) and a
+    procedure's title can name a person (`scrub_text`, redacted for a public report)."""
     out = df.copy()
-    for column in out.columns:
-        if column in PUBLIC_TEXT_COLUMNS and column not in CATALOGUE_TEXT_COLUMNS and _is_text_dtype(out[column]):
-            out[column] = out[column].astype(object).map(mask_code)
-    return out
-
-
-def _mask_public_text(out: pd.DataFrame, known: frozenset[str], redact: bool) -> pd.DataFrame:
-    """Codes and catalogue names stay shown in both reports, yet a citizen's ID number can be a
-    dossier code and a procedure's title can name a person: those are masked too."""
+    known = frozenset(known)
     for column in out.columns:
         if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(out[column]):
             continue
         if column in CATALOGUE_TEXT_COLUMNS:
-            out[column] = out[column].astype(object).map(lambda v: scrub_text(v, known, redact))
+            out[column] = _map_distinct(out[column], lambda v: scrub_text(v, known, redact))
         else:
-            out[column] = out[column].astype(object).map(mask_code)
+            out[column] = _map_distinct(out[column], mask_code)
     return out
+
+
+def _map_distinct(series: pd.Series, function) -> pd.Series:
+    """`series.map(function)`, calling it once per distinct value: catalogue names repeat on every
+    dossier of a procedure, and results.json lists thousands."""
+    values = series.astype(object)
+    table = {v: function(v) for v in values.dropna().unique()}
+    return values.map(lambda v: table.get(v, v) if not _missing(v) else v)
 
 
 def public_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS):
@@ -432,4 +434,4 @@ def public_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERS
     """`df` without any column a public report may not show."""
     if df is None:
         return None
-    return _mask_public_text(df[public_columns(df, personal_columns)].copy(), frozenset(), redact=True)
+    return mask_codes(df[public_columns(df, personal_columns)], redact=True)

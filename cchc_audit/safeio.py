@@ -145,9 +145,12 @@ def read_yaml(path: str | Path, root: str | Path | None = None, loader=None):
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-_REF = re.compile(rb'<(c|row)\b[^>]*?\sr="([A-Z]{0,3})(\d{1,9})"')
+# Cell and row references (`<c r="B7"`, `<row r="7"`). Spreadsheets write one space before an
+# attribute, which a literal scan finds fast; other whitespace there takes the slower pattern.
+_REF = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
+_REF_ANY_SPACE = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,9})"')
 _DIMENSION = re.compile(rb'<dimension\s+ref="(?:[A-Z]{1,3}\d{1,9}:)?([A-Z]{1,3})(\d{1,9})"')
-_SHARED_REF = re.compile(rb'<c\b[^>]*?\st="s"[^>]*>\s*<v>(\d{1,12})</v>')
+_SHARED_REF = re.compile(rb't="s"[^>]*>\s*<v>(\d{1,12})</v>')
 
 
 def _column_number(letters: bytes) -> int:
@@ -197,10 +200,12 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
     found = _DIMENSION.search(xml, 0, 4096)
     if found:
         columns, rows = _column_number(found.group(1)), int(found.group(2))
-    for match in _REF.finditer(xml):
-        rows = max(rows, int(match.group(3)))
-        if match.group(1) == b"c" and match.group(2):
-            columns = max(columns, _column_number(match.group(2)))
+    pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
+    refs = pattern.findall(xml)
+    if refs:
+        rows = max(rows, max(int(digits) for _, digits in refs))
+        widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
+        columns = max(columns, _column_number(widest))
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput("xlsx_too_large", name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]

@@ -13,8 +13,10 @@ import hashlib
 import importlib
 import json
 import os
+import shutil
 import signal
 import stat
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,17 +59,24 @@ class Hang(Exception):
     pass
 
 
-def main_within(args, seconds=SECONDS) -> int:
+@contextmanager
+def within(seconds: int, what):
+    """Fail with Hang instead of waiting forever (on a FIFO, a bomb)."""
     def alarm(signum, frame):
-        raise Hang(f"still running after {seconds} s: {args}")
+        raise Hang(f"still running after {seconds} s: {what}")
 
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.alarm(seconds)
     try:
-        return cli.main([str(a) for a in args])
+        yield
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def main_within(args, seconds=SECONDS) -> int:
+    with within(seconds, args):
+        return cli.main([str(a) for a in args])
 
 
 def patch(monkeypatch, env: dict) -> None:
@@ -254,3 +263,22 @@ def test_a_bad_earlier_revision_never_stops_the_next_run(clean, tmp_path, capsys
             assert (data / rel.split("/", 1)[1]).is_file(), rel
     assert SECRET not in "".join(p.read_text(encoding="utf-8", errors="replace")
                                  for p in new.rglob("*") if p.is_file())
+
+
+def test_batch_discovery_never_waits_on_a_fifo(clean, tmp_path):
+    """A round's unit whose don_vi.yaml is a FIFO, and a district don_vi.yaml that is one: found,
+    named by their folders, never waited on (its run then reports the FIFO, exit 2)."""
+    from cchc_audit.batch import discover_units, district_info
+
+    root = tmp_path / "district"
+    root.mkdir()
+    for name in ("a", "b"):
+        shutil.copytree(clean, root / name)
+    (root / "a" / "don_vi.yaml").unlink()
+    os.mkfifo(root / "a" / "don_vi.yaml")
+    os.mkfifo(root / "don_vi.yaml")
+    with within(SECONDS, "batch discovery"):
+        units = discover_units(root)
+        district = district_info(root)
+    assert [u.folder.name for u in units] == ["a", "b"] and units[0].code == "a"
+    assert district[0] == "district"
