@@ -210,7 +210,7 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
     if source_text is not None:
         try:  # copied into the archive: never a file from outside the plan's folder
             safeio.check_relative(source_text, path)
-            safeio.check_file(path.parent / source_text, path.parent)
+            safeio.check_file(path.parent / source_text, path.parent, "text")
         except safeio.UnsafeInput as exc:
             meta.fail("source_text", exc.expected("vi"), exc.expected("en"))
         except FileNotFoundError:

@@ -66,9 +66,9 @@ def check_relative(text: str, path: str | Path) -> None:
         raise UnsafeInput("path_outside", path, text)
 
 
-def check_file(path: str | Path, root: str | Path | None = None) -> os.stat_result:
-    """The stat of a regular file, inside `root` when given; UnsafeInput otherwise.
-    FileNotFoundError passes through (absent is the caller's business)."""
+def check_file(path: str | Path, root: str | Path | None = None, kind: str | None = None) -> os.stat_result:
+    """The stat of a regular file, inside `root` when given, of at most LIMITS[kind] when given;
+    UnsafeInput otherwise. FileNotFoundError passes through (absent is the caller's business)."""
     path = Path(path)
     if root is not None and not inside(path, root):
         target = os.path.realpath(path)
@@ -85,15 +85,15 @@ def check_file(path: str | Path, root: str | Path | None = None) -> os.stat_resu
         raise UnsafeInput("file_is_folder", path.name)
     if not stat.S_ISREG(info.st_mode):
         raise UnsafeInput("file_is_special", path.name)
+    if kind is not None and info.st_size > LIMITS[kind]:
+        raise UnsafeInput("file_too_large", path.name, _size(LIMITS[kind]))
     return info
 
 
 def read_bytes(path: str | Path, kind: str, root: str | Path | None = None) -> bytes:
     """The bytes of a regular file of at most LIMITS[kind], opened without blocking."""
     limit = LIMITS[kind]
-    info = check_file(path, root)
-    if info.st_size > limit:
-        raise UnsafeInput("file_too_large", Path(path).name, _size(limit))
+    check_file(path, root, kind)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         # Swapped for a FIFO between stat and open: refused, never waited on.
