@@ -32,6 +32,7 @@ XLSX_MAX_MEMBERS = 5_000
 XLSX_MAX_UNZIPPED = 400 * MB  # the members calamine reads, decompressed
 XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip bomb
 XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together
+XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table
 CELL_MAX_CHARS = 32_767  # Excel's own limit for one cell
 
 
@@ -229,6 +230,8 @@ def _shared_lengths(xml: bytes, name: str) -> list[int]:
     cell may hold is refused here, before calamine copies it into every cell that names it."""
     lengths = []
     for match in _SI.finditer(xml):
+        if len(lengths) >= XLSX_MAX_SHARED:  # millions of tiny strings: a table no register needs
+            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
         size = len(_TAG.sub(b"", match.group(1) or b""))
         if size > 4 * CELL_MAX_CHARS:  # 4 bytes per character at most in UTF-8
             raise UnsafeInput("cell_too_long", name, str(CELL_MAX_CHARS))

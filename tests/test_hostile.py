@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from bad_inputs.build import write_clean
-from bad_inputs.hostile import CASES, PERIOD, SECRET, VALIDATE, prepare
+from bad_inputs.hostile import CASES, ENGLISH, PERIOD, SECRET, VALIDATE, prepare
 from cchc_audit import archive, cli, rollup, trends
 from cchc_audit.frontpage import build_index
 from cchc_audit.periods import parse_period
@@ -103,7 +103,18 @@ def test_hostile_input_is_refused_cleanly_and_changes_nothing(case, clean, tmp_p
     assert not list(ws.out.glob(".tmp-*"))
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name in VALIDATE], ids=sorted(VALIDATE))
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in ENGLISH], ids=lambda c: c.name)
+def test_the_message_is_english_with_lang_en(case, clean, tmp_path, capsys, idle_kernel, monkeypatch):
+    ws = prepare(tmp_path / "ws", clean)
+    args = case.make(ws)
+    patch(monkeypatch, case.env)
+    code = main_within([case.command, *args, "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert code == case.code
+    assert ENGLISH[case.name] in err + out, err + out
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in VALIDATE], ids=lambda c: c.name)
 def test_validate_refuses_the_same_input(case, clean, tmp_path, capsys, monkeypatch):
     ws = prepare(tmp_path / "ws", clean)
     case.make(ws)

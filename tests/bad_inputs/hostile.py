@@ -290,6 +290,12 @@ def _xlsx_string_bomb(ws):
     return run_args(ws)
 
 
+def _xlsx_shared_table_bomb(ws):
+    """Three million empty shared strings (about 15 MB unzipped, a few hundred KB zipped)."""
+    write_register(ws, "can_bo", xlsx(HEADER, shared="<si/>" * 3_000_000))
+    return run_args(ws)
+
+
 def _xlsx_zip_bomb(ws):
     write_register(ws, "can_bo", xlsx(HEADER, pad_member=8 << 20))  # 8 MiB of zeros: ratio ~1000
     return run_args(ws)
@@ -349,6 +355,7 @@ CASES = [
     Case("xlsx_far_cell", _xlsx_far_cell, 2, ("can_bo.xlsx", "XFD1048576")),
     Case("xlsx_dimension_claims_the_sheet", _xlsx_dimension, 2, ("can_bo.xlsx", "5.000.000 ô")),
     Case("xlsx_shared_string_bomb", _xlsx_string_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
+    Case("xlsx_shared_table_bomb", _xlsx_shared_table_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
     Case("xlsx_zip_bomb", _xlsx_zip_bomb, 2, ("can_bo.xlsx", "tỷ lệ nén bất thường")),
     Case("xlsx_cell_too_long", _xlsx_long_cell, 2, ("can_bo.xlsx", "dòng 2", "32767 ký tự")),
     Case("xlsx_shared_string_too_long", _xlsx_long_shared_string, 2, ("can_bo.xlsx", "32767 ký tự")),
@@ -381,6 +388,19 @@ CASES = [
          command="batch", env={"cchc_audit.batch:SCHEDULER_TIMEOUT": 1}),
     Case("scheduler_not_an_address", _scheduler_not_an_address, 2, ("khong phai dia chi",), command="batch"),
 ]
+# With --lang en, the English half of the same message.
+ENGLISH = {
+    "register_fifo": "a regular file (this is a FIFO, a device or a socket)",
+    "unit_file_link_out": "a link leading out of it",
+    "source_text_dotdot": "leads out of it",
+    "xlsx_far_cell": "a first sheet of at most 5.000.000 cells",
+    "unit_file_billion_laughs": "YAML without anchors and aliases",
+    "plan_not_utf8": "the file is not UTF-8 text",
+    "params_points_inf": "a number from 0 to 100",
+    "params_range_contradicts_period": "contradicts start/end",
+    "period_0000": "(years 1900-2100)",
+    "scheduler_unreachable": "no unit was audited",
+}
 # Validate path: the same refusals through `cchc-audit validate`.
 VALIDATE = {"register_fifo", "unit_file_fifo", "xlsx_far_cell", "plan_not_utf8", "register_link_out"}
 
