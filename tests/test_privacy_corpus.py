@@ -116,3 +116,20 @@ def test_an_id_number_used_as_a_code_is_masked_in_every_frame_and_in_results():
     assert public.loc[0, "ten_thu_tuc"] == "Xác nhận cho ông ***"
     assert frame_records(frame)[0]["ma_ho_so"] == "*********678"  # results.json
     assert frame.loc[0, "ma_ho_so"] == "079312345678"  # the register itself is not changed
+
+
+def test_the_statistics_appendix_masks_a_name_in_a_procedure_title(tmp_path):
+    from unitdata import audit, make_unit
+
+    from cchc_audit import report
+
+    folder = make_unit(tmp_path / "unit", {
+        "thu_tuc": [{"ma_thu_tuc": "TT1", "ten_thu_tuc": "Xác nhận cho ông Nguyễn Văn An", "thoi_han": "5"}],
+        "ho_so": [{"ma_ho_so": "HS1", "ma_thu_tuc": "TT1", "ngay_tiep_nhan": "02/01/2024",
+                   "ngay_co_ket_qua": "03/01/2024"}],
+    })
+    result = audit(folder, period="2024-Q1")
+    internal = report.render(result, "statistics", "vi", "internal")
+    public = report.render(result, "statistics", "vi", "public")
+    assert "Văn An" not in internal and "Nguyễn V. A." in internal
+    assert "Nguyễn" not in public and "Xác nhận cho ông ***" in public
