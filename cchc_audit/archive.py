@@ -334,11 +334,13 @@ def load_results(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     """An archived results.json and None, or None and why it is not taken: absent, not JSON, or
     not of the current schema (written by another version, or edited). Old files are read
     defensively: one bad revision must never stop a later run, the front page or a roll-up."""
-    try:
-        results = json.loads(path.read_text(encoding="utf-8"))
+    from .safeio import read_bytes
+
+    try:  # regular, bounded, never waited on: a FIFO in an old revision must not hang the front page
+        results = json.loads(read_bytes(path, "json").decode("utf-8"))
     except FileNotFoundError:
         return None, "không có results.json / no results.json"
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:  # UnsafeInput and UnicodeDecodeError are ValueErrors
         return None, f"results.json không phải JSON / not JSON ({type(exc).__name__})"
     problem = results_problem(results)
     return (None, problem) if problem else (results, None)

@@ -24,7 +24,7 @@ import yaml
 
 MB = 1 << 20
 # Largest file read per kind: far above any school's register, far below a process's memory.
-LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB}
+LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
 YAML_MAX_DEPTH = 40
 # XLSX: what calamine may be asked to hold.
 XLSX_MAX_CELLS = 5_000_000  # rows x columns of the first sheet, empty cells included

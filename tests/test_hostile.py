@@ -178,23 +178,28 @@ def test_bad_old_results_are_skipped_with_a_warning_in_trends_front_page_and_rol
     out = tmp_path / "out"
     base = {"unit": "Trường A", "unit_code": "TMNMN", "checks": []}
     periods = ["2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4", "2022-Q4", "2022-Q3"]
+    periods.append("2022-Q2")
     runs = []
-    for period, (name, bad) in zip(periods, list(BAD_RESULTS.items()) + [("not_json", None)]):
+    for period, (name, bad) in zip(periods, list(BAD_RESULTS.items()) + [("not_json", None), ("fifo", "")]):
         p = parse_period(period)
         record = {**base, "period": {"id": p.id, "start": p.start.isoformat(), "end": p.end.isoformat(),
                                      "kind": p.kind}, **(bad or {})}
         runs.append(fake_run(out, period, "{not json" if bad is None else json.dumps(record)))
+        if bad == "":  # results.json replaced by a FIFO: read without waiting
+            (runs[-1] / archive.RESULTS).unlink()
+            os.mkfifo(runs[-1] / archive.RESULTS)
     before = snapshot(out)
     listed = archive.list_runs(out)
     assert all(r.results is None and r.problem for r in listed), [(r.name, r.problem) for r in listed]
     assert any("checks[0].value" in r.problem for r in listed)
     assert any("not JSON" in r.problem for r in listed)
 
-    with pytest.warns(UserWarning, match="skipped"):
+    with pytest.warns(UserWarning, match="skipped"), within(SECONDS, "trends"):
         history = trends.load_history(out, "TMNMN", parse_period("2024-Q1"))
     assert not history.runs and len(history.skipped) == len(periods)
 
-    page = build_index(out)
+    with within(SECONDS, "front page"):
+        page = build_index(out)
     assert page.count("unreadable, skipped") == len(periods) and "checks[0].status" in page
 
     outcomes = [type("O", (), {"unit": "TMNMN", "name": "A", "status": "skipped", "message": "",
