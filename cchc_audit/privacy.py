@@ -21,6 +21,7 @@ from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS, REGISTERS, TEXT
 
 MASK = "*"
 KEEP_LAST = 3
+REDACTED = "[…]"  # what a public report shows in place of personal data inside shown text
 
 # Text columns that are codes or public catalogue names, never a person: safe in a public report.
 # Any other text column (free text such as `noi_dung`, `ghi_chu`, `chuc_vu`) is left out of it,
@@ -307,7 +308,7 @@ def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
                 chosen.append((i + span[0], i + span[1]))
         for first, last in sorted(chosen):
             start, end = run[first].start(), run[last - 1].end()
-            pieces += [text[position:start], "***" if redact else _mask_words(words[first:last])]
+            pieces += [text[position:start], REDACTED if redact else _mask_words(words[first:last])]
             position = end
     pieces.append(text[position:])
     return "".join(pieces)
@@ -320,31 +321,34 @@ def _mask_digits(match: re.Match, redact: bool) -> str:
     found = match.group()
     if _DATE_LIKE.match(found):
         return found
-    return "***" if redact else mask_number(found)
+    return REDACTED if redact else mask_number(found)
 
 
 def scrub_text(text, known_names: Iterable[str] = frozenset(), redact: bool = False):
     """`text` with what looks like personal data masked: phone and ID numbers to their last 3
     digits, e-mail addresses to their first character and domain, names to `Nguyễn V. A.`
-    (`redact=True`, for what a public report shows: each replaced by `***`). `known_names` are
+    (`redact=True`, for what a public report shows: each replaced by `[…]`, not even masked). `known_names` are
     case-folded names (see `names_in`). Missing values stay missing."""
     if _missing(text):
         return text
     known = known_names if isinstance(known_names, frozenset) else frozenset(known_names)
     text = _nfc(str(text))
-    text = _EMAIL.sub(lambda m: "***" if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
+    text = _EMAIL.sub(lambda m: REDACTED if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
     text = _PHONE.sub(lambda m: _mask_digits(m, redact), text)
     text = _NUMBER.sub(lambda m: _mask_digits(m, redact), text)
     return _mask_names(text, known, redact)
 
 
-def mask_code(value):
+def mask_code(value, redact: bool = False):
     """A code column's value (a dossier code, a document number) unchanged, unless it is a phone
-    or ID number used as a code: then masked as one (every character but the last 3)."""
+    or ID number used as a code: then masked as one (every character but the last 3), or, with
+    `redact` (a public report), replaced whole."""
     if _missing(value):
         return value
     text = _as_text(value).strip()
-    return mask_number(text) if _ID_CODE.match(text) else value
+    if not _ID_CODE.match(text):
+        return value
+    return REDACTED if redact else mask_number(text)
 
 
 def free_text_columns(df: pd.DataFrame) -> list[str]:
@@ -391,7 +395,7 @@ def mask_codes(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: boo
         if column in CATALOGUE_TEXT_COLUMNS:
             out[column] = _map_distinct(out[column], lambda v: scrub_text(v, known, redact))
         else:
-            out[column] = _map_distinct(out[column], mask_code)
+            out[column] = _map_distinct(out[column], lambda v: mask_code(v, redact))
     return out
 
 
