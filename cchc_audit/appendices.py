@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import __version__, messages
+from . import __version__, messages, privacy
 from .fmt import fmt_date, fmt_datetime, fmt_int, fmt_number, fmt_pct, fmt_share
 from .messages import label, pick
 from .tthc_stats import COLUMNS as STAT_COLUMNS, TOTAL, tthc_statistics
@@ -95,9 +95,12 @@ def statistics_view(audit, lang: str, audience: str, history: History | None = N
     if dossiers is None:
         return None
     table = tthc_statistics(dossiers, audit.period)
+    public = audience == PUBLIC
     rows = []
     for number, (name, values) in enumerate(table.iterrows(), start=1):
         total = name == TOTAL
+        if not total:  # a procedure's title can name a person: masked, or redacted in public
+            name = privacy.scrub_text(name, () if public else known_names(audit), redact=public)
         rows.append({"stt": "" if total else number, "name": label("total", lang) if total else name,
                      "total": total, "cells": [fmt_int(values[c], lang) for c in STAT_COLUMNS]})
     return {"head": appendix_head(audit, "II", label("stats_title", lang), lang), "rows": rows,

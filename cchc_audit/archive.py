@@ -301,7 +301,8 @@ class ArchivedRun:
     period: str
     revision: int
     path: Path
-    results: dict[str, Any] | None  # results.json, None if absent or unreadable
+    results: dict[str, Any] | None  # results.json, None if absent, unreadable or of another schema
+    problem: str | None = None  # why results.json was not taken, when it was not
 
     @property
     def name(self) -> str:
@@ -328,14 +329,88 @@ def list_runs(out: str | Path, unit: str | None = None) -> list[ArchivedRun]:
                 m = _REV.match(rev_dir.name)
                 if not (m and rev_dir.is_dir() and (rev_dir / MANIFEST).is_file()):
                     continue
+                results, problem = load_results(rev_dir / RESULTS)
                 runs.append(ArchivedRun(unit_dir.name, period_dir.name, int(m.group(1)),
-                                        rev_dir, _load_results(rev_dir / RESULTS)))
+                                        rev_dir, results, problem))
     runs.sort(key=lambda r: (r.unit, r.period, r.revision))
     return runs
 
 
-def _load_results(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+def load_results(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """An archived results.json and None, or None and why it is not taken: absent, not JSON, or
+    not of the current schema (written by another version, or edited). Old files are read
+    defensively: one bad revision must never stop a later run, the front page or a roll-up."""
+    from .safeio import read_bytes
+
+    try:  # regular, bounded, never waited on: a FIFO in an old revision must not hang the front page
+        results = json.loads(read_bytes(path, "json").decode("utf-8"))
+    except FileNotFoundError:
+        return None, "không có results.json / no results.json"
+    except (OSError, ValueError) as exc:  # UnsafeInput and UnicodeDecodeError are ValueErrors
+        return None, f"results.json không phải JSON / not JSON ({type(exc).__name__})"
+    problem = results_problem(results)
+    return (None, problem) if problem else (results, None)
+
+
+def _count(value) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+def _number(value) -> bool:
+    import math
+
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)
+                             and math.isfinite(value))
+
+
+def results_problem(results) -> str | None:
+    """What in `results` does not match the schema the trends, the front page and the roll-up
+    read (DATA-CONTRACT.md), in one phrase naming the key; None when it matches."""
+    import datetime as dt
+
+    from .results import STATUSES
+
+    def bad(where):
+        return f"results.json: {where} không đúng định dạng / does not match the schema"
+
+    if not isinstance(results, dict):
+        return bad("(tệp/file)")
+    # What is there must be of the right type; what is absent each reader already does without.
+    period = results.get("period")
+    if period is not None:
+        if not isinstance(period, dict) or not all(isinstance(period.get(k), (str, type(None)))
+                                                   for k in ("id", "start", "end", "kind", "convention")):
+            return bad("period")
+        try:
+            [dt.date.fromisoformat(period[k]) for k in ("start", "end") if period.get(k) is not None]
+        except ValueError:
+            return bad("period.start/end")
+    for key in ("unit", "unit_code", "generated_at"):
+        if results.get(key) is not None and not isinstance(results[key], str):
+            return bad(key)
+    checks = results.get("checks", [])
+    if not isinstance(checks, list):
+        return bad("checks")
+    for i, check in enumerate(checks):
+        where = f"checks[{i}]"
+        if not isinstance(check, dict) or not isinstance(check.get("id"), str) \
+                or not isinstance(check.get("kind"), str):
+            return bad(where)
+        if check.get("status") not in STATUSES:
+            return bad(f"{where}.status")
+        for key in ("numerator", "denominator"):
+            if not _count(check.get(key)):
+                return bad(f"{where}.{key}")
+        for key in ("value", "target"):
+            if not _number(check.get(key)):
+                return bad(f"{where}.{key}")
+        if check.get("comparator") is not None and not isinstance(check["comparator"], str):
+            return bad(f"{where}.comparator")
+    for key, fields, valid in (("tasks_summary", ("tasks", "evidenced"), _count),
+                               ("index_766", ("score", "max"), _number)):
+        part = results.get(key)
+        if part is None:
+            continue
+        if not isinstance(part, dict) or not all(valid(part.get(f)) for f in fields):
+            return bad(key)
+    return None

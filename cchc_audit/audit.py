@@ -14,7 +14,7 @@ from . import __version__
 from .calendar import WorkingCalendar
 from .checks import Context, Index766, apply_waivers, index_766, run_checks
 from .params import DEFAULT_PUBLICATION_DAYS
-from .periods import Period, explicit_period, parse_period
+from .periods import Period, parse_period, range_period
 from .plan import Plan, load_plan
 from .problems import Problem
 from .registers import InputFile, UnitData, load_unit
@@ -135,7 +135,7 @@ def resolve_period(period: str | Period, params) -> Period:
     if isinstance(period, Period):
         return period
     if params is not None and getattr(params, "start", None) and getattr(params, "end", None):
-        return explicit_period(params.start, params.end, period or None)
+        return range_period(params.start, params.end, period or None)
     return parse_period(period, getattr(params, "convention", "calendar") or "calendar")
 
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .codes import UnitOutcome
-from .errors import BadInput, error_text, outcomes_exit_code
+from .errors import BadInput, SchedulerUnreachable, error_text, outcomes_exit_code
 from .messages import bilingual as _t
 from .messages import outcome_label
 
@@ -38,6 +38,7 @@ PLUGIN = "cchc-audit-kernels"
 # Generous: the sample takes about a second; a people's committee's 1M-dossier year, a minute.
 DEFAULT_TIME_LIMIT = 1800.0
 POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
+SCHEDULER_TIMEOUT = 10  # seconds to reach --scheduler before the round is refused (exit 2)
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
 
 
@@ -177,7 +178,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
     except BadInput as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(str(exc))
     except Exception as exc:  # noqa: BLE001 - one unit's crash is its record, not the round's
-        outcome.message = _short(error_text(exc))
+        outcome.message = _short(error_text(exc, lang))
     outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome.to_json()
 
@@ -308,7 +309,11 @@ def _client(client, scheduler: str | None, workers: int | None):
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as remote:
+        try:
+            remote = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:  # refused, timed out, not an address
+            raise SchedulerUnreachable(scheduler, exc) from None
+        with remote:
             remote.register_plugin(_plugin_class()(), name=PLUGIN)
             yield remote
         return

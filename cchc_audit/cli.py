@@ -16,7 +16,8 @@ from pathlib import Path
 
 from . import pipeline
 from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
-from .errors import BAD_INPUT, FAILED, OK, BadInput, FrontPageError, error_text, exit_code
+from .errors import (BAD_INPUT, FAILED, OK, BadInput, FrontPageError, SchedulerUnreachable, error_text,
+                     exit_code)
 from .messages import bilingual as _t
 
 
@@ -28,11 +29,11 @@ def describe(exc: BaseException, lang: str) -> str:
     """What the user reads when a command stops on an error."""
     from .params import ParamsError
 
-    if isinstance(exc, ParamsError):
+    if isinstance(exc, (ParamsError, SchedulerUnreachable)):
         return exc.message(lang)
     if isinstance(exc, (BadInput, FrontPageError)):
         return str(exc)
-    return _t(lang, "Lỗi: ", "Error: ") + error_text(exc)
+    return _t(lang, "Lỗi: ", "Error: ") + error_text(exc, lang)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -228,7 +229,9 @@ def cmd_validate(args) -> int:
     plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
     plan, plan_error = None, None
     try:
-        plan = pipeline.load_plan(plan_path, lang) if (args.plan or plan_path.is_file()) else None
+        # The default plan is the data folder's: it must lie in it; a plan named by --plan may not.
+        plan = (pipeline.load_plan(plan_path, lang, None if args.plan else data_dir)
+                if (args.plan or os.path.lexists(plan_path)) else None)
     except BadInput as exc:  # said on stderr; the registers' problems are still listed, all at once
         plan_error = str(exc)
         _err(plan_error)

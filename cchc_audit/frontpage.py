@@ -56,6 +56,7 @@ def _run_row(root: Path, run: ArchivedRun, latest: bool) -> dict:
                   if summary["index_score"] is not None else "—"),
         "links": links,
         "readable": run.results is not None,
+        "problem": run.problem or "",
         "start": period.start if period else dt.date.min,
     }
 

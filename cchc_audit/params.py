@@ -9,6 +9,7 @@ Flags win over the file; paths given as flags resolve against the working direct
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from .waivers import Waiver
 LANGS = ("vi", "en")
 CONVENTIONS = ("calendar", "cutoff")
 DEFAULT_PUBLICATION_DAYS = 5
+MAX_COUNT = 366  # working days: a deadline longer than a year is a typing slip
+MAX_POINTS = 100  # Decision 766 scores out of 100
 
 KEYS = (
     "period", "data", "plan", "lang", "out", "convention", "start", "end",
@@ -106,10 +109,10 @@ class Params:
     def period_range(self):
         """The `periods.Period` these parameters select: explicit `start`/`end` when given (with
         `period` as its id if set), else `period` under the chosen convention."""
-        from .periods import explicit_period, parse_period
+        from .periods import parse_period, range_period
 
         if self.start is not None and self.end is not None:
-            return explicit_period(self.start, self.end, self.period)
+            return range_period(self.start, self.end, self.period)
         if self.period is None:
             raise ParamsError([Issue(str(self.source or ""), "period" if self.source else "--period",
                                      _MISSING,
@@ -215,8 +218,12 @@ def read_file(path: Path) -> dict[str, Any]:
     """The raw mapping of a params file; ParamsError if it cannot be read or is not a mapping."""
     path = Path(path)
     src = str(path)
+    from . import safeio
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safeio.read_text(path, "yaml")  # bounded, never waits on a FIFO
+    except safeio.UnsafeInput as exc:
+        raise ParamsError([Issue(src, "(file)", str(path), exc.expected("vi"), exc.expected("en"))])
     except FileNotFoundError:
         raise ParamsError([Issue(src, "(file)", str(path),
                                  "một tệp tham số có tồn tại", "an existing params file")])
@@ -224,7 +231,10 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ParamsError([Issue(src, "(file)", str(exc),
                                  "một tệp YAML đọc được (UTF-8)", "a readable UTF-8 YAML file")])
     try:
-        raw = yaml.load(text, Loader=_Loader)
+        raw = safeio.load_yaml(text, src, _Loader)  # no aliases, bounded depth
+    except safeio.UnsafeInput as exc:
+        raise ParamsError([Issue(src, f"(yaml, dòng/line {exc.line})", exc.detail,
+                                 exc.expected("vi"), exc.expected("en"))])
     except yaml.YAMLError as exc:
         raise ParamsError([Issue(src, "(yaml)", " ".join(str(exc).split()),
                                  "cú pháp YAML hợp lệ", "valid YAML syntax")])
@@ -269,15 +279,20 @@ class _Checker:
         return Path(_normpath(path))
 
     def date(self, key, value):
+        from .periods import YEARS
+
+        date = None
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
-        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            date = value
+        elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
             try:
-                return dt.date.fromisoformat(value.strip())
+                date = dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        return self.bad(key, value, "một ngày dạng yyyy-mm-dd (ví dụ 2024-04-30)",
-                        "a date as yyyy-mm-dd (e.g. 2024-04-30)")
+        if date is not None and YEARS[0] <= date.year <= YEARS[1]:
+            return date
+        return self.bad(key, value, "một ngày dạng yyyy-mm-dd trong các năm 1900-2100 (ví dụ 2024-04-30)",
+                        "a date as yyyy-mm-dd within the years 1900-2100 (e.g. 2024-04-30)")
 
     def dates(self, key, value):
         if not isinstance(value, list):
@@ -292,8 +307,10 @@ class _Checker:
         return tuple(v for v in out if v is not None)
 
     def count(self, key, value):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return self.bad(key, value, "một số nguyên >= 0", "an integer >= 0")
+        # Bounded: a deadline of 10**100 working days would walk the calendar forever.
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COUNT:
+            return self.bad(key, value, f"một số nguyên từ 0 đến {MAX_COUNT}",
+                            f"an integer from 0 to {MAX_COUNT}")
         return value
 
     def waivers(self, key, value):
@@ -348,10 +365,11 @@ class _Checker:
                 if name not in INDEX_KEYS:
                     self.bad(f"{k}.{name}", number, "chỉ points hoặc threshold",
                              "only points or threshold")
-                elif not _is_number(number) or number < 0 or (name == "threshold" and not 0 < number <= 1):
+                elif not _is_number(number) or not math.isfinite(number) or not 0 <= number <= MAX_POINTS \
+                        or (name == "threshold" and not 0 < number <= 1):  # .nan, .inf, 1e308 refused
                     self.bad(f"{k}.{name}", number,
-                             "một số trong (0, 1]" if name == "threshold" else "một số >= 0",
-                             "a number in (0, 1]" if name == "threshold" else "a number >= 0")
+                             "một số trong (0, 1]" if name == "threshold" else f"một số từ 0 đến {MAX_POINTS}",
+                             "a number in (0, 1]" if name == "threshold" else f"a number from 0 to {MAX_POINTS}")
                 else:
                     entry[name] = float(number)
             out[item] = entry
@@ -466,13 +484,22 @@ def _cross_check(p: Params, origin: dict[str, tuple[str, str]]) -> list[Issue]:
     if p.start is not None and p.end is not None and p.start > p.end:
         issues.append(issue("end", p.end.isoformat(), f"một ngày từ {p.start.isoformat()} trở đi",
                             f"a date on or after {p.start.isoformat()}"))
+    if p.start is not None and p.end is not None and p.start <= p.end:
+        from .periods import PeriodError, range_period
+        try:  # a range that contradicts the period it is given with would be archived as a lie
+            range_period(p.start, p.end, p.period)
+        except PeriodError as exc:
+            vi, _, en = str(exc).partition(" / ")
+            key = "period" if p.period is not None and origin["period"][1].startswith("--") else "start"
+            issues.append(issue(key, p.period if key == "period" else p.start.isoformat(), vi, en))
     if p.period is not None and p.start is None and p.end is None:
         from .periods import PeriodError, parse_period
         try:
             parse_period(p.period, p.convention)
         except PeriodError:
-            issues.append(issue("period", p.period, "một kỳ dạng 2024, 2024-H1, 2024-Q1 hoặc 2024-03",
-                                "a period such as 2024, 2024-H1, 2024-Q1 or 2024-03"))
+            issues.append(issue("period", p.period, "một kỳ dạng 2024, 2024-H1, 2024-Q1 hoặc 2024-03 "
+                                "(năm 1900-2100)", "a period such as 2024, 2024-H1, 2024-Q1 or 2024-03 "
+                                "(years 1900-2100)"))
     both = set(p.extra_days_off) & set(p.extra_working_days)
     if both:
         issues.append(issue("extra_working_days", sorted(d.isoformat() for d in both),

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 CALENDAR = "calendar"
 CUTOFF = "cutoff"  # 15th of the month before the period to the 14th of its last month
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-_PATTERN = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$", re.IGNORECASE)
+_PATTERN = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?(-cutoff)?$", re.IGNORECASE)
+# A cut-off period's id says so: `2024-Q1-cutoff` is not `2024-Q1`, and is archived apart from it.
+CUTOFF_SUFFIX = "-cutoff"
+YEARS = (1900, 2100)  # as for register dates: a year outside is a typing slip
 
 
 class PeriodError(ValueError):
@@ -26,7 +29,7 @@ class Period:
     convention: str = CALENDAR
 
     def label(self, lang: str = "vi") -> str:
-        year, part = self.id[:4], self.id[5:]
+        year, part = self.id[:4], self.part
         if self.kind == "year":
             return f"Year {year}" if lang == "en" else f"Năm {year}"
         if self.kind == "half":
@@ -42,6 +45,11 @@ class Period:
         fmt = "%d/%m/%Y"
         return (f"{self.start:{fmt}} to {self.end:{fmt}}" if lang == "en"
                 else f"Từ {self.start:{fmt}} đến {self.end:{fmt}}")
+
+    @property
+    def part(self) -> str:
+        """`Q1`, `H2`, `03` or "" (a year) of a named period's id, without the convention."""
+        return self.id[5:].removesuffix(CUTOFF_SUFFIX).removeprefix("cutoff")
 
     def to_json(self) -> dict:
         return {"id": self.id, "start": self.start.isoformat(), "end": self.end.isoformat(),
@@ -70,10 +78,15 @@ def parse_period(text: str, convention: str = CALENDAR) -> Period:
         raise PeriodError(
             f"kỳ \"{text}\" không hợp lệ, cần dạng 2024, 2024-H1, 2024-Q1 hoặc 2024-03 / "
             f"period \"{text}\" is not valid; expected 2024, 2024-H1, 2024-Q1 or 2024-03")
+    if match.group(3):  # the id of a cut-off period names its convention
+        convention = CUTOFF
     if convention not in (CALENDAR, CUTOFF):
         raise PeriodError(f"quy ước kỳ \"{convention}\" không hợp lệ (calendar|cutoff) / "
                           f"period convention \"{convention}\" is not valid (calendar|cutoff)")
     year = int(match.group(1))
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise PeriodError(f"năm {year} của kỳ \"{text}\" ngoài các năm {YEARS[0]}-{YEARS[1]} / "
+                          f"year {year} of period \"{text}\" is outside {YEARS[0]}-{YEARS[1]}")
     part = (match.group(2) or "").upper()
     if not part:
         kind, first, last, pid = "year", 1, 12, f"{year}"
@@ -91,9 +104,34 @@ def parse_period(text: str, convention: str = CALENDAR) -> Period:
     if convention == CALENDAR:
         start, end = _month_span(year, first, last)
     else:
+        pid += CUTOFF_SUFFIX
         before_year, before_month = (year - 1, 12) if first == 1 else (year, first - 1)
         start, end = dt.date(before_year, before_month, 15), dt.date(year, last, 14)
     return Period(pid, start, end, kind, convention)
+
+
+def range_period(start: dt.date, end: dt.date, text: str | None = None) -> Period:
+    """The period of an explicit `start`..`end`. When `text` names a period (calendar or cut-off)
+    it must be this very range, and the period is that one; a range that contradicts it raises
+    PeriodError (a 2023 audit is never archived as `2024-Q1`). Otherwise the range is its own
+    period, its id the dates themselves (a free label such as `dot-1` does not become an id)."""
+    if end < start:
+        return explicit_period(start, end)  # raises
+    for year in (start.year, end.year):
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise PeriodError(f"năm {year} ngoài các năm {YEARS[0]}-{YEARS[1]} / "
+                              f"year {year} is outside {YEARS[0]}-{YEARS[1]}")
+    if text is None or not _PATTERN.match(str(text).strip()):
+        return explicit_period(start, end)
+    named = [parse_period(text, convention) for convention in (CALENDAR, CUTOFF)]
+    for period in named:
+        if (period.start, period.end) == (start, end):
+            return period
+    shown = named[1] if text.strip().lower().endswith(CUTOFF_SUFFIX) else named[0]
+    raise PeriodError(
+        f"kỳ \"{text}\" ({shown.start:%d/%m/%Y} - {shown.end:%d/%m/%Y}) không khớp start/end "
+        f"({start:%d/%m/%Y} - {end:%d/%m/%Y}): bỏ một trong hai / period \"{text}\" ({shown.start} to "
+        f"{shown.end}) contradicts start/end ({start} to {end}): remove one of them")
 
 
 def explicit_period(start: dt.date, end: dt.date, pid: str | None = None) -> Period:

@@ -19,6 +19,7 @@ from pathlib import Path
 from .archive import EXECUTED, INTERNAL_HTML, INTERNAL_PDF, PARAMS_YAML, PUBLIC_HTML, sha256_file
 from .errors import BadInput, FrontPageError
 from .messages import bilingual as _t
+from .text import strip_invisible
 
 
 def warn(text: str) -> None:
@@ -51,7 +52,8 @@ def prepare(params, lang):
                           f"--out is not a folder: {params.out}"))
     unit_data = load_data(params.data, lang)
     try:
-        plan = load_plan(params.plan_path, lang)
+        # The default plan is the data folder's: it must lie in it; a plan named by --plan may not.
+        plan = load_plan(params.plan_path, lang, params.data if params.plan is None else None)
     except BadInput as exc:  # report the data's problems too, so one pass fixes everything
         problems = find_problems(unit_data, None)
         if problems:
@@ -87,13 +89,13 @@ def load_data(data_dir: Path, lang: str):
         raise BadInput(half(str(exc), lang))
 
 
-def load_plan(path: Path, lang: str):
+def load_plan(path: Path, lang: str, root: Path | None = None):
     from .plan import PlanError, load_plan
 
-    if not Path(path).is_file():
+    if not os.path.lexists(path):  # a folder or a FIFO is there: load_plan says what it is
         raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
     try:
-        return load_plan(path)
+        return load_plan(path, root)
     except PlanError as exc:
         raise BadInput(half(str(exc), lang))
 
@@ -157,7 +159,7 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
             raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
                                   "the notebook did not write results.json"))
         results = json.loads(results_path.read_text(encoding="utf-8"))
-        title = run_title(unit_name, period, lang)
+        title = strip_invisible(run_title(unit_name, period, lang))  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
         execute.export_html(executed, tmp / INTERNAL_HTML, "internal",

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import safeio
 from .schema import REGISTERS
 
 COMPARATORS = (">=", ">", "any")
@@ -152,11 +153,15 @@ class _Entry:
         return tuple(v.strip() for v in value)
 
 
-def _read_yaml(path: Path) -> dict:
+def _read_yaml(path: Path, root: Path | None = None) -> dict:
     try:
-        with path.open(encoding="utf-8") as fh:
-            # libyaml's parser when PyYAML has it: the same safe constructors, ten times faster.
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        # Bounded, no aliases (safeio); libyaml's parser when PyYAML has it: ten times faster.
+        data = safeio.read_yaml(path, root)
+    except safeio.UnsafeInput as exc:
+        raise PlanError(path, "-", "-", exc.expected("vi"), exc.expected("en"))
+    except UnicodeDecodeError as exc:
+        raise PlanError(path, "-", "-", f"tệp không phải văn bản UTF-8 (byte {exc.start}): hãy lưu lại dạng UTF-8",
+                        f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
     except OSError as exc:
         raise PlanError(path, "-", "-", f"không đọc được tệp ({exc})", f"cannot read the file ({exc})")
     except yaml.YAMLError as exc:
@@ -181,10 +186,12 @@ def _entry_id(path: Path, kind: str, index: int, data: Any) -> str:
                     "missing a string id")
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read and validate a plan file; raise `PlanError` naming file, entry and field."""
+def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
+    """Read and validate a plan file; raise `PlanError` naming file, entry and field. `root`: the
+    data folder the plan must lie in when it was not named on the command line. The text the plan
+    cites (`source_text`) must lie in the plan's own folder."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = _read_yaml(path, Path(root) if root is not None else None)
     _Entry(path, "(tệp/file)", data, {"plan", "areas", "targets", "tasks"})  # top-level keys
 
     meta = _Entry(path, "plan", data.get("plan"), _PLAN_FIELDS)
@@ -201,6 +208,13 @@ def load_plan(path: str | Path) -> Plan:
         meta.fail("year", "cần một năm (số nguyên)", "needs a year (an integer)")
     source_text = meta.text("source_text", required=False)
     if source_text is not None:
+        try:  # copied into the archive: never a file from outside the plan's folder
+            safeio.check_relative(source_text, path)
+            safeio.check_file(path.parent / source_text, path.parent, "text")
+        except safeio.UnsafeInput as exc:
+            meta.fail("source_text", exc.expected("vi"), exc.expected("en"))
+        except FileNotFoundError:
+            pass
         source_text = path.parent / source_text
         if not source_text.is_file():
             meta.fail("source_text", f"không tìm thấy tệp {source_text}",
@@ -309,7 +323,7 @@ def parse_plan_text(path: str | Path, sections: tuple[str, ...] = ("II", "III"))
     records: list[dict] = []  # {"section", "number", "lines", "bullets": [[lines]]}
     section = None
     open_lines: list[str] | None = None  # the lines a continuation would extend
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in safeio.read_text(path, "text").splitlines():
         if m := _SECTION.match(line):
             section, open_lines = m.group(1), None
             continue

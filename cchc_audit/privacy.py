@@ -21,6 +21,7 @@ from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS, REGISTERS, TEXT
 
 MASK = "*"
 KEEP_LAST = 3
+REDACTED = "[…]"  # what a public report shows in place of personal data inside shown text
 
 # Text columns that are codes or public catalogue names, never a person: safe in a public report.
 # Any other text column (free text such as `noi_dung`, `ghi_chu`, `chuc_vu`) is left out of it,
@@ -29,6 +30,9 @@ PUBLIC_TEXT_COLUMNS: frozenset[str] = frozenset(
     {r.key.name for r in REGISTERS.values() if r.key is not None}
     | {"ma_thu_tuc", "ten_thu_tuc", "ma_nhiem_vu", "so_ky_hieu", "ten_he_thong", "ly_do"}
 )
+
+# Of those, the ones holding words (a procedure's title), not codes.
+CATALOGUE_TEXT_COLUMNS = frozenset({"ten_thu_tuc", "ten_he_thong"})
 
 _TEXT_KINDS_BY_COLUMN: dict[str, bool] = {}
 for _register in REGISTERS.values():
@@ -94,13 +98,20 @@ def masker(column: str):
 
 # --- free text ------------------------------------------------------------------------------
 
-# The commonest Vietnamese family names (together well over 95% of the population).
+# Vietnamese family names: the common ones (together well over 95% of the population) and rarer
+# ones, Kinh and of other peoples, that registers hold too.
 FAMILY_NAMES = frozenset("""
 Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương
 Lâm Phùng Mai Tô Hà Tạ Châu Cao Lưu Lương Thái Quách Đinh La Tăng Kiều Hứa Triệu Tôn Thân Khúc Diệp
 Mạc Lục Âu Giang Kim Chu Từ Nghiêm Lại Lã Hàn Phó Quan Ông Bạch Đàm Đồng Khổng Nông Ninh Trà Viên
 Tiêu Vi Hầu Doãn Lò Đường Thạch Thiều Lữ Mã Khương Văn Hoa Tất Ung Hoàng Lạc Nhữ Phí Lều
+Khuất Cù Ân Bế Bồ Cấn Chử Cung Đậu Đới Giáp Hạ Hán Hình Kha Khâu Lang Mẫn Mông Ngạc Ngũ Nhan Ôn
+Phương Quản Sầm Tào Thi Thiệu Tiết Tòng Trang Trì Ưng Yên Ma Diêm Đái Lỗ Thang Tống Bì Phù Dư
+Bàn Giàng Vàng Sùng Thào Mùa Ksor Siu Niê Kpă Rơ Đoạn Lạng Lộc Mang Mầu Âu Ngọ Quàng Sái Thạch
 """.split())
+_FAMILY_FOLDED = frozenset(f.casefold() for f in FAMILY_NAMES)
+# Middle names so common that "<family> Văn/Thị ..." is a person whatever the case it is typed in.
+STRONG_MIDDLE = frozenset({"văn", "thị"})
 # Words that announce a person: the capitalised words after them are a name.
 TITLE_WORDS = frozenset({
     "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "dì", "cậu", "thầy", "cháu", "bé", "con", "trẻ",
@@ -109,14 +120,31 @@ TITLE_WORDS = frozenset({
 })
 # Places and bodies that open with a family name and are not people.
 NOT_NAMES = frozenset({"hà nội", "hà giang", "hà nam", "hà tĩnh", "hồ chí minh", "lâm đồng", "cao bằng",
-                       "đoàn thanh"})  # Đoàn Thanh niên, the Youth Union
+                       "đoàn thanh", "văn phòng", "hoa sen", "mai vàng", "kim đồng", "tô châu"})
+# Offices written in capitals before a name (`Phó Hiệu trưởng Nguyễn Văn An`): the office is not
+# part of the name, even though `Phó` is also a family name.
+OFFICES = (("phó", "hiệu", "trưởng"), ("phó", "hiệu"), ("hiệu", "trưởng"), ("phó", "chủ", "tịch"),
+           ("chủ", "tịch"), ("phó", "giám", "đốc"), ("giám", "đốc"), ("phó", "bí", "thư"), ("bí", "thư"),
+           ("tổ", "trưởng"), ("tổ", "phó"), ("phó", "trưởng"), ("trưởng", "phòng"), ("phó", "phòng"))
+# A name right after these words names a street, a place or a school, not a person in the register:
+# `đường Đinh Tiên Hoàng`, `Trường Tiểu học Nguyễn Văn Trỗi`.
+PLACE_WORDS = frozenset({"đường", "phố", "phường", "quận", "huyện", "xã", "tỉnh", "thị trấn", "thành phố",
+                         "ấp", "thôn", "khu", "ngõ", "hẻm", "kiệt", "lộ", "cầu", "chợ", "học", "sở",
+                         "trường", "non", "số", "nhà", "đại lộ", "công viên", "bến", "tên"})
+# Words a lower-case name does not run into: where "ông nguyễn văn an nộp..." stops.
+_NOT_GIVEN = frozenset({"đến", "nộp", "gửi", "phản", "có", "đã", "và", "là", "số", "ở", "tại", "lớp", "gọi",
+                        "hỏi", "xin", "về", "được", "không", "đang", "sđt", "đt", "điện", "cccd", "cmnd",
+                        "email", "nhận", "ký", "lập", "với", "cho", "của", "theo", "thì", "mà", "bị"})
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SPACE = re.compile(r"[ \t\u00a0]+")
 # A run of digits, possibly split by spaces, dots or dashes, possibly with +: 9 digits or more is
 # a phone or ID number (dates and document numbers are shorter or split by "/").
 _NUMBER = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){8,}(?![\w/])")
+# Phone numbers with an area code in brackets or a country code: `(028) 3873 1234`, `(+84) 912...`.
+_PHONE = re.compile(r"(?<![\w/+(])(?:\(\+?\d{1,4}\)|\+84)[ .\-]?(?:\(0?\d{1,3}\)[ .\-]?)?\d(?:[ .\-]?\d){6,10}(?![\w/])")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_ID_CODE = re.compile(r"^\+?\d(?:[ .\-]?\d){8,}$")
 
 
 def _nfc(text: str) -> str:
@@ -153,74 +181,174 @@ def _initials(words: list[str]) -> str:
 def _mask_words(words: list[str]) -> str:
     """A family name stays and the rest become initials (`Nguyễn V. A.`); without a family name
     every word becomes its initial."""
-    if words[0].title() in FAMILY_NAMES and len(words) > 1:
+    if words[0].casefold() in _FAMILY_FOLDED and len(words) > 1:
         return words[0] + " " + _initials(words[1:])
     return _initials(words)
 
 
-def _runs(text: str):
-    """Maximal runs of capitalised words separated by spaces only: [(start, end, words, before)]
-    where `before` is the (lower-cased) text of up to two words before the run."""
-    words = list(_WORD.finditer(text))
+def _word_runs(text: str):
+    """Maximal runs of words separated by spaces only (any case): [[match, ...], ...]."""
     runs, current = [], []
-    for match in words:
-        if _capitalised(match.group()) and current and _SPACE.fullmatch(text[current[-1].end():match.start()]):
+    for match in _WORD.finditer(text):
+        if current and _SPACE.fullmatch(text[current[-1].end():match.start()]):
             current.append(match)
-            continue
-        if current:
-            runs.append(current)
-        current = [match] if _capitalised(match.group()) else []
+        else:
+            if current:
+                runs.append(current)
+            current = [match]
     if current:
         runs.append(current)
-    out = []
-    for run in runs:
-        head = text[:run[0].start()]
-        before = " ".join(_WORD.findall(head)[-2:]).casefold()
-        out.append((run[0].start(), run[-1].end(), [m.group() for m in run], before))
-    return out
+    return runs
+
+
+def _before(text: str, start: int) -> str:
+    return " ".join(_WORD.findall(text[:start])[-2:]).casefold()
+
+
+def _place(before: str) -> bool:
+    last = before.split(" ")[-1] if before else ""
+    return before in PLACE_WORDS or last in PLACE_WORDS
+
+
+def _titled(before: str) -> bool:
+    last = before.split(" ")[-1] if before else ""
+    return bool(before) and (before in TITLE_WORDS or last in TITLE_WORDS)
+
+
+def _strip_office(words: list[str]) -> int:
+    """How many leading words of a capitalised run are an office (`Phó Hiệu Trưởng`)."""
+    folded = tuple(w.casefold() for w in words)
+    for office in OFFICES:
+        if folded[:len(office)] == office and len(words) > len(office):
+            return len(office)
+    return 0
 
 
 def _name_span(words: list[str], before: str, known: frozenset[str]) -> tuple[int, int] | None:
-    """Which words of a run are a name: (first, last+1), or None."""
+    """Which words of a run of capitalised words are a name: (first, last+1), or None."""
     n = len(words)
     for size in range(n, 1, -1):  # a name the registers hold, longest first
         for first in range(0, n - size + 1):
             if _key(words[first:first + size]) in known:
                 return first, first + size
-    if _key(words) in NOT_NAMES:
+    folded = tuple(w.casefold() for w in words)
+    if folded in OFFICES:  # `Phó Hiệu` of `Phó Hiệu trưởng`
+        return None
+    skip = _strip_office(words)
+    if skip:
+        span = _name_span(words[skip:], "", known)
+        return None if span is None else (span[0] + skip, span[1] + skip)
+    if _key(words) in NOT_NAMES or _place(before) or folded[0] in PLACE_WORDS:  # `Đường Lê Lợi`
         return None
     if words[0].casefold() in TITLE_WORDS and n > 1:  # "Bà Lan", "Thầy Nguyễn Văn An"
         return 1, n
-    last_word = before.split(" ")[-1] if before else ""
-    if before and (before in TITLE_WORDS or last_word in TITLE_WORDS):  # "cháu Bình"
+    if _titled(before):  # "cháu Bình"
         return 0, n
-    for first in range(n - 1):  # "... Nguyễn Văn An": from the family name on
-        if words[first].title() in FAMILY_NAMES and _key(words[first:]) not in NOT_NAMES:
+    for first in range(n - 1):  # "... Nguyễn Văn An", "Khuất Thị Hoa": from the family name on
+        strong = words[first + 1].casefold() in STRONG_MIDDLE and n - first >= 3  # `Khuất Văn Hùng`
+        if (words[first].casefold() in _FAMILY_FOLDED or strong) and _key(words[first:]) not in NOT_NAMES \
+                and not any(_key(words[k:k + 2]) in NOT_NAMES for k in range(first, n - 1)):
             return first, n
     return None
 
 
-def scrub_text(text, known_names: Iterable[str] = frozenset()):
+def _lower_span(words: list[str], before: str) -> tuple[int, int] | None:
+    """A name typed in lower case (`nguyễn văn an`): only with strong evidence, since a family name
+    in lower case is often a plain word (`văn bản`, `lý do`, `mai sau`): after a word announcing a
+    person, or with `văn`/`thị` as its middle name; never after a street or place word."""
+    folded = [w.casefold() for w in words]
+    n = len(words)
+    if _place(before):
+        return None
+    for first in range(n - 1):
+        if folded[first] not in _FAMILY_FOLDED:
+            continue
+        context = before if first == 0 else " ".join(folded[max(0, first - 2):first])
+        if not (_titled(context) or folded[first + 1] in STRONG_MIDDLE):
+            continue
+        last = first + 1
+        while last < n and last - first < 4 and folded[last] not in _NOT_GIVEN:
+            last += 1
+        if last - first >= 2:
+            return first, last
+    return None
+
+
+def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
+    pieces, position = [], 0
+    for run in _word_runs(text):
+        words = [m.group() for m in run]
+        spans = []
+        i = 0
+        while i < len(words):  # split the run into capitalised and lower-case stretches
+            j = i
+            upper = _capitalised(words[i])
+            while j < len(words) and _capitalised(words[j]) == upper:
+                j += 1
+            spans.append((i, j, upper))
+            i = j
+        # A name the registers hold is found in any case, across stretches.
+        found = None
+        for size in range(min(len(words), 6), 1, -1):
+            for first in range(len(words) - size + 1):
+                if _key(words[first:first + size]) in known:
+                    found = (first, first + size)
+                    break
+            if found:
+                break
+        chosen = []
+        if found:
+            chosen.append(found)
+        for i, j, upper in spans:
+            if found and not (j <= found[0] or i >= found[1]):
+                continue
+            before = _before(text, run[i].start())
+            span = _name_span(words[i:j], before, known) if upper else _lower_span(words[i:j], before)
+            if span is not None:
+                chosen.append((i + span[0], i + span[1]))
+        for first, last in sorted(chosen):
+            start, end = run[first].start(), run[last - 1].end()
+            pieces += [text[position:start], REDACTED if redact else _mask_words(words[first:last])]
+            position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_DATE_LIKE = re.compile(r"^\d{1,2}[ .\-]\d{1,2}[ .\-]\d{4}$")
+
+
+def _mask_digits(match: re.Match, redact: bool) -> str:
+    found = match.group()
+    if _DATE_LIKE.match(found):
+        return found
+    return REDACTED if redact else mask_number(found)
+
+
+def scrub_text(text, known_names: Iterable[str] = frozenset(), redact: bool = False):
     """`text` with what looks like personal data masked: phone and ID numbers to their last 3
-    digits, e-mail addresses to their first character and domain, names to `Nguyễn V. A.`.
-    `known_names` are case-folded names (see `names_in`). Missing values stay missing."""
+    digits, e-mail addresses to their first character and domain, names to `Nguyễn V. A.`
+    (`redact=True`, for what a public report shows: each replaced by `[…]`, not even masked). `known_names` are
+    case-folded names (see `names_in`). Missing values stay missing."""
     if _missing(text):
         return text
     known = known_names if isinstance(known_names, frozenset) else frozenset(known_names)
     text = _nfc(str(text))
-    text = _EMAIL.sub(lambda m: m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
-    text = _NUMBER.sub(lambda m: mask_number(m.group()), text)
-    pieces, position = [], 0
-    for start, end, words, before in _runs(text):
-        span = _name_span(words, before, known)
-        if span is None:
-            continue
-        matches = list(_WORD.finditer(text, start, end))
-        first, last = matches[span[0]].start(), matches[span[1] - 1].end()
-        pieces += [text[position:first], _mask_words(words[span[0]:span[1]])]
-        position = last
-    pieces.append(text[position:])
-    return "".join(pieces)
+    text = _EMAIL.sub(lambda m: REDACTED if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
+    text = _PHONE.sub(lambda m: _mask_digits(m, redact), text)
+    text = _NUMBER.sub(lambda m: _mask_digits(m, redact), text)
+    return _mask_names(text, known, redact)
+
+
+def mask_code(value, redact: bool = False):
+    """A code column's value (a dossier code, a document number) unchanged, unless it is a phone
+    or ID number used as a code: then masked as one (every character but the last 3), or, with
+    `redact` (a public report), replaced whole."""
+    if _missing(value):
+        return value
+    text = _as_text(value).strip()
+    if not _ID_CODE.match(text):
+        return value
+    return REDACTED if redact else mask_number(text)
 
 
 def free_text_columns(df: pd.DataFrame) -> list[str]:
@@ -252,7 +380,31 @@ def mask_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERSON
     for column in free_text_columns(out):
         if column not in personal:
             out[column] = out[column].astype(object).map(lambda v: scrub_text(v, known))
+    return mask_codes(out, known, redact=False)
+
+
+def mask_codes(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: bool = False) -> pd.DataFrame:
+    """A copy of `df` whose codes and catalogue names, shown in both reports and in results.json,
+    hold no personal data: a citizen's ID number can be a dossier code (`mask_code`) and a
+    procedure's title can name a person (`scrub_text`, redacted for a public report)."""
+    out = df.copy()
+    known = frozenset(known)
+    for column in out.columns:
+        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(out[column]):
+            continue
+        if column in CATALOGUE_TEXT_COLUMNS:
+            out[column] = _map_distinct(out[column], lambda v: scrub_text(v, known, redact))
+        else:
+            out[column] = _map_distinct(out[column], lambda v: mask_code(v, redact))
     return out
+
+
+def _map_distinct(series: pd.Series, function) -> pd.Series:
+    """`series.map(function)`, calling it once per distinct value: catalogue names repeat on every
+    dossier of a procedure, and results.json lists thousands."""
+    values = series.astype(object)
+    table = {v: function(v) for v in values.dropna().unique()}
+    return values.map(lambda v: table.get(v, v) if not _missing(v) else v)
 
 
 def public_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS):
@@ -286,4 +438,4 @@ def public_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERS
     """`df` without any column a public report may not show."""
     if df is None:
         return None
-    return df[public_columns(df, personal_columns)].copy()
+    return mask_codes(df[public_columns(df, personal_columns)], redact=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
+
+from .text import csv_text
 
 # code -> (Vietnamese, English) description of what was expected. `{x}` is filled from `detail`.
 EXPECTED = {
@@ -35,6 +35,25 @@ EXPECTED = {
     "file_empty": ("tệp có dữ liệu", "a file with data"),
     "unit_file": ("tệp YAML dạng khóa: giá trị (ten_don_vi, ma_don_vi, ...)",
                   "a YAML file of key: value pairs (ten_don_vi, ma_don_vi, ...)"),
+    # Refused before reading (safeio.py): the data folder is a boundary, and reading is bounded.
+    "file_outside": ("một tệp nằm trong thư mục dữ liệu (tệp này là liên kết trỏ ra ngoài, tới {x})",
+                     "a file inside the data folder (this one is a link leading out of it, to {x})"),
+    "path_outside": ("đường dẫn tương đối nằm trong thư mục của tệp, không có \"..\" ({x} ra ngoài thư mục)",
+                     "a relative path inside the file's folder, without \"..\" ({x} leads out of it)"),
+    "file_link_loop": ("một tệp thông thường (đây là liên kết vòng tròn)", "a regular file (this is a symlink loop)"),
+    "file_link_broken": ("một tệp thông thường (đây là liên kết hỏng)", "a regular file (this is a broken link)"),
+    "file_is_folder": ("một tệp thông thường (đây là thư mục)", "a regular file (this is a folder)"),
+    "file_is_special": ("một tệp thông thường (đây là FIFO, thiết bị hoặc socket)",
+                        "a regular file (this is a FIFO, a device or a socket)"),
+    "file_too_large": ("một tệp không quá {x}", "a file of at most {x}"),
+    "xlsx_too_large": ("trang tính đầu tiên không quá {x} ô (tệp ghi ô ở rất xa, ví dụ XFD1048576: hãy xóa các "
+                       "dòng, cột thừa rồi lưu lại)", "a first sheet of at most {x} cells (the file has a cell very "
+                       "far out, e.g. XFD1048576: delete the extra rows and columns and save it again)"),
+    "xlsx_bomb": ("tệp XLSX thông thường (dữ liệu giải nén vượt {x} hoặc tỷ lệ nén bất thường)",
+                  "an ordinary XLSX file (its content decompresses past {x}, or at an abnormal ratio)"),
+    "cell_too_long": ("ô không quá {x} ký tự (giới hạn của Excel)", "a cell of at most {x} characters (Excel's limit)"),
+    "yaml_alias": ("YAML không dùng neo/bí danh (& và *; ở đây: {x})", "YAML without anchors and aliases (& and *; here: {x})"),
+    "yaml_too_deep": ("YAML lồng nhau không quá {x} cấp", "YAML nested at most {x} levels deep"),
     "file_duplicate": ("chỉ một tệp cho mỗi sổ ({x})", "one file per register ({x})"),
     "header_not_found": ("một dòng tiêu đề có các cột bắt buộc: {x} (ở một trang tính bất kỳ; với CSV: "
                          "phân cách bằng dấu phẩy, chấm phẩy hoặc tab)",
@@ -166,20 +185,8 @@ def column_index(letters: str) -> int:
 def problems_csv(problems, lang: str = "vi") -> str:
     """The problem table as CSV (UTF-8, comma). A value that a spreadsheet would take for a formula
     (starting with = + - @) is prefixed with ' so that opening the table never runs register text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TABLE_COLUMNS)
-    for problem in problems:
-        row = problem.to_json(lang)
-        writer.writerow([_inert(row[c]) for c in TABLE_COLUMNS])
-    return buffer.getvalue()
-
-
-def _inert(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    rows = (problem.to_json(lang) for problem in problems)
+    return csv_text(TABLE_COLUMNS, ([row[c] for c in TABLE_COLUMNS] for row in rows))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import forms, schema
+from . import forms, safeio, schema
 from .archive import sha256_file
 from .convert import convert, missing_column, swapped_dates
 from .headers import blank as _blank, cell_text as _text, column_of, match_header as _match_header, near_misses
@@ -52,10 +52,11 @@ class UnitData:
 def find_register_files(data_dir: Path) -> dict[str, list[Path]]:
     """Register name -> the files named after it, whatever their extension (`Ho_So.xlsx` and
     `ho-so.csv` are ho_so; `ho_so.pdf` is found too, so that it is reported, not ignored).
-    Hidden files and Excel's lock files (`~$ho_so.xlsx`) are not registers."""
+    Hidden files and Excel's lock files (`~$ho_so.xlsx`) are not registers. Anything else named like
+    a register file (a folder `ho_so.xlsx`, a FIFO, a link) is found, so that it is reported."""
     found: dict[str, list[Path]] = {}
     for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")) or (not path.suffix and path.is_dir()):
             continue
         name = slug(path.stem)
         if name in schema.REGISTERS:
@@ -69,6 +70,9 @@ def load_unit(data_dir: str | Path) -> UnitData:
     problems: list[Problem] = []
     try:
         unit = load_unit_info(data_dir)
+    except safeio.UnsafeInput as exc:
+        problems.append(Problem("don_vi.yaml", exc.line, None, None, exc.code, exc.detail))
+        unit = Unit(folder=data_dir.resolve().name)
     except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem("don_vi.yaml", None if mark is None else mark.line + 1, None, None, "unit_file"))
@@ -83,6 +87,11 @@ def load_unit(data_dir: str | Path) -> UnitData:
                                              " / ".join(p.name for p in sheets)))
             continue
         path = sheets[0]
+        try:  # inside the folder, a regular file: a link out, a FIFO or a loop is a problem, unread
+            safeio.check_file(path, data_dir)
+        except safeio.UnsafeInput as exc:
+            data.problems.append(Problem(path.name, None, None, None, exc.code, exc.detail))
+            continue
         frame, headers, problems = read_register(path, schema.REGISTERS[name], data.notices)
         data.problems.extend(problems)
         if frame is None:  # reported; hashed when it can be, so the report lists what was handed in
@@ -122,6 +131,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         sheet = open_sheet(path, register)
     except Unreadable as exc:
         return None, {}, [Problem(name, exc.row, None, None, exc.code)]
+    except safeio.UnsafeInput as exc:
+        return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail)]
     except Exception:  # calamine, zipfile and csv raise their own errors for a damaged file
         return None, {}, [Problem(name, None, None, None, "file_unreadable")]
     cells, hidden = sheet.rows, sheet.hidden

@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import appendices, privacy, views
 from .fmt import fmt_target
+from .text import html_finalize
 from .messages import label
 from .resources import CSS, TEMPLATE_DIR
 from .results import DAT, KHONG_DAT, run_summary, status_label
@@ -67,6 +68,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(FRAGMENTS_DIR)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=html_finalize,  # no bidi or zero-width character of register text reaches a page
         trim_blocks=True,
         lstrip_blocks=True,
     )

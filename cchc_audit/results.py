@@ -140,7 +140,9 @@ def to_jsonable(value: Any) -> Any:
 def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()) -> list[dict]:
     if frame is None or frame.empty:
         return []
-    kept = frame[[c for c in frame.columns if c not in drop]]
+    from .privacy import mask_codes
+
+    kept = mask_codes(frame[[c for c in frame.columns if c not in drop]])  # an ID number as a code, a name in a title
     records = []
     for row, rec in zip(kept.index, kept.to_dict("records")):
         out = {"row": to_jsonable(row)}

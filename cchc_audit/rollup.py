@@ -18,17 +18,17 @@ Written like a unit's run (`archive.RunBuilder`: a temporary folder renamed into
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .privacy import scrub_text
 from .resources import CSS, TEMPLATE_DIR
 from .results import DAT, KHONG_DAT, KHONG_PHAT_SINH, STATUSES, THIEU_DU_LIEU, compare, status_label
+from .text import csv_text, html_finalize
 
 ROLLUP_DIR = "_rollup"
 HTML, JSON, CSV = "index.html", "rollup.json", "rollup.csv"
@@ -51,18 +51,20 @@ class UnitRun:
 
 def load_units(outcomes) -> list[UnitRun]:
     """`batch.Outcome`s -> UnitRuns, reading each archived run's results.json."""
-    from .archive import RESULTS, sha256_file
+    from .archive import RESULTS, load_results, sha256_file
 
     units = []
     for o in outcomes:
-        unit = UnitRun(o.unit, o.name, o.status, o.message, Path(o.run) if o.run else None)
+        # A bad unit's message quotes register cells: the roll-up is shared, so names, phone and ID
+        # numbers in it are masked as in an internal report.
+        unit = UnitRun(o.unit, o.name, o.status, scrub_text(o.message or ""), Path(o.run) if o.run else None)
         if unit.run is not None and o.status in WITH_RUN:
             path = unit.run / RESULTS
-            try:
-                unit.results = json.loads(path.read_text(encoding="utf-8"))
+            unit.results, problem = load_results(path)  # an old revision of another schema: an error row
+            if problem is None:
                 unit.results_sha256 = sha256_file(path)
-            except (OSError, ValueError) as exc:
-                unit.outcome, unit.message = "error", f"{path}: {exc}"
+            else:
+                unit.outcome, unit.message = "error", f"{path}: {problem}"
         units.append(unit)
     return units
 
@@ -194,22 +196,21 @@ CSV_COLUMNS = ("scope", "unit_code", "unit_name", "outcome", "check", "status", 
 
 def to_csv(rollup: dict) -> str:
     """Long format, one row per unit and target, then the district's rows (`scope` = district)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     rules = {t["id"]: (t["comparator"], t["target"]) for t in rollup["targets"]}
     for row in rollup["units"]:
         if not row["checks"]:
-            writer.writerow(["unit", row["code"], row["name"], row["outcome"], "", "", "", "", "", "", ""])
+            rows.append(["unit", row["code"], row["name"], row["outcome"], "", "", "", "", "", "", ""])
         for check_id, c in row["checks"].items():
-            writer.writerow(["unit", row["code"], row["name"], row["outcome"], check_id, c["status"],
-                             c["numerator"], c["denominator"], _num(c["value"]), *rules.get(check_id, ("", ""))])
+            rows.append(["unit", row["code"], row["name"], row["outcome"], check_id, c["status"],
+                         c["numerator"], c["denominator"], _num(c["value"]), *rules.get(check_id, ("", ""))])
     district = rollup["district"]
     for t in rollup["targets"]:
-        writer.writerow(["district", district["code"], district["name"], "", t["id"], t["status"] or "",
-                         t["numerator"], t["denominator"], _num(t["value"]), t["comparator"] or "",
-                         "" if t["target"] is None else t["target"]])
-    return buffer.getvalue()
+        rows.append(["district", district["code"], district["name"], "", t["id"], t["status"] or "",
+                     t["numerator"], t["denominator"], _num(t["value"]), t["comparator"] or "",
+                     "" if t["target"] is None else t["target"]])
+    # Unit and district names come from don_vi.yaml: `=HYPERLINK(...)` must stay text (csv_text).
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def _num(value) -> str:
@@ -225,7 +226,7 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
     from .periods import parse_period
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / "rollup")),
-                             autoescape=True, undefined=jinja2.StrictUndefined,
+                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=html_finalize,
                              trim_blocks=True, lstrip_blocks=True)
     period = rollup["period"]
     try:

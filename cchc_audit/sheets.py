@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from . import safeio
 from .headers import match_header
 from .problems import column_index
 from .schema import Register
 
 HEADER_SEARCH_ROWS = 50
+# A CSV cell may be as long as the file (the size limit bounds it), not csv's default 128 KiB.
+csv.field_size_limit(max(csv.field_size_limit(), safeio.LIMITS["csv"]))
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods")
 READABLE = WORKBOOKS + (".csv",)
 _ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -68,12 +71,14 @@ def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
 def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     """The cells of the sheet holding the register's header (the first sheet when none does), or of
     the CSV file, row by row from Excel row 1. Raises `Unreadable`; calamine's own errors pass through."""
-    with open(path, "rb") as handle:
-        head = handle.read(65536)
-    if path.suffix.lower() == ".csv":
+    is_csv = path.suffix.lower() == ".csv"
+    # Read once, bounded and without blocking (safeio.py); everything below parses these bytes.
+    raw = safeio.read_bytes(path, "csv" if is_csv else "xlsx")
+    head = raw[:65536]
+    if is_csv:
         if head.startswith((_ZIP, _OLE2)):
             raise Unreadable("file_is_workbook")
-        return _read_csv(path.read_bytes(), register)
+        return _read_csv(raw, register)
     if head.startswith(_ZIP):
         kind = "ods" if head[30:38] == b"mimetype" and _ODS_MIME in head[:200] else "xlsx"
     elif head.startswith(_OLE2):
@@ -84,9 +89,11 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable("file_is_text" if _looks_like_text(head) else "file_unreadable")
     from python_calamine import CalamineWorkbook
 
+    if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            safeio.xlsx_preflight(book, None, path)
     try:
-        with open(path, "rb") as handle:
-            workbook = CalamineWorkbook.from_filelike(handle)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
         if kind == "xls":  # an OLE2 file calamine cannot read: a password-protected workbook
             raise Unreadable("file_old_excel") from None
@@ -104,12 +111,15 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     if chosen is None:
         return Sheet([], kind)
     index, name, sheet, rows = chosen
+    for number, row in enumerate(rows, start=1):
+        if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row):
+            raise safeio.UnsafeInput("cell_too_long", path.name, str(safeio.CELL_MAX_CHARS), number)
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
-        merges = _ods_merges(path, name)
+        merges = _ods_merges(io.BytesIO(raw), name)
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
     if kind == "xlsx":
-        result.hidden, result.formulas = _formula_cells(path, name)
+        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name)
     return result
 
 
@@ -204,7 +214,7 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     return member if member in book.namelist() else None
 
 
-def _formula_cells(path: Path, sheet: str | None = None):
+def _formula_cells(path, sheet: str | None = None):
     """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
     result or an error value, {(row, column) of every formula cell}). Cheap when there are none."""
     found: dict[tuple[int, int], tuple[str, str]] = {}
@@ -258,7 +268,7 @@ def _formula_cells(path: Path, sheet: str | None = None):
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 
 
-def _ods_merges(path: Path, sheet: str) -> list[tuple[int, int, int, int]]:
+def _ods_merges(path, sheet: str) -> list[tuple[int, int, int, int]]:
     """(row0, col0, row1, col1) from 0 of the merged cells of an ODS sheet: cells spanning rows or
     columns (`table:number-rows-spanned`), counting repeated rows and cells as Calc writes them."""
     merges: list[tuple[int, int, int, int]] = []

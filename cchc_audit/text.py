@@ -18,3 +18,54 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """`Ngày tiếp nhận`, `NGAY TIEP NHAN` and `ngay_tiep_nhan` all become `ngay_tiep_nhan`."""
     return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+# --- text written out ---------------------------------------------------------------------------
+
+# A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that no spreadsheet runs: text that would open as a formula gets a
+    leading `'`, which Excel and LibreOffice show as text and do not print."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(header, rows) -> str:
+    """A CSV table (comma, CRLF as in RFC 4180 and Excel), every cell through `csv_cell`: the one way
+    the product writes CSV. CRLF also makes the csv module quote a cell holding a lone CR, which it
+    leaves bare with a LF terminator (a reader would then split the row there)."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_cell(c) for c in header])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return buffer.getvalue()
+
+
+# Bidirectional overrides and isolates, marks, and zero-width characters: invisible, they can make
+# a register cell read backwards or hide text in a report (Trojan Source). Register text never needs
+# them in Vietnamese.
+_INVISIBLE = dict.fromkeys(
+    [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF]
+    + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)))
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without bidi controls and zero-width characters."""
+    return text.translate(_INVISIBLE)
+
+
+def html_finalize(value):
+    """Jinja `finalize` for every page: what `{{ }}` prints loses its invisible characters (escaped
+    text and trusted markup alike; markup stays markup)."""
+    if isinstance(value, str):
+        cleaned = strip_invisible(value)
+        return value if cleaned == value else type(value)(cleaned)
+    return value

@@ -9,6 +9,7 @@ counts. Only `results.json` is read: figures and statuses, no personal data.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class PastRun:
 class History:
     archive: Path | None = None
     runs: tuple[PastRun, ...] = field(default_factory=tuple)  # oldest first
+    skipped: tuple[str, ...] = ()  # "unit/period/rev-NNN: why" of the unit's runs left out as unreadable
 
     @property
     def previous(self) -> PastRun | None:
@@ -57,7 +59,7 @@ def short_label(period: Period, with_year: bool = True) -> str:
     if period.kind == "year":
         return period.id[:4]
     if period.kind in ("quarter", "half", "month"):
-        return period.id[5:] + (f"/{period.id[2:4]}" if with_year else "")
+        return period.part + (f"/{period.id[2:4]}" if with_year else "")
     return f"{period.start:%d/%m/%y}"
 
 
@@ -79,7 +81,12 @@ def load_history(archive_dir: str | Path | None, unit_code: str, period: Period,
         return History()
     root = Path(archive_dir)
     latest: dict[str, PastRun] = {}
+    skipped = []
     for run in list_runs(root, unit=unit_code):  # not every unit's results in a district archive
+        if run.problem is not None:  # another version's file, or a damaged one: said, not fatal
+            skipped.append(f"{run.name}: {run.problem}")
+            warnings.warn(f"bỏ qua / skipped {run.name}: {run.problem}", stacklevel=2)
+            continue
         results = run.results or {}
         if str(results.get("unit_code") or "") != str(unit_code):
             continue
@@ -91,4 +98,4 @@ def load_history(archive_dir: str | Path | None, unit_code: str, period: Period,
         if kept is None or run.revision > kept.revision:
             latest[past.id] = PastRun(past, run.revision, run.path, checks)
     runs = sorted(latest.values(), key=lambda r: r.period.start)[-limit:] if limit else []
-    return History(root, tuple(runs))
+    return History(root, tuple(runs), tuple(skipped))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import yaml
-
+from . import safeio
 from .text import slug
 
 
@@ -39,8 +39,8 @@ def load_unit_info(data_dir: Path) -> Unit:
     path = Path(data_dir) / "don_vi.yaml"
     known = {f.name for f in fields(Unit)} - {"folder"}
     info: dict = {}
-    if path.exists():
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if os.path.lexists(path):  # a broken link is reported, not taken for an absent file
+        loaded = safeio.read_yaml(path, root=data_dir) or {}
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: cần một bảng khóa: giá trị / expected a mapping of keys to values")
         info = {k: (None if v is None else str(v).strip() or None) for k, v in loaded.items() if k in known}

@@ -586,7 +586,9 @@ def trends_view(audit, lang: str, audience: str, history: History | None = None)
     chart = charts.trend_chart(series, lang) if runs else None
     return {"title": label("trends_title", lang), "has_history": bool(runs),
             "none": label("no_history", lang), "columns": columns, "rows": rows,
-            "chart": chart, "source": label("trends_source", lang)}
+            "chart": chart, "source": label("trends_source", lang),
+            "skipped": label("trends_skipped", lang, runs="; ".join(history.skipped))
+            if history and history.skipped else ""}
 
 
 # --- parts I and III: tasks ------------------------------------------------------------------------

@@ -33,9 +33,13 @@ SCRIPT = "<script>alert('xss')</script>"
 IMG = '<img src="https://evil.example/x.png" onerror="alert(2)">'
 
 # Planted personal data: full names, phone and ID numbers, e-mail addresses.
-NAMES = ["Đặng Thị Hồng Nhung", "Lò Văn Páo", "Trịnh Công Sơn", "Huỳnh Tấn Phát", "Mai Thị Lựu"]
-PHONES = ["0987 654 321", "0912.345.678", "0934567890"]
-IDS = ["079312345678", "001099012345"]
+NAMES = ["Đặng Thị Hồng Nhung", "Lò Văn Páo", "Trịnh Công Sơn", "Huỳnh Tấn Phát", "Mai Thị Lựu",
+         # issue 15: a rare family name, a name typed in lower case, one without a middle name
+         "Khuất Duy Tiến", "nguyễn thị bé ba", "Tạ Bửu"]
+PHONES = ["0987 654 321", "0912.345.678", "0934567890", "(028) 3873 1234", "+84 912 345 679"]
+IDS = ["079312345678", "001099012345", "052201001234"]
+ID_AS_CODE = IDS[2]  # a citizen ID typed as a dossier code (ma_ho_so)
+TITLE_NAME = NAMES[7]  # a procedure whose title names a person (ten_thu_tuc)
 EMAILS = ["nhung.dang@example.com"]
 PLANTED = NAMES + PHONES + IDS + EMAILS
 
@@ -44,6 +48,7 @@ NOTES = [  # free text as a clerk might type it: names, numbers, markup
     f"Bà {NAMES[1]} gọi {PHONES[1]}, email {EMAILS[0]} {IMG}",
     f"Biên bản do cô giáo {NAMES[4]} lập, CCCD {IDS[1]}",
     f"Liên hệ ông {NAMES[2]} số {PHONES[2]} <b>gấp</b>",
+    f"phụ huynh {NAMES[6]} gọi {PHONES[3]}, nhờ {NAMES[5]} (SĐT {PHONES[4]}) nhắn lại",
 ]
 
 
@@ -70,6 +75,9 @@ def build(folder: Path) -> Path:
     folder = Path(folder)
     registers = sample.generate_registers(seed=11, n_dossiers=300, scale=0.4)
     ho_so = registers["ho_so"]
+    ho_so.loc[ho_so.index[0], "ma_ho_so"] = ID_AS_CODE
+    thu_tuc = registers["thu_tuc"]
+    thu_tuc.loc[thu_tuc.index[0], "ten_thu_tuc"] = f"Xác nhận chuyển trường cho học sinh {TITLE_NAME}"
     ho_so["nguoi_nop"] = _plant(ho_so["nguoi_nop"], NAMES + [SCRIPT], 1)
     ho_so["so_dien_thoai"] = _plant(ho_so["so_dien_thoai"], [p.replace(" ", "").replace(".", "") for p in PHONES], 1)
     ho_so["so_dinh_danh"] = _plant(ho_so["so_dinh_danh"], IDS, 1)

@@ -104,7 +104,7 @@ def test_full_file_is_typed(tmp_path):
     assert p.recipients == ("Phòng GD&ĐT huyện Nhà Bè (để báo cáo)", "Lưu: VT")
     assert p.report_date == dt.date(2025, 1, 5)
     period = p.period_range()
-    assert (period.id, period.start, period.end) == ("2024", dt.date(2023, 12, 15), dt.date(2024, 12, 14))
+    assert (period.id, period.start, period.end) == ("2024-cutoff", dt.date(2023, 12, 15), dt.date(2024, 12, 14))
 
 
 def test_written_params_read_back_the_same(tmp_path):

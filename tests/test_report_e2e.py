@@ -221,7 +221,10 @@ def test_internal_reports_mask_personal_data(runs, planted):
     other = unescape(read(runs["other"], INTERNAL))
     # The masked forms are there: the items and notes are shown, not dropped.
     for masked in ("Đặng T. H. N.", "Lò V. P.", "Trịnh C. S.", "Mai T. L.", "*********678",
-                   "**** *** 321", "****.***.678", "n***@example.com"):
+                   "**** *** 321", "****.***.678", "n***@example.com",
+                   # issue 15: rare family name, lower case, no middle name, landline, +84, ID as a code
+                   "Khuất D. T.", "nguyễn T. B. B.", "(***) **** *234", "+** *** *** 679",
+                   "*********234"):
         assert masked in other, masked
     year = read(runs["year"], INTERNAL)  # the year's late dossiers, listed with their phones
     assert re.search(r"<td[^>]*>\*{7}\d{3}</td>", year) and re.search(r"<td[^>]*>\w+( \w\.)+</td>", year)

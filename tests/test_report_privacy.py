@@ -45,8 +45,10 @@ def test_scrub_finds_the_registers_names_and_keeps_markup_as_text():
     known = names_in({"ho_so": pd.DataFrame({"nguoi_nop": ["Hứa Vĩ Văn", None, "An"]}),
                       "can_bo": pd.DataFrame({"ho_ten": ["Kha Ly Sa"]})})
     assert known == {"hứa vĩ văn", "kha ly sa"}  # one-word names cannot be told from words
-    # "Kha" is no common family name: only the register knows it is one.
-    assert scrub_text("Gặp Kha Ly Sa và Hứa Vĩ Văn", known) == "Gặp K. L. S. và Hứa V. V."
+    # "Kha" is a rare family name (issue 15 added the rare ones): kept as a family name is.
+    assert scrub_text("Gặp Kha Ly Sa và Hứa Vĩ Văn", known) == "Gặp Kha L. S. và Hứa V. V."
+    # "Ri Ka Sa" is no family name at all: only the register knows it is a name.
+    assert scrub_text("Gặp Ri Ka Sa", {"ri ka sa"}) == "Gặp R. K. S."
     # Scrubbing does not escape (the templates do): the markup stays, as text to escape later.
     assert scrub_text("<script>alert('Lê Văn Tám')</script>") == "<script>alert('Lê V. T.')</script>"
     assert scrub_text(None) is None and pd.isna(scrub_text(pd.NA))

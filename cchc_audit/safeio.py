@@ -1,0 +1,239 @@
+"""Reading what a unit hands in, within bounds (issue 15).
+
+A data folder is a boundary: a file the folder names (a register, `don_vi.yaml`, the default plan,
+the plan's `source_text`) must resolve inside it, so a link or `../` can never carry a file from
+elsewhere into the archive. Only regular files are read, opened with O_NONBLOCK (a FIFO never
+hangs a run), with a size limit per kind of file. YAML is parsed with no aliases and a bounded
+depth; an XLSX is checked before calamine sees it, since calamine allocates the whole grid up to
+the farthest cell and aborts the process when it cannot.
+
+Every refusal is an `UnsafeInput` with a problem code of `problems.EXPECTED`, so each caller says
+it through its usual message (a register problem, a plan error, a params issue).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import yaml
+
+MB = 1 << 20
+# Largest file read per kind: far above any school's register, far below a process's memory.
+LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
+YAML_MAX_DEPTH = 40
+# XLSX: what calamine may be asked to hold.
+XLSX_MAX_CELLS = 5_000_000  # rows x columns of the first sheet, empty cells included
+XLSX_MAX_MEMBERS = 5_000
+XLSX_MAX_UNZIPPED = 400 * MB  # the members calamine reads, decompressed
+XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip bomb
+XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together
+XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table
+CELL_MAX_CHARS = 32_767  # Excel's own limit for one cell
+
+
+class UnsafeInput(ValueError):
+    """A file that is not read: `code` is a key of `problems.EXPECTED`, `detail` fills its `{x}`."""
+
+    def __init__(self, code: str, path: str | Path, detail: str = "", line: int | None = None):
+        self.code, self.path, self.detail, self.line = code, Path(path), str(detail), line
+        super().__init__(f"{path}: {self.expected('vi')} / {path}: {self.expected('en')}")
+
+    def expected(self, lang: str = "vi") -> str:
+        from .problems import EXPECTED
+
+        vi, en = EXPECTED[self.code]
+        return (en if lang == "en" else vi).format(x=self.detail)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // MB} MB" if limit >= MB else f"{limit} byte"
+
+
+def inside(path: str | Path, root: str | Path) -> bool:
+    """Whether `path`, every link followed, lies in `root` (itself resolved)."""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def check_relative(text: str, path: str | Path) -> None:
+    """A path written inside a file (a plan's `source_text`): relative, no `..`."""
+    parts = Path(text).parts
+    if Path(text).is_absolute() or text.startswith("~") or ".." in parts:
+        raise UnsafeInput("path_outside", path, text)
+
+
+def check_file(path: str | Path, root: str | Path | None = None, kind: str | None = None) -> os.stat_result:
+    """The stat of a regular file, inside `root` when given, of at most LIMITS[kind] when given;
+    UnsafeInput otherwise. FileNotFoundError passes through (absent is the caller's business)."""
+    path = Path(path)
+    if root is not None and not inside(path, root):
+        target = os.path.realpath(path)
+        raise UnsafeInput("file_outside", path.name, target)
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafeInput("file_link_loop", path.name) from None
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            raise UnsafeInput("file_link_broken", path.name) from None
+        raise
+    if stat.S_ISDIR(info.st_mode):
+        raise UnsafeInput("file_is_folder", path.name)
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsafeInput("file_is_special", path.name)
+    if kind is not None and info.st_size > LIMITS[kind]:
+        raise UnsafeInput("file_too_large", path.name, _size(LIMITS[kind]))
+    return info
+
+
+def read_bytes(path: str | Path, kind: str, root: str | Path | None = None) -> bytes:
+    """The bytes of a regular file of at most LIMITS[kind], opened without blocking."""
+    limit = LIMITS[kind]
+    check_file(path, root, kind)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        # Swapped for a FIFO between stat and open: refused, never waited on.
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnsafeInput("file_is_special", Path(path).name)
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # grew since the stat (/proc files, a file being written)
+                raise UnsafeInput("file_too_large", Path(path).name, _size(limit))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | Path, kind: str, root: str | Path | None = None) -> str:
+    """`read_bytes` decoded as UTF-8 (a BOM is dropped); UnicodeDecodeError passes through."""
+    return read_bytes(path, kind, root).decode("utf-8-sig")
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str, path: str | Path, loader=None):
+    """YAML from `text` with `loader` (SafeLoader by default). Refused first, from the event stream
+    (libyaml's, no objects built): any alias, whose expansion is how a few lines become gigabytes,
+    and nesting deeper than YAML_MAX_DEPTH, which would exhaust the recursion of the constructor.
+    YAML syntax errors raise yaml.YAMLError as usual."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_FAST_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise UnsafeInput("yaml_alias", path, f"*{event.anchor}", event.start_mark.line + 1)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > YAML_MAX_DEPTH:
+                raise UnsafeInput("yaml_too_deep", path, str(YAML_MAX_DEPTH), event.start_mark.line + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.load(text, Loader=loader or _FAST_LOADER)
+
+
+def read_yaml(path: str | Path, root: str | Path | None = None, loader=None):
+    """A YAML file within bounds: `read_text` then `load_yaml`."""
+    return load_yaml(read_text(path, "yaml", root), path, loader)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+# Cell and row references (`<c r="B7"`, `<row r="7"`). Spreadsheets write one space before an
+# attribute, which a literal scan finds fast; other whitespace there takes the slower pattern.
+_REF = re.compile(rb' r="([A-Z]{0,3})(\d{1,9})"')
+_REF_ANY_SPACE = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,9})"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="(?:[A-Z]{1,3}\d{1,9}:)?([A-Z]{1,3})(\d{1,9})"')
+_SHARED_REF = re.compile(rb't="s"[^>]*>\s*<v>(\d{1,12})</v>')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
+    """A member decompressed, refused once it passes `budget` bytes whatever its header claims."""
+    with book.open(member) as handle:
+        data = handle.read(budget + 1)
+    if len(data) > budget:
+        raise UnsafeInput("xlsx_bomb", Path(path).name, _size(XLSX_MAX_UNZIPPED))
+    return data
+
+
+def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -> None:
+    """Refuse, before calamine reads it, a workbook whose first sheet (member `sheet`) would make it
+    allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
+    at a zip bomb's ratio), or whose cells refer to more than XLSX_MAX_TEXT characters of shared
+    strings (a short string table repeated over a million cells)."""
+    name = Path(path).name
+    infos = book.infolist()
+    if len(infos) > XLSX_MAX_MEMBERS:
+        raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+    declared = 0
+    for info in infos:
+        declared += info.file_size
+        if info.file_size > MB and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+    if declared > XLSX_MAX_UNZIPPED:
+        raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+    # The first sheet; when the workbook does not say which it is, every sheet.
+    members = [sheet] if sheet else [n for n in book.namelist()
+                                     if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    for member in members:
+        _check_sheet(book, member, path)
+
+
+def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
+    name = Path(path).name
+    budget = XLSX_MAX_UNZIPPED
+    xml = _unzip(book, member, budget, path)
+    rows = columns = 0
+    found = _DIMENSION.search(xml, 0, 4096)
+    if found:
+        columns, rows = _column_number(found.group(1)), int(found.group(2))
+    pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
+    refs = pattern.findall(xml)
+    if refs:
+        rows = max(rows, max(int(digits) for _, digits in refs))
+        widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
+        columns = max(columns, _column_number(widest))
+    if rows * max(columns, 1) > XLSX_MAX_CELLS:
+        raise UnsafeInput("xlsx_too_large", name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
+    shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
+    if not shared:
+        return
+    lengths = _shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name)
+    total = 0
+    for match in _SHARED_REF.finditer(xml):
+        index = int(match.group(1))
+        total += lengths[index] if index < len(lengths) else 0
+        if total > XLSX_MAX_TEXT:
+            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+
+
+_SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+_TAG = re.compile(rb"<[^>]*>")
+
+
+def _shared_lengths(xml: bytes, name: str) -> list[int]:
+    """Byte length of each shared string's text (a bound on its characters); one longer than a
+    cell may hold is refused here, before calamine copies it into every cell that names it."""
+    lengths = []
+    for match in _SI.finditer(xml):
+        if len(lengths) >= XLSX_MAX_SHARED:  # millions of tiny strings: a table no register needs
+            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+        size = len(_TAG.sub(b"", match.group(1) or b""))
+        if size > 4 * CELL_MAX_CHARS:  # 4 bytes per character at most in UTF-8
+            raise UnsafeInput("cell_too_long", name, str(CELL_MAX_CHARS))
+        lengths.append(size)
+    return lengths
