@@ -8,12 +8,29 @@ from pathlib import Path
 from . import __version__, messages, privacy
 from .fmt import fmt_date, fmt_datetime, fmt_int, fmt_number, fmt_pct, fmt_share
 from .messages import label, pick
-from .tthc_stats import COLUMNS as STAT_COLUMNS, TOTAL, tthc_statistics
-from .trends import History
 from .results import DAT, KHONG_DAT, STATUSES, THIEU_DU_LIEU, CheckResult, status_label
-from .views import (PUBLIC, field_of, change_since, doc_suffix, evidence_lines, fmt_figure, known_names,
-                    period_dates, period_label, plan_targets, publication_days, report_date, summary_view, target_text,
-                    tasks_of, unit_view, waiver_line)
+from .trends import History
+from .tthc_stats import COLUMNS as STAT_COLUMNS
+from .tthc_stats import TOTAL, tthc_statistics
+from .views import (
+    PUBLIC,
+    change_since,
+    doc_suffix,
+    evidence_lines,
+    field_of,
+    fmt_figure,
+    known_names,
+    period_dates,
+    period_label,
+    plan_targets,
+    publication_days,
+    report_date,
+    summary_view,
+    target_text,
+    tasks_of,
+    unit_view,
+    waiver_line,
+)
 
 
 def appendix_head(audit, number: str, title: str, lang: str) -> dict:

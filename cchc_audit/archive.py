@@ -91,7 +91,7 @@ class RunBuilder:
         self._made_out = False
 
     # -- lifecycle --
-    def __enter__(self) -> "RunBuilder":
+    def __enter__(self) -> RunBuilder:
         self.open()
         return self
 

@@ -19,7 +19,7 @@ from .plan import Plan, load_plan
 from .problems import Problem
 from .registers import InputFile, UnitData, load_unit
 from .results import DAT, KHONG_PHAT_SINH, STATUSES, CheckResult, Note, to_jsonable
-from .schema import PERSONAL_COLUMNS, FREE_TEXT_COLUMNS
+from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS
 from .unit import Unit
 from .validate import all_problems
 

@@ -79,7 +79,7 @@ def discover_units(root: str | Path) -> list[UnitFolder]:
             continue
         try:
             unit = load_unit_info(folder)
-        except Exception:  # a broken don_vi.yaml: the run reports it; the folder names the unit
+        except Exception:  # noqa: BLE001 - a broken don_vi.yaml: the run reports it; the folder names the unit
             unit = Unit(folder=folder.resolve().name)
         units.append(UnitFolder(folder.resolve(), unit.code, unit.name))
     return units
@@ -91,7 +91,7 @@ def district_info(root: str | Path) -> tuple[str, str]:
 
     try:
         unit = load_unit_info(root)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any unreadable district file: the folder names it
         unit = Unit(folder=Path(root).resolve().name)
     return unit.code, unit.name
 

@@ -162,7 +162,7 @@ def on_time_chart(series: pd.DataFrame, threshold: float, lang: str = "vi") -> C
     _percent_axis(ax, values, [threshold], lang)
     ax.legend(loc="lower right", bbox_to_anchor=(1, 1), fontsize=FONT_SIZE - 1, frameon=False,
               borderaxespad=0)
-    for xi, value, n in zip(x, values, series["denominator"]):
+    for xi, value in zip(x, values):
         text = "—" if pd.isna(value) else fmt_pct(value, lang, 1)
         bottom = ax.get_ylim()[0]
         ax.text(xi, (bottom if pd.isna(value) else max(value * 100, bottom)) + 0.3, text, ha="center",
@@ -252,7 +252,7 @@ def trend_chart(series: list[dict], lang: str = "vi") -> Chart | None:
         x = list(range(len(names)))
         known = [(xi, v) for xi, v in zip(x, values) if v is not None]
         ax.plot([k[0] for k in known], [k[1] for k in known], color="#555555", linewidth=1)
-        for xi, (name, value, status) in zip(x, entry["points"]):
+        for xi, (_name, value, status) in zip(x, entry["points"]):
             if value is not None:
                 ax.plot([xi], [value * 100], marker="o", markersize=4, color=colours.get(status, GREY))
         if entry.get("threshold") is not None:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from . import pipeline
 from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
-from .errors import (BAD_INPUT, FAILED, OK, BadInput, FrontPageError, SchedulerUnreachable, error_text,
-                     exit_code)
+from .errors import BAD_INPUT, FAILED, OK, BadInput, FrontPageError, SchedulerUnreachable, error_text, exit_code
 from .messages import bilingual as _t
 
 
@@ -134,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err(_t(lang, "Đã dừng.", "Interrupted."))
         return FAILED
-    except Exception as exc:  # bad input says why (exit 2); anything else says what (exit 1)
+    except Exception as exc:  # noqa: BLE001 - bad input says why (exit 2); anything else says what (exit 1)
         _err(describe(exc, lang))
         if exit_code(exc) == FAILED and os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .headers import blank as _blank, cell_text as _text
+from .headers import blank as _blank
+from .headers import cell_text as _text
 from .schema import Column
 from .text import slug
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from .resources import AUDIT_NOTEBOOK as NOTEBOOK
 from .resources import TEMPLATE_DIR as TEMPLATES_DIR
+
 DEFAULT_TEMPLATE = "lab"  # nbconvert's own; used when the package ships no template of its own
 KERNEL = "python3"  # in a venv with ipykernel, jupyter_client resolves this to the venv's Python
 META_KEY = "cchc_audit"
@@ -299,7 +300,7 @@ def run_chromium(args: list[str], timeout: float) -> tuple[int, str]:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise PdfError(f"Chromium quá {timeout:.0f} giây / Chromium timed out after {timeout:.0f} s")
+        raise PdfError(f"Chromium quá {timeout:.0f} giây / Chromium timed out after {timeout:.0f} s") from None
     return process.returncode, output
 
 

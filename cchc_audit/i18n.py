@@ -12,7 +12,7 @@ binaries and a catalog edit needs no build step. Message ids are stable keys (`q
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 LANGS = ("vi", "en")
@@ -35,7 +35,7 @@ def read_catalogs(lang: str):
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str):
     """gettext translations of every area of `lang`, compiled with Babel, merged into one."""
     from babel.messages.mofile import write_mo
@@ -53,7 +53,7 @@ def translations(lang: str):
     return merged
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plural_keys(lang: str) -> frozenset[str]:
     return frozenset(key[0] for key in translations(lang)._catalog if isinstance(key, tuple))
 

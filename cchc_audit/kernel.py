@@ -21,6 +21,7 @@ from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName
 
 from .execute import KERNEL
+
 # What the audit notebook imports (and the report's charts), imported while the kernel starts.
 WARM_MODULES = ("cchc_audit.audit", "cchc_audit.report", "matplotlib.figure",
                 "matplotlib.backends.backend_agg")
@@ -82,7 +83,7 @@ class WarmKernel:
         self._stopping: threading.Thread | None = None
         self.notebooks = 0  # notebooks prepared on the current kernel process
 
-    def start(self) -> "WarmKernel":
+    def start(self) -> WarmKernel:
         if self.km is None or not self.km.has_kernel:
             self.km = _Manager(kernel_name=self.kernel_name)
             warm = f"__import__('cchc_audit.kernel', fromlist=['_']).warm_up({self.warm!r})"
@@ -131,7 +132,7 @@ class WarmKernel:
             self.km.cleanup_resources()
             self.km = None
 
-    def __enter__(self) -> "WarmKernel":
+    def __enter__(self) -> WarmKernel:
         return self.start()
 
     def __exit__(self, *exc) -> None:

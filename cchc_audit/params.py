@@ -20,7 +20,6 @@ import yaml
 from .resources import SAMPLE_DIR
 from .waivers import Waiver
 
-
 LANGS = ("vi", "en")
 CONVENTIONS = ("calendar", "cutoff")
 DEFAULT_PUBLICATION_DAYS = 5
@@ -223,21 +222,21 @@ def read_file(path: Path) -> dict[str, Any]:
     try:
         text = safeio.read_text(path, "yaml")  # bounded, never waits on a FIFO
     except safeio.UnsafeInput as exc:
-        raise ParamsError([Issue(src, "(file)", str(path), exc.expected("vi"), exc.expected("en"))])
+        raise ParamsError([Issue(src, "(file)", str(path), exc.expected("vi"), exc.expected("en"))]) from None
     except FileNotFoundError:
         raise ParamsError([Issue(src, "(file)", str(path),
-                                 "một tệp tham số có tồn tại", "an existing params file")])
+                                 "một tệp tham số có tồn tại", "an existing params file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ParamsError([Issue(src, "(file)", str(exc),
-                                 "một tệp YAML đọc được (UTF-8)", "a readable UTF-8 YAML file")])
+                                 "một tệp YAML đọc được (UTF-8)", "a readable UTF-8 YAML file")]) from None
     try:
         raw = safeio.load_yaml(text, src, _Loader)  # no aliases, bounded depth
     except safeio.UnsafeInput as exc:
         raise ParamsError([Issue(src, f"(yaml, dòng/line {exc.line})", exc.detail,
-                                 exc.expected("vi"), exc.expected("en"))])
+                                 exc.expected("vi"), exc.expected("en"))]) from None
     except yaml.YAMLError as exc:
         raise ParamsError([Issue(src, "(yaml)", " ".join(str(exc).split()),
-                                 "cú pháp YAML hợp lệ", "valid YAML syntax")])
+                                 "cú pháp YAML hợp lệ", "valid YAML syntax")]) from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):

@@ -44,9 +44,9 @@ def prepare(params, lang):
     try:
         period = params.period_range()
     except ParamsError as exc:
-        raise BadInput(exc.message(lang))
+        raise BadInput(exc.message(lang)) from None
     except PeriodError as exc:
-        raise BadInput(half(str(exc), lang))
+        raise BadInput(half(str(exc), lang)) from None
     if params.out.exists() and not params.out.is_dir():
         raise BadInput(_t(lang, f"--out không phải là thư mục: {params.out}",
                           f"--out is not a folder: {params.out}"))
@@ -57,7 +57,7 @@ def prepare(params, lang):
     except BadInput as exc:  # report the data's problems too, so one pass fixes everything
         problems = find_problems(unit_data, None)
         if problems:
-            raise BadInput(f"{exc}\n{problems_text(problems, params.data, lang)}")
+            raise BadInput(f"{exc}\n{problems_text(problems, params.data, lang)}") from None
         raise
     # A period outside the plan's year, and the data's problems, in one message: one pass fixes all.
     issues = params.period_issues(period, plan)
@@ -86,7 +86,7 @@ def load_data(data_dir: Path, lang: str):
     try:
         return load_unit(data_dir)
     except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
-        raise BadInput(half(str(exc), lang))
+        raise BadInput(half(str(exc), lang)) from None
 
 
 def load_plan(path: Path, lang: str, root: Path | None = None):
@@ -97,7 +97,7 @@ def load_plan(path: Path, lang: str, root: Path | None = None):
     try:
         return load_plan(path, root)
     except PlanError as exc:
-        raise BadInput(half(str(exc), lang))
+        raise BadInput(half(str(exc), lang)) from None
 
 
 def find_problems(unit_data, plan) -> list:
@@ -262,4 +262,4 @@ def front_page(out: Path, lang: str) -> Path:
     except OSError as exc:
         raise FrontPageError(_t(
             lang, f"Lần chạy đã được lưu, nhưng không ghi được trang mục lục {out}/index.html: {exc}",
-            f"The run is archived, but the front page {out}/index.html could not be written: {exc}"))
+            f"The run is archived, but the front page {out}/index.html could not be written: {exc}")) from None

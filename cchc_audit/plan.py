@@ -158,14 +158,14 @@ def _read_yaml(path: Path, root: Path | None = None) -> dict:
         # Bounded, no aliases (safeio); libyaml's parser when PyYAML has it: ten times faster.
         data = safeio.read_yaml(path, root)
     except safeio.UnsafeInput as exc:
-        raise PlanError(path, "-", "-", exc.expected("vi"), exc.expected("en"))
+        raise PlanError(path, "-", "-", exc.expected("vi"), exc.expected("en")) from None
     except UnicodeDecodeError as exc:
         raise PlanError(path, "-", "-", f"tệp không phải văn bản UTF-8 (byte {exc.start}): hãy lưu lại dạng UTF-8",
-                        f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8")
+                        f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     except OSError as exc:
-        raise PlanError(path, "-", "-", f"không đọc được tệp ({exc})", f"cannot read the file ({exc})")
+        raise PlanError(path, "-", "-", f"không đọc được tệp ({exc})", f"cannot read the file ({exc})") from None
     except yaml.YAMLError as exc:
-        raise PlanError(path, "-", "-", f"YAML không hợp lệ ({exc})", f"invalid YAML ({exc})")
+        raise PlanError(path, "-", "-", f"YAML không hợp lệ ({exc})", f"invalid YAML ({exc})") from None
     if not isinstance(data, dict):
         raise PlanError(path, "-", "-", "tệp phải là một bảng khóa: giá trị",
                         "the file must be a mapping of key: value")

@@ -16,7 +16,10 @@ import yaml
 from . import forms, safeio, schema
 from .archive import sha256_file
 from .convert import convert, missing_column, swapped_dates
-from .headers import blank as _blank, cell_text as _text, column_of, match_header as _match_header, near_misses
+from .headers import blank as _blank
+from .headers import cell_text as _text
+from .headers import column_of, near_misses
+from .headers import match_header as _match_header
 from .problems import Notice, Problem, column_letter
 from .schema import Register
 from .sheets import HEADER_SEARCH_ROWS, READABLE, Sheet, Unreadable, open_sheet
@@ -133,7 +136,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         return None, {}, [Problem(name, exc.row, None, None, exc.code)]
     except safeio.UnsafeInput as exc:
         return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail)]
-    except Exception:  # calamine, zipfile and csv raise their own errors for a damaged file
+    except Exception:  # noqa: BLE001 - calamine, zipfile and csv raise their own errors for a damaged file
         return None, {}, [Problem(name, None, None, None, "file_unreadable")]
     cells, hidden = sheet.rows, sheet.hidden
     if not any(any(not _blank(c) for c in row) for row in cells) and not hidden:

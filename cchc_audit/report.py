@@ -14,20 +14,20 @@ loaded from elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
-from markupsafe import Markup
 import pandas as pd
+from markupsafe import Markup
 
 from . import appendices, privacy, views
 from .fmt import fmt_target
-from .text import html_finalize
 from .messages import label
 from .resources import CSS, TEMPLATE_DIR
 from .results import DAT, KHONG_DAT, run_summary, status_label
+from .text import html_finalize
 from .trends import History, load_history
 from .views import field_of
 

@@ -231,7 +231,7 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
     period = rollup["period"]
     try:
         period_label = parse_period(period["id"], period.get("convention") or "calendar").label(lang)
-    except Exception:  # an explicit date range: its id says it
+    except Exception:  # noqa: BLE001 - an explicit date range: its id says it
         period_label = period["id"]
 
     def status(value):

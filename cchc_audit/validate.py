@@ -9,8 +9,8 @@ import pandas as pd
 
 from . import schema
 from .checks.tasks import normalize_task_id
-from .problems import Problem
 from .headers import cell_text
+from .problems import Problem
 from .registers import UnitData
 
 # Vietnam keeps UTC+7 all year: its registers are dated on its clock.

@@ -11,14 +11,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+
 import pandas as pd
 
 from . import charts, messages, privacy
-from .fmt import (DASH, as_date, date_line, fmt_date, fmt_date_prose, fmt_int, fmt_number, fmt_pct,
-                  fmt_points, fmt_target, is_missing)
+from .fmt import (
+    DASH,
+    as_date,
+    date_line,
+    fmt_date,
+    fmt_date_prose,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    fmt_points,
+    fmt_target,
+    is_missing,
+)
 from .messages import label
-from .results import (DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, STATUSES, THIEU_DU_LIEU,
-                      CheckResult, status_label)
+from .results import DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, STATUSES, THIEU_DU_LIEU, CheckResult, status_label
 from .schema import BOOL, DATE, ENUM, MONTH, REGISTERS
 from .trends import History, short_label
 

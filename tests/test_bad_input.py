@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from bad_inputs.build import CASES, FORMATS, Expect, Sheet, build, label, write_clean
+
 from cchc_audit import cli, report
 from cchc_audit.audit import run_audit
 from cchc_audit.registers import load_unit

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from unitdata import CATALOGUE, audit, make_unit, reasons, run
 
 from cchc_audit.params import Params
-from unitdata import CATALOGUE, audit, make_unit, reasons, run
 
 D = dt.date
 Q1_END = "31/03/2024"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import cli
-from cchc_audit import resources
+from cchc_audit import cli, resources
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = resources.SAMPLE_DIR

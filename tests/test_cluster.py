@@ -15,9 +15,9 @@ from pathlib import Path
 
 import psutil
 import pytest
+from test_batch import PERIOD, make_unit
 
 from cchc_audit import archive, batch
-from test_batch import PERIOD, make_unit
 
 BIN = Path(sys.executable).parent
 STARTUP = 90  # seconds: a worker's nanny, its process and its first warm kernel, on a busy machine

@@ -8,10 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cchc_audit import archive
+from cchc_audit import archive, resources
 from cchc_audit.plan import load_plan
 from cchc_audit.registers import load_unit
-from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = resources.SAMPLE_DIR

@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from bad_inputs.build import write_clean
 from bad_inputs.hostile import CASES, ENGLISH, PERIOD, SECRET, VALIDATE, prepare
+from test_bad_input import idle_kernel  # noqa: F401 - the fixture: no notebook on bad input
+
 from cchc_audit import archive, cli, rollup, trends
 from cchc_audit.frontpage import build_index
 from cchc_audit.periods import parse_period
-from test_bad_input import idle_kernel  # noqa: F401 - the fixture: no notebook on bad input
 
 SECONDS = 20  # a case still running after this hangs
 

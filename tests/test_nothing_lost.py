@@ -20,8 +20,8 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from bad_inputs.build import Sheet, label, write_clean
+
 from cchc_audit import archive, cli
 
 PAYLOAD = '<script>alert("cchc-xss")</script>'

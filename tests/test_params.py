@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import params
+from cchc_audit import params, resources
 from cchc_audit.params import ParamsError, resolve
-from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 

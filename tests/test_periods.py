@@ -81,8 +81,9 @@ def test_explicit_dates():
 
 
 def test_explicit_dates_from_params_drive_the_audit(tmp_path):
-    from cchc_audit.params import Params
     from unitdata import audit, make_unit
+
+    from cchc_audit.params import Params
 
     folder = make_unit(tmp_path / "unit", {"van_ban": [
         {"so_ky_hieu": "01", "ngay": "14/02/2024", "dien_tu": "x"},  # the day before the start: out

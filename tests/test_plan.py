@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cchc_audit.plan import PlanError, load_plan, normalize_space, parse_plan_text
 from cchc_audit import resources
+from cchc_audit.plan import PlanError, load_plan, normalize_space, parse_plan_text
 
 SAMPLE = resources.SAMPLE_DIR
 PLAN_FILE = SAMPLE / "ke_hoach.yaml"

@@ -21,13 +21,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cchc_audit import schema
+from cchc_audit import resources, schema
 from cchc_audit.plan import load_plan
 from cchc_audit.problems import EXPECTED, Problem
 from cchc_audit.registers import load_unit, read_register
 from cchc_audit.sheets import READABLE
 from cchc_audit.validate import all_problems
-from cchc_audit import resources
 
 SAMPLE = resources.SAMPLE_DIR
 PLAN = load_plan(SAMPLE / "ke_hoach.yaml")

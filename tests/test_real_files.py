@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from bad_inputs.build import write_clean
+
 from cchc_audit import cli, schema
 from cchc_audit.audit import run_audit
 from cchc_audit.registers import load_unit, read_register

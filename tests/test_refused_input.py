@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from unitdata import CATALOGUE, make_unit
+from unitdata import audit as audit_of
 
 from cchc_audit import cli, pipeline, report, schema, validate
 from cchc_audit.archive import INTERNAL_HTML, PUBLIC_HTML
@@ -26,8 +28,6 @@ from cchc_audit.periods import explicit_period, in_year, parse_period
 from cchc_audit.plan import load_plan
 from cchc_audit.registers import UnitData, load_unit
 from cchc_audit.unit import Unit, load_unit_info
-
-from unitdata import CATALOGUE, audit as audit_of, make_unit
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from unitdata import write_csv, write_xlsx
 
 from cchc_audit.registers import load_unit
-from unitdata import write_csv, write_xlsx
 
 D = dt.date
 
@@ -343,9 +343,10 @@ def test_absent_registers_are_not_errors(tmp_path):
 
 
 def test_cross_register_problems(tmp_path):
+    from unitdata import SAMPLE
+
     from cchc_audit.plan import load_plan
     from cchc_audit.validate import all_problems
-    from unitdata import SAMPLE
 
     write_csv(tmp_path, "thu_tuc", [{"ma_thu_tuc": "TT1", "ten_thu_tuc": "A"}])
     write_csv(tmp_path, "ho_so", [

@@ -9,16 +9,14 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+from htmlscan import Resources
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from unitdata import CATALOGUE, run
 
-from cchc_audit import report, tthc_stats
+from cchc_audit import report, resources, tthc_stats
 from cchc_audit.fmt import date_line, fmt_date, fmt_int, fmt_pct
 from cchc_audit.privacy import mask_frame, mask_name, mask_number, public_frame
 from cchc_audit.results import DAT, KHONG_DAT
-from cchc_audit import resources
-
-from htmlscan import Resources
-from unitdata import CATALOGUE, run
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'

@@ -9,15 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+from htmlscan import Resources
 
-from cchc_audit import archive, frontpage, report
+from cchc_audit import archive, frontpage, report, resources
 from cchc_audit import results as results_mod
 from cchc_audit.audit import run_audit
 from cchc_audit.fmt import fmt_points
 from cchc_audit.params import resolve
-from cchc_audit import resources
-
-from htmlscan import Resources
 
 SAMPLE = resources.SAMPLE_DIR
 

@@ -8,17 +8,14 @@ import io
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from PIL import Image
+from unitdata import run
 
-from cchc_audit import charts, report, views
+from cchc_audit import charts, report, resources, views
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
-from cchc_audit import resources
-
-from unitdata import run
 
 SAMPLE = resources.SAMPLE_DIR
 

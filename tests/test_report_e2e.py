@@ -16,17 +16,16 @@ import sys
 from html import unescape
 from pathlib import Path
 
-import pytest
-from PIL import Image
-
 import hostile_unit
+import pytest
 from browser import Browser, chromium_or_skip, tool_or_skip
 from htmlscan import Resources
-from cchc_audit import archive
+from PIL import Image
+
+from cchc_audit import archive, resources
 from cchc_audit.execute import find_chromium
 from cchc_audit.privacy import PERSONAL_COLUMNS, is_number_column, mask_name
 from cchc_audit.registers import load_unit
-from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = resources.SAMPLE_DIR

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 
-from cchc_audit import fmt, report
+from cchc_audit import fmt, report, resources
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 from cchc_audit.periods import parse_period
 from cchc_audit.trends import short_label
-from cchc_audit import resources
 
 SAMPLE = resources.SAMPLE_DIR
 

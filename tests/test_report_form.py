@@ -9,15 +9,14 @@ import re
 from html import unescape
 from pathlib import Path
 
+import hostile_unit
 import pytest
 import yaml
 
-import hostile_unit
-from cchc_audit import report, tthc_stats
+from cchc_audit import report, resources, tthc_stats
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 from cchc_audit.results import DAT, KHONG_DAT, MIEN_TRU, THIEU_DU_LIEU
-from cchc_audit import resources
 
 REPO = Path(__file__).resolve().parents[1]
 

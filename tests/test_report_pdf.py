@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import cli, execute, pipeline
-from cchc_audit import resources
+from cchc_audit import execute, pipeline, resources
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import holidays
 import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_audit import sample
+from cchc_audit import resources, sample
 from cchc_audit.registers import load_unit
 from cchc_audit.schema import REGISTERS
 from cchc_audit.text import slug
-from cchc_audit import resources
 
 YEAR = 2024
 END = pd.Timestamp(f"{YEAR}-12-31")

@@ -12,8 +12,9 @@ import csv
 import datetime as dt
 import re
 import shutil
-from cchc_audit import resources
 from pathlib import Path
+
+from cchc_audit import resources
 
 SAMPLE = resources.SAMPLE_DIR
 PLAN_FILES = ("ke_hoach.yaml", "ke-hoach-cchc-2024.txt")

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..results import (DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, THIEU_DU_LIEU, CheckResult, Note,
-                       compare, ratio)
+from ..results import DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, THIEU_DU_LIEU, CheckResult, Note, compare, ratio
 from ..waivers import Waiver
 from . import eworkplace, payments, petitions, procedures, publication, satisfaction  # noqa: F401
 from .base import REGISTRY, Context, Measure

@@ -7,9 +7,9 @@ The plan file says which function measures a target and with which comparator; t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from ..periods import Period
 from ..results import Note
 from .dossiers import prepare_dossiers
 
-REGISTRY: dict[str, Callable[..., "Measure"]] = {}
+REGISTRY: dict[str, Callable[..., Measure]] = {}
 
 
 def check(name: str):

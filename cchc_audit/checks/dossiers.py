@@ -39,7 +39,7 @@ def prepare_dossiers(ctx) -> pd.DataFrame:
     dossiers["han"] = recorded.where(recorded.notna(), pd.Series(computed, index=dossiers.index).astype(
         "datetime64[ns]"))
 
-    start, end = ctx.start, ctx.end
+    end = ctx.end
     effective = dossiers["trang_thai_hieu_luc"]
     excluded = effective.isin([WITHDRAWN, REFUSED]).to_numpy(bool)
     result = dossiers["ngay_co_ket_qua"]

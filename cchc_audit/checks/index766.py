@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
-import pandas as pd
-
 from .base import Context
 from .procedures import fee_dossiers
 

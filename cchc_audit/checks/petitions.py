@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
-
 from ..results import Note
 from .base import Context, Measure, check, concat, items
 

@@ -9,6 +9,7 @@ import pandas as pd
 from ..results import Note
 from .base import Context, Measure, check, concat, items
 from .dossiers import IN_PROGRESS, PAUSED, REFUSED, RESOLVED, WITHDRAWN  # noqa: F401 - used by checks
+
 DOSSIER_COLUMNS = ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan", "han", "ngay_co_ket_qua",
                    "ngay_xin_loi", "nguoi_nop", "so_dien_thoai"]
 

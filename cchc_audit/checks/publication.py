@@ -15,7 +15,6 @@ from ..text import slug
 from .base import Context, Measure, as_date, check, items
 
 
-
 @check("internal_procedures_published")
 def internal_procedures_published(ctx: Context) -> Measure:
     """II.1.4: internal procedures (`noi_bo`) published on or before the end of P."""
@@ -40,7 +39,7 @@ def monthly_publication(ctx: Context, content: str) -> Measure:
     `content` for that month dated on or before the deadline."""
     posts = ctx.registers["cong_khai"]
     about = (posts["noi_dung"].fillna("").map(slug) == content).to_numpy(bool)
-    rows, missing_month = [], 0
+    rows = []
     for year, month in ctx.period.months():
         deadline = publication_deadline(ctx, year, month)
         if deadline > ctx.period.end:

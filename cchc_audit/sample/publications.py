@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..calendar import WorkingCalendar
+from ..params import DEFAULT_PUBLICATION_DAYS as PUBLICATION_DEADLINE_WORKING_DAYS  # noqa: E402
 from .arrays import DAY
 
-from ..params import DEFAULT_PUBLICATION_DAYS as PUBLICATION_DEADLINE_WORKING_DAYS  # noqa: E402
 MISSING_PUBLICATION = ("ty_le_dung_han", 5)
 LATE_PUBLICATION = ("ty_le_hai_long", 8)
 _WEBSITE, _BOARD = "Trang thông tin điện tử của trường", "Bảng thông báo tại trường"

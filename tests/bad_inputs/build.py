@@ -17,9 +17,9 @@ import re
 import shutil
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cchc_audit import sample
 from cchc_audit.schema import REGISTERS

@@ -10,14 +10,15 @@ every case's workspace under OUT for a look.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 if __package__ in (None, ""):  # run as a script: the tests folder on the path, like pytest does
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -79,8 +80,9 @@ def prepare(root: Path, clean: Path) -> Workspace:
     ws.code = load_unit_info(ws.data).code
     with archive.new_run(ws.out, ws.code, "2023-Q4") as run:
         (run.tmp / archive.RESULTS).write_text(
-            '{"unit": "Trường Mầm non Mạ Non", "unit_code": "%s", "period": {"id": "2023-Q4", '
-            '"start": "2023-10-01", "end": "2023-12-31", "kind": "quarter"}, "checks": []}' % ws.code,
+            json.dumps({"unit": "Trường Mầm non Mạ Non", "unit_code": ws.code,
+                        "period": {"id": "2023-Q4", "start": "2023-10-01", "end": "2023-12-31", "kind": "quarter"},
+                        "checks": []}, ensure_ascii=False),
             encoding="utf-8")
     return ws
 
