@@ -1,38 +1,18 @@
-"""Execute the audit notebook (papermill) and export it to HTML (nbconvert), code hidden.
+"""Execute the audit notebook with papermill, through its Python API, in this process.
 
-Two exports of one executed notebook: the internal report keeps outputs marked for the internal
-audience and drops the public twins; the public report does the opposite. An output marks its
-audience with metadata `{"cchc_audit": {"audience": "internal" | "public"}}`; unmarked outputs go
-to both. papermill and nbconvert are imported inside the functions: they are slow to import and
-most commands (validate, --help) do not need them. Both exports start from the executed notebook in
-memory and share one exporter per thread, so its templates are compiled once.
+papermill is imported inside the function: it is slow to import and most commands (validate,
+--help) do not need it. With a warm kernel (kernel.py) the notebook runs on it, reset first.
 """
 
 from __future__ import annotations
 
-import re
-import sys
-import threading
 from pathlib import Path
 from typing import Any
 
+from .export import skip_unused_imports, warm_exporter
 from .resources import AUDIT_NOTEBOOK as NOTEBOOK
-from .resources import TEMPLATE_DIR as TEMPLATES_DIR
 
-DEFAULT_TEMPLATE = "lab"  # nbconvert's own; used when the package ships no template of its own
 KERNEL = "python3"  # in a venv with ipykernel, jupyter_client resolves this to the venv's Python
-META_KEY = "cchc_audit"
-INTERNAL, PUBLIC = "internal", "public"
-AUDIENCES = (INTERNAL, PUBLIC)
-AUDIENCE_RESOURCE = "cchc_audience"
-
-
-def _skip_unused_imports() -> None:
-    """nbformat imports jsonschema, whose optional IRI format checker builds a grammar with lark
-    at import time (rfc3987_syntax: about a second, more than papermill itself). nbformat
-    validates with fastjsonschema and no notebook schema has an IRI format, so it is never used
-    here: mark it absent, as if not installed, unless something already imported it."""
-    sys.modules.setdefault("rfc3987_syntax", None)
 
 
 def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
@@ -46,7 +26,7 @@ def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
     run on (reset for `cwd` first); without one papermill starts and stops a kernel of its own.
     Raises papermill's PapermillExecutionError when a cell fails.
     """
-    _skip_unused_imports()
+    skip_unused_imports()
     import papermill
 
     output = Path(output)
@@ -79,252 +59,3 @@ def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
     finally:
         if kernel is not None:
             kernel.release()
-
-
-def default_template() -> str | Path:
-    """The package's own report template if it ships one (`cchc_audit/templates/` itself, or a
-    single template folder inside it), else nbconvert's `lab`."""
-    def is_template(folder: Path) -> bool:
-        return (folder / "conf.json").is_file() or (folder / "index.html.j2").is_file()
-
-    if TEMPLATES_DIR.is_dir():
-        if is_template(TEMPLATES_DIR):
-            return TEMPLATES_DIR
-        found = sorted(p for p in TEMPLATES_DIR.iterdir() if p.is_dir() and is_template(p))
-        if len(found) == 1:
-            return found[0]
-    return DEFAULT_TEMPLATE
-
-
-def _template_config(template: str | Path | None) -> dict[str, Any]:
-    template = default_template() if template is None else template
-    path = Path(template)
-    if path.is_dir():  # a template folder anywhere: its parent is a template base dir
-        return {"template_name": path.name, "extra_template_basedirs": [str(path.parent)]}
-    basedirs = [str(TEMPLATES_DIR)] if TEMPLATES_DIR.is_dir() else []
-    return {"template_name": str(template), "extra_template_basedirs": basedirs}
-
-
-def _audience_preprocessor():
-    from nbconvert.preprocessors import Preprocessor
-    from traitlets import Unicode
-
-    class AudiencePreprocessor(Preprocessor):
-        """Drop the outputs marked for the other audience: the one the export names in its
-        resources (so one exporter serves both), else the `audience` trait."""
-
-        audience = Unicode(INTERNAL, help="internal or public").tag(config=True)
-
-        def preprocess_cell(self, cell, resources, index):
-            audience = resources.get(AUDIENCE_RESOURCE) or self.audience
-            if cell.get("cell_type") == "code" and cell.get("outputs"):
-                cell.outputs = [o for o in cell.outputs if keep_output(o, audience)]
-            return cell, resources
-
-    return AudiencePreprocessor
-
-
-def output_audience(output: dict) -> str | None:
-    meta = output.get("metadata") or {}
-    mark = meta.get(META_KEY) if isinstance(meta, dict) else None
-    return mark.get("audience") if isinstance(mark, dict) else None
-
-
-def keep_output(output: dict, audience: str) -> bool:
-    marked = output_audience(output)
-    return marked is None or marked == audience
-
-
-_exporters = threading.local()  # per thread: template config -> HTMLExporter
-
-
-def _exporter(template: str | Path | None):
-    """The HTML exporter for `template`, made once per thread (compiling its templates is a
-    good part of an export)."""
-    options = _template_config(template)
-    key = repr(sorted(options.items()))
-    cache = _exporters.__dict__.setdefault("by_template", {})
-    if key not in cache:
-        cache[key] = _new_exporter(options)
-    return cache[key]
-
-
-def warm_exporter(template: str | Path | None = None) -> None:
-    """Make this thread's exporter for `template` and export an empty notebook with it, so that
-    nbconvert's lazy imports are done and the templates compiled. Changes nothing in any report;
-    a template that fails here fails again, and is reported, at the real export."""
-    exporter = _exporter(template)
-    warmed = _exporters.__dict__.setdefault("warmed", set())
-    if id(exporter) in warmed:
-        return
-    warmed.add(id(exporter))
-    try:
-        from nbformat.v4 import new_notebook
-
-        exporter.from_notebook_node(
-            new_notebook(), resources={"metadata": {"name": "warm-up"}, AUDIENCE_RESOURCE: PUBLIC})
-    except Exception:  # noqa: BLE001
-        pass
-
-
-# What nbconvert's HTMLExporter post-processes with BeautifulSoup: images without alt text, and
-# cells inside a `jp-Notebook` element (given a tabindex). For a page with neither, that parse and
-# re-serialization, most of an export's time, gives back the same document, only spelt otherwise
-# (`Á` for `&#193;`, `"` for `&#34;`): tests/test_export_speed.py compares the two.
-_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt\s*=)", re.I)
-_NOTEBOOK_CLASS = re.compile(r"""class=["']([^"']*\s)?jp-Notebook(\s[^"']*)?["']""")
-
-
-def _needs_soup(html: str) -> bool:
-    return bool(_IMG_WITHOUT_ALT.search(html) or _NOTEBOOK_CLASS.search(html))
-
-
-def _report_exporter_class():
-    """HTMLExporter, minus its BeautifulSoup pass when that pass would change nothing."""
-    from nbconvert import HTMLExporter
-    from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
-    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-
-    class ReportExporter(HTMLExporter):
-        def from_notebook_node(self, nb, resources=None, **kw):
-            # HTMLExporter.from_notebook_node (nbconvert 7) up to its BeautifulSoup pass.
-            langinfo = nb.metadata.get("language_info", {})
-            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight_code = self.filters.get("highlight_code",
-                                              Highlight2HTML(pygments_lexer=lexer, parent=self))
-            given = resources
-            resources = self._init_resources(resources)
-            self.register_filter("highlight_code", highlight_code)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            if _needs_soup(html):  # nbconvert's own way, whole
-                return super().from_notebook_node(nb, given, **kw)
-            return html, resources
-
-    return ReportExporter
-
-
-def _new_exporter(options: dict[str, Any]):
-    _skip_unused_imports()
-    from traitlets.config import Config
-
-    config = Config()
-    # Cells or outputs an author tags to keep out of reports (jupyter-book's tag names).
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
-    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output"}
-    config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
-    exporter = _report_exporter_class()(
-        config=config,
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        **options,
-    )
-    exporter.register_preprocessor(_audience_preprocessor(), enabled=True)
-    return exporter
-
-
-def export_html(notebook, html_path: str | Path, audience: str, *,
-                template: str | Path | None = None, title: str | None = None) -> Path:
-    """Export an executed notebook (a path, or the NotebookNode `execute_notebook` returned) to
-    one self-contained HTML file for `audience`, code and prompts hidden."""
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-    exporter = _exporter(template)
-    if isinstance(notebook, (str, Path)):
-        import nbformat
-
-        notebook = nbformat.read(str(notebook), as_version=4)
-    # The exporter works on a copy: one notebook in memory serves both audiences.
-    resources = {"metadata": {"name": title or Path(html_path).stem}, AUDIENCE_RESOURCE: audience}
-    body, _ = exporter.from_notebook_node(notebook, resources=resources)
-    html_path = Path(html_path)
-    html_path.write_text(body, encoding="utf-8")
-    return html_path
-
-
-# --- PDF ----------------------------------------------------------------------------------------
-
-CHROMIUM_ENV = "CCHC_AUDIT_CHROMIUM"  # a browser to use instead of the one found on PATH
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-PDF_TIMEOUT = 180  # seconds; a 2-core machine prints the sample's year report in a few
-
-
-class PdfError(RuntimeError):
-    """The PDF could not be printed."""
-
-
-class ChromiumMissing(PdfError):
-    """No Chromium on this machine."""
-
-
-def find_chromium() -> str | None:
-    """The Chromium to print with: `$CCHC_AUDIT_CHROMIUM`, else the first of CHROMIUM_NAMES on
-    PATH (Debian's package `chromium` installs /usr/bin/chromium)."""
-    import os
-    import shutil
-
-    chosen = os.environ.get(CHROMIUM_ENV)
-    if chosen:
-        return shutil.which(chosen)
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def chromium_args(browser: str, profile: str | Path) -> list[str]:
-    """Headless Chromium that stays off the network: no background requests, every host name
-    unresolvable, a throw-away profile. Reports load nothing from the network anyway; this makes
-    sure a printed report cannot either."""
-    return [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--mute-audio",
-            "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}"]
-
-
-def run_chromium(args: list[str], timeout: float) -> tuple[int, str]:
-    """Run a headless Chromium to completion; on timeout kill it with every child it started."""
-    import os
-    import signal
-    import subprocess
-
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise PdfError(f"Chromium quá {timeout:.0f} giây / Chromium timed out after {timeout:.0f} s") from None
-    return process.returncode, output
-
-
-def print_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | None = None,
-              timeout: float = PDF_TIMEOUT) -> Path:
-    """Print an HTML report to PDF with headless Chromium (`--print-to-pdf`), as the report's
-    print stylesheet lays it out (A4, the decree's margins), without the browser's own header and
-    footer. Raises ChromiumMissing when there is no Chromium, PdfError when printing fails."""
-    import tempfile
-
-    browser = browser or find_chromium()
-    if browser is None:
-        raise ChromiumMissing(
-            "Không tìm thấy Chromium để in PDF (cài gói Debian `chromium`, hoặc đặt biến "
-            f"{CHROMIUM_ENV}) / Chromium not found to print the PDF (install Debian's `chromium` "
-            f"package, or set {CHROMIUM_ENV})")
-    html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
-    with tempfile.TemporaryDirectory(prefix="cchc-chromium-") as profile:
-        args = chromium_args(browser, profile) + [
-            "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}", html_path.as_uri()]
-        code, output = run_chromium(args, timeout)
-    if code != 0 or not pdf_path.is_file() or pdf_path.read_bytes()[:5] != b"%PDF-":
-        pdf_path.unlink(missing_ok=True)
-        tail = " ".join(output.strip().splitlines()[-3:])
-        raise PdfError(f"Chromium không in được PDF (mã {code}) / Chromium could not print the PDF "
-                       f"(exit {code}): {tail}")
-    return pdf_path

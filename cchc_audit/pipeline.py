@@ -123,7 +123,7 @@ def half(message: str, lang: str) -> str:
 
 def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
          timeout: int | None = None) -> Path:
-    from . import archive, execute
+    from . import archive, execute, export
 
     unit_code = unit_data.unit.code
     unit_name = unit_data.unit.name
@@ -162,9 +162,9 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
         title = strip_invisible(run_title(unit_name, period, lang))  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
-        execute.export_html(executed, tmp / INTERNAL_HTML, "internal",
+        export.export_html(executed, tmp / INTERNAL_HTML, "internal",
                             title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
-        execute.export_html(executed, tmp / PUBLIC_HTML, "public",
+        export.export_html(executed, tmp / PUBLIC_HTML, "public",
                             title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
         if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
             print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
@@ -243,11 +243,11 @@ def check_read(tmp: Path, data_rel: str, results: dict, lang: str) -> None:
 def print_pdf(html: Path, pdf: Path) -> None:
     """The internal report as PDF. Without Chromium the run goes on without it (exit 0) and says
     so in both languages; a Chromium that fails to print stops the run (exit 1, nothing archived)."""
-    from . import execute
+    from . import pdf as printer
 
     try:
-        execute.print_pdf(html, pdf)
-    except execute.ChromiumMissing as exc:
+        printer.print_pdf(html, pdf)
+    except printer.ChromiumMissing as exc:
         warn(f"Cảnh báo / warning: {exc}. Không có bản PDF, báo cáo HTML vẫn được lưu / "
              "no PDF; the HTML reports are archived.")
 

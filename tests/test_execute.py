@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cchc_audit import execute
+from cchc_audit import export
 
 
 def html_output(text, audience=None):
@@ -34,8 +34,8 @@ def executed(tmp_path):
 
 @pytest.mark.parametrize("template", [None, "lab"])
 def test_each_audience_gets_its_own_outputs(tmp_path, executed, template):
-    internal = execute.export_html(executed, tmp_path / "noi-bo.html", "internal", template=template)
-    public = execute.export_html(executed, tmp_path / "cong-khai.html", "public", template=template)
+    internal = export.export_html(executed, tmp_path / "noi-bo.html", "internal", template=template)
+    public = export.export_html(executed, tmp_path / "cong-khai.html", "public", template=template)
     internal, public = internal.read_text(encoding="utf-8"), public.read_text(encoding="utf-8")
     assert "Nguyễn Văn An" in internal and "public twin" not in internal
     assert "public twin" in public and "Nguyễn Văn An" not in public and "0901234567" not in public
@@ -49,14 +49,14 @@ def test_each_audience_gets_its_own_outputs(tmp_path, executed, template):
 
 def test_unknown_audience_is_refused(tmp_path, executed):
     with pytest.raises(ValueError):
-        execute.export_html(executed, tmp_path / "x.html", "everyone")
+        export.export_html(executed, tmp_path / "x.html", "everyone")
 
 
 def test_keep_output():
-    assert execute.keep_output(html_output("x"), "public")
-    assert execute.keep_output(html_output("x", "public"), "public")
-    assert not execute.keep_output(html_output("x", "internal"), "public")
-    assert execute.keep_output({"output_type": "stream", "text": "x"}, "internal")
+    assert export.keep_output(html_output("x"), "public")
+    assert export.keep_output(html_output("x", "public"), "public")
+    assert not export.keep_output(html_output("x", "internal"), "public")
+    assert export.keep_output({"output_type": "stream", "text": "x"}, "internal")
 
 
 def test_a_template_folder_can_be_named(tmp_path, executed):
@@ -65,5 +65,5 @@ def test_a_template_folder_can_be_named(tmp_path, executed):
     (folder / "conf.json").write_text('{"base_template": "lab", "mimetypes": {"text/html": true}}')
     (folder / "index.html.j2").write_text(
         "{%- extends 'lab/index.html.j2' -%}\n{% block body_header %}<body>MY-TEMPLATE{% endblock %}")
-    page = execute.export_html(executed, tmp_path / "t.html", "public", template=folder).read_text()
+    page = export.export_html(executed, tmp_path / "t.html", "public", template=folder).read_text()
     assert "MY-TEMPLATE" in page and "public twin" in page

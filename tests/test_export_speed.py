@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from cchc_audit import execute
+from cchc_audit import export
 
 
 def notebook(img_alt: bool = True) -> nbformat.NotebookNode:
@@ -28,27 +28,27 @@ def nbconverts_own(nb, audience: str) -> str:
     """nbconvert's HTMLExporter, with everything else as the reports' exporter has it."""
     from nbconvert import HTMLExporter
 
-    mine = execute._exporter(None)
+    mine = export._exporter(None)
     theirs = HTMLExporter(config=mine.config, exclude_input=True, exclude_input_prompt=True,
-                          exclude_output_prompt=True, **execute._template_config(None))
-    theirs.register_preprocessor(execute._audience_preprocessor(), enabled=True)
+                          exclude_output_prompt=True, **export._template_config(None))
+    theirs.register_preprocessor(export._audience_preprocessor(), enabled=True)
     body, _ = theirs.from_notebook_node(nb, resources={"metadata": {"name": "t"},
-                                                       execute.AUDIENCE_RESOURCE: audience})
+                                                       export.AUDIENCE_RESOURCE: audience})
     return body
 
 
-@pytest.mark.parametrize("audience", execute.AUDIENCES)
+@pytest.mark.parametrize("audience", export.AUDIENCES)
 def test_the_fast_page_is_the_same_document_as_nbconverts(tmp_path, audience):
     nb = notebook()
-    fast = execute.export_html(nb, tmp_path / "fast.html", audience, title="t").read_text(encoding="utf-8")
+    fast = export.export_html(nb, tmp_path / "fast.html", audience, title="t").read_text(encoding="utf-8")
     slow = nbconverts_own(nb, audience)
-    assert not execute._needs_soup(fast)  # the fast path was taken
+    assert not export._needs_soup(fast)  # the fast path was taken
     assert BeautifulSoup(fast, "html.parser").decode() == BeautifulSoup(slow, "html.parser").decode()
     assert ("Chỉ nội bộ" in fast) == (audience == "internal")
 
 
 def test_a_page_the_pass_would_change_gets_it(tmp_path):
     nb = notebook(img_alt=False)
-    page = execute.export_html(nb, tmp_path / "p.html", "public", title="t").read_text(encoding="utf-8")
+    page = export.export_html(nb, tmp_path / "p.html", "public", title="t").read_text(encoding="utf-8")
     assert 'alt="No description has been provided for this image"' in page  # nbconvert's own pass
     assert page == nbconverts_own(nb, "public")

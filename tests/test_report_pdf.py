@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import execute, pipeline, resources
+from cchc_audit import pdf, pipeline, resources
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_a_missing_chromium_is_a_bilingual_warning(monkeypatch, capsys, tmp_path):
-    monkeypatch.setenv(execute.CHROMIUM_ENV, "no-such-browser-here")
-    assert execute.find_chromium() is None
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, "no-such-browser-here")
+    assert pdf.find_chromium() is None
     html = tmp_path / "r.html"
     html.write_text("<p>x</p>", encoding="utf-8")
     pipeline.print_pdf(html, tmp_path / "r.pdf")
@@ -25,22 +25,22 @@ def test_a_missing_chromium_is_a_bilingual_warning(monkeypatch, capsys, tmp_path
     assert "Không tìm thấy Chromium" in err and "Chromium not found" in err
     assert "báo cáo HTML vẫn được lưu" in err and "the HTML reports are archived" in err
     assert not (tmp_path / "r.pdf").exists()
-    with pytest.raises(execute.ChromiumMissing):
-        execute.print_pdf(html, tmp_path / "r.pdf")
+    with pytest.raises(pdf.ChromiumMissing):
+        pdf.print_pdf(html, tmp_path / "r.pdf")
 
 
 def test_a_chromium_that_fails_is_an_error(monkeypatch, tmp_path):
-    monkeypatch.setenv(execute.CHROMIUM_ENV, "false")  # exits 1 at once, prints nothing
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, "false")  # exits 1 at once, prints nothing
     html = tmp_path / "r.html"
     html.write_text("<p>x</p>", encoding="utf-8")
-    with pytest.raises(execute.PdfError, match="exit 1"):
-        execute.print_pdf(html, tmp_path / "r.pdf")
+    with pytest.raises(pdf.PdfError, match="exit 1"):
+        pdf.print_pdf(html, tmp_path / "r.pdf")
     assert not (tmp_path / "r.pdf").exists()
 
 
 def test_a_failed_print_archives_nothing(tmp_path):
     out = tmp_path / "reports"
-    env = {**os.environ, execute.CHROMIUM_ENV: "false"}
+    env = {**os.environ, pdf.CHROMIUM_ENV: "false"}
     done = subprocess.run([sys.executable, "-m", "cchc_audit", "run", "--params",
                            str(resources.PARAMS_DIR / "2024-Q1.yaml"), "--out", str(out), "--pdf"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
