@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .codes import UnitOutcome
 from .errors import BadInput, SchedulerUnreachable, error_text, outcomes_exit_code
-from .messages import bilingual as _t
+from .i18n import text
 from .messages import outcome_label
 
 OK, BAD_INPUT, ERROR, SKIPPED = UnitOutcome.OK, UnitOutcome.BAD_INPUT, UnitOutcome.ERROR, UnitOutcome.SKIPPED
@@ -213,8 +213,7 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         if unit.code in seen:  # two folders, one unit code: one archive folder for both
             outcomes[str(unit.folder)] = Outcome(
                 unit.code, unit.name, str(unit.folder), BAD_INPUT,
-                _t(lang, f"mã đơn vị {unit.code} trùng với thư mục {seen[unit.code]}",
-                   f"unit code {unit.code} is also the code of {seen[unit.code]}"))
+                text("batch.duplicate_code", lang, code=unit.code, folder=seen[unit.code]))
             continue
         seen[unit.code] = unit.folder
         previous = None if force else archive.latest_run(out, unit.code, period_id)
@@ -283,11 +282,8 @@ def _gather(client, submitted: dict, time_limit: float | None, lang: str):
                 future, unit = pending.pop(key)
                 future.cancel()
                 _restart_worker(client, worker)
-                yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR, _t(
-                    lang, f"quá thời hạn {time_limit:g} giây cho một đơn vị (--time-limit); đã dừng, "
-                          "không lưu gì cho đơn vị này",
-                    f"exceeded the per-unit time limit of {time_limit:g} s (--time-limit); stopped, "
-                    "nothing archived for this unit"))
+                yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR,
+                                    text("batch.timed_out", lang, seconds=f"{time_limit:g}"))
 
 
 def _restart_worker(client, worker: str) -> None:
@@ -342,7 +338,7 @@ class ProgressBar:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, file=self.stream, dynamic_ncols=True, smoothing=0.1,
-                            desc=_t(self.lang, "Đơn vị", "Units"), unit=_t(self.lang, " đv", " unit"))
+                            desc=text("batch.bar_units", self.lang), unit=text("batch.bar_unit", self.lang))
         label = outcome_label(outcome.status, self.lang)
         self.bar.write(f"{outcome.unit} ({outcome.name}): {label}", file=self.stream)
         self.bar.update(done - self.bar.n)
@@ -361,7 +357,7 @@ def exit_status(outcomes: list[Outcome]) -> int:
 
 def summary(outcomes: list[Outcome], lang: str) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in UnitOutcome}
-    head = _t(lang, "Tổng hợp: ", "Summary: ") + ", ".join(
+    head = text("batch.summary", lang) + ", ".join(
         f"{counts[s]} {outcome_label(s, lang)}" for s in (OK, SKIPPED, BAD_INPUT, ERROR))
     lines = [head]
     for o in outcomes:

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import pipeline
 from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
 from .errors import BAD_INPUT, FAILED, OK, BadInput, FrontPageError, SchedulerUnreachable, error_text, exit_code
-from .messages import bilingual as _t
+from .i18n import both, text
 
 
 def _err(text: str) -> None:
@@ -32,7 +32,7 @@ def describe(exc: BaseException, lang: str) -> str:
         return exc.message(lang)
     if isinstance(exc, (BadInput, FrontPageError)):
         return str(exc)
-    return _t(lang, "Lỗi: ", "Error: ") + error_text(exc, lang)
+    return text("cli.error", lang) + error_text(exc, lang)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,77 +40,58 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(BAD_INPUT, f"{self.prog}: lỗi tham số dòng lệnh / command-line error: {message}\n")
+        self.exit(BAD_INPUT, f"{self.prog}: {both('cli.usage_error')}: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cchc-audit",
-        description="Tự kiểm tra thực hiện kế hoạch CCHC / self-inspection of a CCHC plan.")
+        description=both("help.description"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser,
                                 metavar="{run,batch,validate,sample,notebooks}")
 
-    run = sub.add_parser("run", help="chạy tự kiểm tra một kỳ và lưu báo cáo / audit a period "
-                                     "and archive the reports")
-    run.add_argument("--period", help="kỳ: 2024, 2024-H1, 2024-Q1, 2024-03 / the period")
-    run.add_argument("--data", help="thư mục dữ liệu của đơn vị (mặc định: dữ liệu mẫu) / "
-                                    "the unit's data folder (default: the sample school)")
-    run.add_argument("--out", help="thư mục lưu trữ (mặc định: reports/) / archive folder "
-                                   "(default: reports/)")
-    run.add_argument("--lang", help="ngôn ngữ: vi | en / language")
-    run.add_argument("--params", help="tệp tham số YAML, ví dụ params/2024-Q1.yaml / params file")
-    run.add_argument("--plan", help="tệp kế hoạch (mặc định: <data>/ke_hoach.yaml) / plan file")
+    run = sub.add_parser("run", help=both("help.command.run"))
+    run.add_argument("--period", help=both("help.run.period"))
+    run.add_argument("--data", help=both("help.run.data"))
+    run.add_argument("--out", help=both("help.run.out"))
+    run.add_argument("--lang", help=both("help.run.lang"))
+    run.add_argument("--params", help=both("help.run.params"))
+    run.add_argument("--plan", help=both("help.run.plan"))
     run.add_argument("--pdf", action="store_true",
-                     help="in thêm báo cáo nội bộ ra PDF bằng Chromium (nếu có) / also print the "
-                          "internal report to PDF with headless Chromium, when installed")
+                     help=both("help.run.pdf"))
 
-    bat = sub.add_parser("batch", help="kiểm tra một kỳ của mọi đơn vị trong một thư mục (Dask) và "
-                                       "lập báo cáo tổng hợp / audit a period of every unit under a "
-                                       "folder (Dask) and write the district roll-up")
-    bat.add_argument("--period", required=True, help="kỳ: 2024, 2024-H1, 2024-Q1, 2024-03 / the period")
+    bat = sub.add_parser("batch", help=both("help.command.batch"))
+    bat.add_argument("--period", required=True, help=both("help.bat.period"))
     bat.add_argument("--data-root", required=True,
-                     help="thư mục chứa mỗi đơn vị một thư mục con (don_vi.yaml, ke_hoach.yaml, các "
-                          "sổ) / folder holding one sub-folder per unit")
-    bat.add_argument("--out", required=True, help="thư mục lưu trữ / archive folder")
+                     help=both("help.bat.data_root"))
+    bat.add_argument("--out", required=True, help=both("help.bat.out"))
     bat.add_argument("--workers", type=int,
-                     help="số tiến trình (mặc định: số lõi) / worker processes (default: cores)")
-    bat.add_argument("--scheduler", help="địa chỉ scheduler Dask có sẵn, ví dụ tcp://dask-scheduler:8786 / "
-                                         "an existing Dask scheduler's address")
+                     help=both("help.bat.workers"))
+    bat.add_argument("--scheduler", help=both("help.bat.scheduler"))
     bat.add_argument("--force", action="store_true",
-                     help="chạy lại cả đơn vị đã lưu kỳ này / re-run units already archived for "
-                          "the period")
+                     help=both("help.bat.force"))
     bat.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
     bat.add_argument("--time-limit", type=float, metavar="GIÂY/SECONDS",
-                     help="thời hạn tối đa cho một đơn vị, tính bằng giây (mặc định 1800; 0: không giới "
-                          "hạn); quá hạn thì đơn vị bị dừng và ghi là lỗi / the most one unit may take, in "
-                          "seconds (default 1800; 0: none); past it the unit is stopped and reported failed")
-    bat.add_argument("--params", help="tệp tham số dùng chung cho mọi đơn vị (ngày báo cáo, miễn trừ, ngày "
-                                      "nghỉ bù...) / a params file shared by every unit (report date, "
-                                      "waivers, calendar overrides...)")
+                     help=both("help.bat.time_limit"))
+    bat.add_argument("--params", help=both("help.bat.params"))
 
-    val = sub.add_parser("validate", help="chỉ kiểm tra dữ liệu đầu vào / check the registers only")
-    val.add_argument("--data", help="thư mục dữ liệu (mặc định: dữ liệu mẫu) / data folder "
-                                    "(default: the sample school)")
-    val.add_argument("--plan", help="tệp kế hoạch để đối chiếu mã nhiệm vụ (mặc định: "
-                                    "<data>/ke_hoach.yaml nếu có) / plan file to check task ids against")
+    val = sub.add_parser("validate", help=both("help.command.validate"))
+    val.add_argument("--data", help=both("help.val.data"))
+    val.add_argument("--plan", help=both("help.val.plan"))
     val.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
     val.add_argument("--format", choices=("text", "json", "csv"), default="text",
-                     help="text | json | csv: json và csv là bảng lỗi (file, row, column, cell, value, code, "
-                          "expected, message) cho công cụ khác / json and csv give the problem table for tools")
+                     help=both("help.val.format"))
 
-    smp = sub.add_parser("sample", help="chép dữ liệu mẫu ra một thư mục để trường bắt đầu từ đó / copy the "
-                                        "sample school out, for a school to start from")
-    smp.add_argument("--out", required=True, help="thư mục ghi dữ liệu mẫu / folder to write it to")
+    smp = sub.add_parser("sample", help=both("help.command.sample"))
+    smp.add_argument("--out", required=True, help=both("help.smp.out"))
     smp.add_argument("--regenerate", action="store_true",
-                     help="sinh lại từ bộ sinh dữ liệu thay vì chép bản có sẵn / generate anew "
-                          "instead of copying the shipped files")
+                     help=both("help.smp.regenerate"))
     smp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
-                     help="xlsx | csv (csv: sinh lại / generated)")
+                     help=both("help.smp.format"))
     smp.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
 
-    nbs = sub.add_parser("notebooks", help="chép các sổ tay (audit.ipynb, explore.ipynb) ra để mở bằng "
-                                           "JupyterLab / copy the notebooks out, to open in JupyterLab")
-    nbs.add_argument("--out", required=True, help="thư mục ghi sổ tay / folder to copy them to")
+    nbs = sub.add_parser("notebooks", help=both("help.command.notebooks"))
+    nbs.add_argument("--out", required=True, help=both("help.nbs.out"))
     nbs.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
     return parser
 
@@ -131,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return command(args)
     except KeyboardInterrupt:
-        _err(_t(lang, "Đã dừng.", "Interrupted."))
+        _err(text("cli.interrupted", lang))
         return FAILED
     except Exception as exc:  # noqa: BLE001 - bad input says why (exit 2); anything else says what (exit 1)
         _err(describe(exc, lang))
@@ -153,17 +134,17 @@ def cmd_run(args) -> int:
     # checked here: two processes, two cores.
     with WarmKernel(single_use=True) as kernel:
         path = pipeline.run_unit(params, kernel=kernel, pdf=args.pdf)
-    print(_t(lang, "Đã lưu lần chạy vào: ", "Run archived in: ") + str(path))
-    print(_t(lang, "Báo cáo nội bộ: ", "Internal report: ") + str(path / INTERNAL_HTML))
-    print(_t(lang, "Báo cáo công khai: ", "Public report: ") + str(path / PUBLIC_HTML))
+    print(text("cli.run_archived", lang) + str(path))
+    print(text("cli.internal_report", lang) + str(path / INTERNAL_HTML))
+    print(text("cli.public_report", lang) + str(path / PUBLIC_HTML))
     if (path / INTERNAL_PDF).is_file():
-        print(_t(lang, "Bản PDF: ", "PDF: ") + str(path / INTERNAL_PDF))
+        print(text("cli.pdf", lang) + str(path / INTERNAL_PDF))
     return _front_page(params.out, lang)
 
 
 def _front_page(out: Path, lang: str) -> int:
     path = pipeline.front_page(out, lang)
-    print(_t(lang, "Trang mục lục kho lưu trữ: ", "Archive front page: ") + str(path))
+    print(text("cli.front_page", lang) + str(path))
     return OK
 
 
@@ -181,25 +162,21 @@ def cmd_batch(args) -> int:
     period = round_params.period_range()
     time_limit = batch.DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     if not math.isfinite(time_limit) or time_limit < 0:
-        raise BadInput(_t(lang, f"--time-limit phải là số giây từ 0 trở lên: {args.time_limit}",
-                          f"--time-limit must be a number of seconds, 0 or more: {args.time_limit}"))
+        raise BadInput(text("cli.bad_time_limit", lang, value=args.time_limit))
     if args.workers is not None and args.workers < 1:
-        raise BadInput(_t(lang, "--workers phải từ 1 trở lên", "--workers must be 1 or more"))
+        raise BadInput(text("cli.bad_workers", lang))
     if not root.is_dir():
-        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {root}", f"Data folder not found: {root}"))
+        raise BadInput(text("cli.no_data_folder", lang, folder=root))
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise BadInput(_t(lang, f"--out không phải là thư mục: {out}", f"--out is not a folder: {out}"))
+        raise BadInput(text("cli.out_not_folder", lang, folder=out))
     units = batch.discover_units(root)
     if not units:
-        raise BadInput(_t(lang, f"Không có đơn vị nào trong {root} (mỗi đơn vị là một thư mục con có "
-                                "sổ, ví dụ <đơn vị>/ho_so.xlsx).",
-                          f"No unit under {root} (each unit is a sub-folder with registers, e.g. "
-                          "<unit>/ho_so.xlsx)."))
+        raise BadInput(text("cli.no_units", lang, folder=root))
     issues = batch.period_outside_every_plan(units, round_params, period)
     if issues:  # every unit would refuse it: no worker, and no roll-up of refusals archived for ever
         raise ParamsError(issues)
-    _err(_t(lang, f"Kỳ {period.id}: {len(units)} đơn vị.", f"Period {period.id}: {len(units)} units."))
+    _err(text("cli.batch_units", lang, period=period.id, count=len(units)))
     progress = batch.ProgressBar(lang)
     try:
         outcomes = batch.run_round(units, period.id, out, lang=lang, force=args.force,
@@ -211,7 +188,7 @@ def cmd_batch(args) -> int:
     code, name = batch.district_info(root)
     path = rollup.write_rollup(out, code, name, period, outcomes, lang=lang)
     print(batch.summary(outcomes, lang))
-    print(_t(lang, "Báo cáo tổng hợp: ", "Roll-up: ") + str(path / rollup.HTML))
+    print(text("cli.rollup", lang) + str(path / rollup.HTML))
     status = batch.exit_status(outcomes)
     front = _front_page(out, lang)  # the archive's index.html, as after a single run
     return status or front
@@ -257,20 +234,18 @@ def cmd_validate(args) -> int:
                         for n in unit_data.notices],
         }, ensure_ascii=False, indent=2))
     elif problems:
-        print(_t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}):",
-                 f"The data has {len(problems)} problem(s) ({data_dir}):"))
+        print(text("cli.data_problems", lang, count=len(problems), folder=data_dir))
         from .problems import problem_lines
 
         for line in problem_lines(problems, lang):
             print(f"  - {line}")
     elif plan_error is None:
         rows = sum(i.rows for i in unit_data.inputs)
-        print(_t(lang, f"Dữ liệu hợp lệ: {len(unit_data.inputs)} sổ, {rows} dòng ({data_dir}).",
-                 f"The data is valid: {len(unit_data.inputs)} registers, {rows} rows ({data_dir})."))
+        print(text("cli.data_valid", lang, count=len(unit_data.inputs), rows=rows, folder=data_dir))
         for i in unit_data.inputs:
             print(f"  - {Path(i.path).name}: {i.rows}")
     if args.format == "text" and any(not n.quiet for n in unit_data.notices):  # how the forms were read
-        print(_t(lang, "Ghi chú khi đọc:", "Read notes:"))
+        print(text("cli.read_notes", lang))
         for n in unit_data.notices:
             if not n.quiet:
                 print(f"  * {n.message(lang)}")
@@ -281,13 +256,7 @@ def cmd_validate(args) -> int:
 
 def no_plan_notice(plan_path: Path, lang: str) -> str:
     """What `validate` could not check without a plan file, and how to give it one."""
-    return _t(lang,
-              f"Lưu ý: KHÔNG có tệp kế hoạch ({plan_path}), nên mã nhiệm vụ (sổ nhiem_vu) CHƯA được đối "
-              "chiếu với kế hoạch. Hãy chỉ ra tệp kế hoạch bằng --plan TỆP, hoặc đặt nó vào thư mục dữ "
-              "liệu với tên ke_hoach.yaml.",
-              f"Note: there is NO plan file ({plan_path}), so task ids (the nhiem_vu register) were NOT "
-              "checked against the plan. Give the plan with --plan FILE, or put it in the data folder "
-              "as ke_hoach.yaml.")
+    return text("cli.no_plan_notice", lang, path=plan_path)
 
 
 # --- sample, notebooks --------------------------------------------------------------------
@@ -312,7 +281,7 @@ def cmd_sample(args) -> int:
         written, existing = resources.copy_out(resources.sample_files(), out)
         if existing:
             return _refuse_overwrite(existing, args.lang)
-    print(_t(args.lang, f"Đã ghi dữ liệu mẫu vào {out}:", f"Sample data written to {out}:"))
+    print(text("cli.sample_written", args.lang, folder=out))
     for path in written:
         print(f"  - {path}")
     return OK
@@ -325,17 +294,15 @@ def cmd_notebooks(args) -> int:
     written, existing = resources.copy_out(resources.notebook_files(), args.out)
     if existing:
         return _refuse_overwrite(existing, args.lang)
-    print(_t(args.lang, f"Đã chép sổ tay vào {args.out}:", f"Notebooks copied to {args.out}:"))
+    print(text("cli.notebooks_written", args.lang, folder=args.out))
     for path in written:
         print(f"  - {path}")
-    print(_t(args.lang, f"Mở bằng: jupyter lab {Path(args.out) / 'explore.ipynb'}",
-             f"Open with: jupyter lab {Path(args.out) / 'explore.ipynb'}"))
+    print(text("cli.open_with", args.lang, path=Path(args.out) / "explore.ipynb"))
     return OK
 
 
 def _refuse_overwrite(existing: list[Path], lang: str) -> int:
-    _err(_t(lang, "Không ghi gì: các tệp sau đã có, không bao giờ bị ghi đè (chọn thư mục khác):",
-            "Nothing written: these files exist and are never overwritten (choose another folder):"))
+    _err(text("cli.refuse_overwrite", lang))
     for path in existing:
         _err(f"  - {path}")
     return BAD_INPUT

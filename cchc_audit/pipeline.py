@@ -16,9 +16,9 @@ import os
 import sys
 from pathlib import Path
 
+from . import i18n
 from .archive import EXECUTED, INTERNAL_HTML, INTERNAL_PDF, PARAMS_YAML, PUBLIC_HTML, sha256_file
 from .errors import BadInput, FrontPageError
-from .messages import bilingual as _t
 from .text import strip_invisible
 
 
@@ -48,8 +48,7 @@ def prepare(params, lang):
     except PeriodError as exc:
         raise BadInput(half(str(exc), lang)) from None
     if params.out.exists() and not params.out.is_dir():
-        raise BadInput(_t(lang, f"--out không phải là thư mục: {params.out}",
-                          f"--out is not a folder: {params.out}"))
+        raise BadInput(i18n.text("cli.out_not_folder", lang, folder=params.out))
     unit_data = load_data(params.data, lang)
     try:
         # The default plan is the data folder's: it must lie in it; a plan named by --plan may not.
@@ -70,10 +69,8 @@ def prepare(params, lang):
     known = {t.id for t in plan.targets} | set(plan.task_ids)
     unknown = [w.check for w in params.waivers if w.check not in known]
     if unknown:
-        where = str(params.source) if params.source else _t(lang, "dòng lệnh", "command line")
-        raise BadInput(_t(lang,
-                          f"{where}: miễn trừ cho mã không có trong kế hoạch: {', '.join(unknown)}",
-                          f"{where}: waiver for an id that is not in the plan: {', '.join(unknown)}"))
+        where = str(params.source) if params.source else i18n.text("run.command_line", lang)
+        raise BadInput(i18n.text("run.unknown_waiver", lang, where=where, ids=", ".join(unknown)))
     return period, unit_data, plan
 
 
@@ -81,8 +78,7 @@ def load_data(data_dir: Path, lang: str):
     from .registers import load_unit
 
     if not Path(data_dir).is_dir():
-        raise BadInput(_t(lang, f"Không tìm thấy thư mục dữ liệu: {data_dir}",
-                          f"Data folder not found: {data_dir}"))
+        raise BadInput(i18n.text("cli.no_data_folder", lang, folder=data_dir))
     try:
         return load_unit(data_dir)
     except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
@@ -93,7 +89,7 @@ def load_plan(path: Path, lang: str, root: Path | None = None):
     from .plan import PlanError, load_plan
 
     if not os.path.lexists(path):  # a folder or a FIFO is there: load_plan says what it is
-        raise BadInput(_t(lang, f"Không tìm thấy tệp kế hoạch: {path}", f"Plan file not found: {path}"))
+        raise BadInput(i18n.text("run.no_plan_file", lang, path=path))
     try:
         return load_plan(path, root)
     except PlanError as exc:
@@ -108,8 +104,7 @@ def find_problems(unit_data, plan) -> list:
 
 
 def problems_text(problems, data_dir, lang: str) -> str:
-    head = _t(lang, f"Dữ liệu có {len(problems)} lỗi ({data_dir}); chưa lưu báo cáo nào:",
-              f"The data has {len(problems)} problem(s) ({data_dir}); no report was written:")
+    head = i18n.text("run.data_problems", lang, count=len(problems), folder=data_dir)
     from .problems import problem_lines
 
     return "\n".join([head] + [f"  - {line}" for line in problem_lines(problems, lang)])
@@ -151,21 +146,19 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
             if type(exc).__name__ != "PapermillExecutionError":
                 raise
             # papermill's own message carries the whole coloured traceback; say it in one line.
-            raise RuntimeError(_t(lang, f"sổ tay audit.ipynb lỗi ở ô số {exc.exec_count}: ",
-                                  f"notebook audit.ipynb failed in cell {exc.exec_count}: ")
+            raise RuntimeError(i18n.text("run.notebook_failed", lang, cell=exc.exec_count)
                                + f"{exc.ename}: {exc.evalue}") from None
         results_path = tmp / archive.RESULTS
         if not results_path.is_file():
-            raise RuntimeError(_t(lang, "sổ tay không ghi results.json",
-                                  "the notebook did not write results.json"))
+            raise RuntimeError(i18n.text("run.no_results", lang))
         results = json.loads(results_path.read_text(encoding="utf-8"))
         title = strip_invisible(run_title(unit_name, period, lang))  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
         export.export_html(executed, tmp / INTERNAL_HTML, "internal",
-                            title=_t(lang, "Báo cáo nội bộ", "Internal report") + f" — {title}")
+                            title=i18n.text("run.internal_title", lang) + f" — {title}")
         export.export_html(executed, tmp / PUBLIC_HTML, "public",
-                            title=_t(lang, "Báo cáo công khai", "Public report") + f" — {title}")
+                            title=i18n.text("run.public_title", lang) + f" — {title}")
         if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
             print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         check_read(tmp, data_rel, results, lang)
@@ -197,8 +190,7 @@ def snapshot(run, params, unit_data, plan, lang: str) -> tuple[str, str]:
         path = Path(path).resolve()
         copy = run.add_input(path, name_of(path))
         if digest is not None and sha256_file(copy) != digest:
-            raise RuntimeError(_t(lang, f"tệp {path} đã thay đổi sau khi được kiểm tra; chạy lại lệnh",
-                                  f"{path} changed after it was validated; run the command again"))
+            raise RuntimeError(i18n.text("run.changed_after_validation", lang, path=path))
         return copy
 
     (run.tmp / "inputs" / base).mkdir(parents=True, exist_ok=True)  # even with no register at all
@@ -236,8 +228,7 @@ def check_read(tmp: Path, data_rel: str, results: dict, lang: str) -> None:
         name = item.get("file") if isinstance(item, dict) else None
         copy = tmp / data_rel / name if name else None
         if copy is None or not copy.is_file() or sha256_file(copy) != item.get("sha256"):
-            raise RuntimeError(_t(lang, f"sổ tay đã đọc {name} khác với bản đã kiểm tra",
-                                  f"the notebook read a {name} other than the one validated"))
+            raise RuntimeError(i18n.text("run.read_other_file", lang, name=name))
 
 
 def print_pdf(html: Path, pdf: Path) -> None:
@@ -260,6 +251,4 @@ def front_page(out: Path, lang: str) -> Path:
     try:
         return write_index(out)
     except OSError as exc:
-        raise FrontPageError(_t(
-            lang, f"Lần chạy đã được lưu, nhưng không ghi được trang mục lục {out}/index.html: {exc}",
-            f"The run is archived, but the front page {out}/index.html could not be written: {exc}")) from None
+        raise FrontPageError(i18n.text("run.front_page_failed", lang, folder=out, reason=exc)) from None
