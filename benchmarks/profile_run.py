@@ -44,17 +44,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cprofile", help="write a cProfile of the run to this file")
     args = parser.parse_args()
-    from cchc_audit import cli, execute, kernel
+    from cchc_audit import cli, execute, export, kernel, pipeline
 
     STAGES.append(("python start + imports of the CLI", 0.0, time.perf_counter() - T0))
-    timer(cli, "_prepare", "read and validate registers, plan")
+    timer(pipeline, "prepare", "read and validate registers, plan")
     timer(kernel.WarmKernel, "start", "launch the kernel (boots in parallel)")
     timer(execute, "warm_exporter", "import nbconvert, compile templates")
     timer(kernel.WarmKernel, "prepare", "wait for the kernel, reset it")
     timer(execute, "execute_notebook", "execute the notebook (papermill, all)")
-    timer(execute, "export_html", "export one audience")
-    timer(cli, "_archive_inputs", "copy and hash the inputs")
-    timer(cli, "front_page", "archive front page")
+    timer(export, "export_html", "export one audience")
+    timer(pipeline, "snapshot", "copy and hash the inputs into the revision")
+    timer(pipeline, "front_page", "archive front page")
     out = Path(tempfile.mkdtemp(prefix="profile-run-"))
     try:
         argv = ["run", "--period", "2024-Q1", "--out", str(out)]

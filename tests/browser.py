@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit.execute import chromium_args, find_chromium
+from cchc_audit.pdf import chromium_args, find_chromium
 
 REQUIRE_ENV = "CCHC_AUDIT_REQUIRE_BROWSER"
 

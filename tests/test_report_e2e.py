@@ -23,7 +23,7 @@ from htmlscan import Resources
 from PIL import Image
 
 from cchc_audit import archive, resources
-from cchc_audit.execute import find_chromium
+from cchc_audit.pdf import find_chromium
 from cchc_audit.privacy import PERSONAL_COLUMNS, is_number_column, mask_name
 from cchc_audit.registers import load_unit
 
