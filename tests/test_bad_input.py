@@ -151,7 +151,7 @@ def test_several_defects_across_registers_are_reported_at_once(clean, tmp_path, 
     assert len({e.file for e in expected}) >= 6
     assert_reported(folder, expected, tmp_path, capsys)
     # validate as text: the same problems, one line each, in both languages.
-    for lang, head in (("vi", f"Dữ liệu có {len(expected)} lỗi"), ("en", f"The data has {len(expected)} problem(s)")):
+    for lang, head in (("vi", f"Dữ liệu có {len(expected)} lỗi"), ("en", f"The data has {len(expected)} problem{'s' if len(expected) != 1 else ''}")):
         code, out, _ = cli_run(capsys, "validate", "--data", folder, "--lang", lang)
         assert code == 2 and head in out
         assert len([line for line in out.splitlines() if line.startswith("  - ")]) == len(expected)

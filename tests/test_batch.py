@@ -319,15 +319,15 @@ def test_a_unit_past_its_time_limit_is_reported_failed_and_the_round_goes_on(dis
 
     monkeypatch.setattr(pipeline, "run_unit", hangs_for_mnb)
     units = batch.discover_units(district)
-    try:
-        # Two in-process workers: the hung one keeps its thread (no nanny to restart it), the
-        # other serves the rest of the round.
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as c, \
-                Client(c) as client:
+    # Two in-process workers: the hung one keeps its thread (no nanny to restart it), the other
+    # serves the rest of the round.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as c, \
+            Client(c) as client:
+        try:
             outcomes = batch.run_round(units, PERIOD, tmp_path / "out", client=client, lang="en",
                                        time_limit=2)
-    finally:
-        release.set()
+        finally:
+            release.set()  # before the cluster closes, which waits for its threads
     assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "error"), ("mnc", "ok")]
     assert "time limit of 2 s" in outcomes[1].message and outcomes[1].run is None
     assert not (tmp_path / "out" / "mnb").exists()  # nothing archived for it

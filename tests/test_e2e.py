@@ -156,3 +156,34 @@ def test_an_archived_revision_is_a_record_that_re_executes_to_the_same_figures(t
 
     assert same_figures(recomputed, original)
     assert recomputed["unit_code"] == original["unit_code"] == "tmnmn"
+
+
+def test_a_register_replaced_during_the_run_changes_nothing_reported(tmp_path, monkeypatch, capsys):
+    """What is validated is what is reported: the notebook reads the revision's own copy of the
+    inputs, taken and checked before it starts, so a clerk saving over a register mid-run (here
+    with an impossible date and a duplicate code) changes no figure."""
+    import shutil
+
+    from cchc_audit import cli, execute
+
+    data = tmp_path / "truong"
+    shutil.copytree(SAMPLE, data)
+    pristine = (data / "ho_so.xlsx").read_bytes()
+    real = execute.execute_notebook
+
+    def clerk_saves_meanwhile(*args, **kwargs):
+        (data / "ho_so.xlsx").write_bytes((data / "thu_tuc.xlsx").read_bytes())  # another file entirely
+        (data / "khao_sat.xlsx").unlink()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execute, "execute_notebook", clerk_saves_meanwhile)
+    out = tmp_path / "reports"
+    code = cli.main(["run", "--period", "2024-Q1", "--data", str(data), "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    rev = archive.list_runs(out)[0].path
+    assert (rev / "inputs" / "truong" / "ho_so.xlsx").read_bytes() == pristine
+    assert (rev / "inputs" / "truong" / "khao_sat.xlsx").is_file()
+    results = json.loads((rev / "results.json").read_text(encoding="utf-8"))
+    by_id = {c["id"]: c for c in results["checks"]}
+    assert by_id["II.1.1.a"]["denominator"] > 0 and by_id["II.2.1"]["status"] != "thieu_du_lieu"
+    assert archive.verify(rev).ok
