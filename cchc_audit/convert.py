@@ -17,6 +17,7 @@ import pandas as pd
 from . import schema
 from .headers import blank as _blank
 from .headers import cell_text as _text
+from .problems import ProblemCode as P
 from .schema import Column
 from .text import slug
 
@@ -90,14 +91,14 @@ def _to_date(value, column):
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return pd.Timestamp(value) if YEARS[0] <= value.year <= YEARS[1] else _Bad("date_out_of_range")
+        return pd.Timestamp(value) if YEARS[0] <= value.year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A date typed in a cell formatted General or Number: Excel shows its serial, 45306 for 15/01/2024.
         # Said as the date it means, never taken for it (the cell may be a count typed in the wrong column).
         serial = _serial_date(value)
-        return _Bad("date_serial", f"{serial:%d/%m/%Y}") if serial else _Bad("bad_date")
+        return _Bad(P.DATE_SERIAL, f"{serial:%d/%m/%Y}") if serial else _Bad(P.BAD_DATE)
     if isinstance(value, bool):
-        return _Bad("bad_date")
+        return _Bad(P.BAD_DATE)
     text = str(value).strip()
     match = _DMY.match(text)
     if match:
@@ -105,13 +106,13 @@ def _to_date(value, column):
     else:
         match = _YMD.match(text)
         if not match:
-            return _Bad("ambiguous_date" if _SHORT_YEAR.match(text) else "bad_date")
+            return _Bad(P.AMBIGUOUS_DATE if _SHORT_YEAR.match(text) else P.BAD_DATE)
         year, month, day = (int(g) for g in match.groups())
     try:
         date = dt.date(year, month, day)
     except ValueError:
-        return _Bad("impossible_date")
-    return pd.Timestamp(date) if YEARS[0] <= year <= YEARS[1] else _Bad("date_out_of_range")
+        return _Bad(P.IMPOSSIBLE_DATE)
+    return pd.Timestamp(date) if YEARS[0] <= year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
 
 
 def _serial_date(value: float) -> dt.date | None:
@@ -129,25 +130,25 @@ def _to_bool(value, column):
             return None
         return column.default_true
     if isinstance(value, (int, float)):
-        return {1: True, 0: False}.get(value, _Bad("bad_bool"))
+        return {1: True, 0: False}.get(value, _Bad(P.BAD_BOOL))
     word = slug(value)
     if not word:  # punctuation only, e.g. "?": not an accepted spelling, and not empty either
-        return _Bad("bad_bool")
+        return _Bad(P.BAD_BOOL)
     if word in schema.TRUE_WORDS:
         return True
     if word in schema.FALSE_WORDS:
         return False
-    return _Bad("bad_bool")
+    return _Bad(P.BAD_BOOL)
 
 
 def _number(value):
-    """A finite number, None when the cell is not one, or _Bad("ambiguous_number") for `1,000`."""
+    """A finite number, None when the cell is not one, or _Bad(P.AMBIGUOUS_NUMBER) for `1,000`."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     if isinstance(value, str):
         text = value.strip().replace(" ", "").replace("\u00a0", "")
         if _COMMA_GROUPS.match(text):
-            return _Bad("ambiguous_number")
+            return _Bad(P.AMBIGUOUS_NUMBER)
         if _THOUSANDS.match(text):
             text = text.replace(".", "")
         value = text.replace(",", ".")
@@ -165,7 +166,7 @@ def _to_int(value, column):
     if isinstance(number, _Bad):
         return number
     if number is None or not number.is_integer() or not 0 <= number <= MAX_INT:
-        return _Bad("bad_int")
+        return _Bad(P.BAD_INT)
     return int(number)
 
 
@@ -176,7 +177,7 @@ def _to_number(value, column):
     if isinstance(number, _Bad):
         return number
     if number is None or number < 0:
-        return _Bad("bad_number")
+        return _Bad(P.BAD_NUMBER)
     return number
 
 
@@ -186,7 +187,7 @@ def _to_enum(value, column):
     code = column.enum_lookup().get(slug(_text(value)))
     if code is None:
         choices = ", ".join(f"{spellings[0]} ({code})" for code, spellings in column.choices.items())
-        return _Bad("bad_enum", choices)
+        return _Bad(P.BAD_ENUM, choices)
     return code
 
 
@@ -201,7 +202,7 @@ def _to_level(value, column):
         return int(number)
     level = _LEVELS.get(slug(_text(value))) if not isinstance(number, float) else None
     if level is None:
-        return _Bad("bad_level", ", ".join(f"{k} {v}" for k, v in schema.LEVEL_LABELS.items()))
+        return _Bad(P.BAD_LEVEL, ", ".join(f"{k} {v}" for k, v in schema.LEVEL_LABELS.items()))
     return level
 
 
@@ -209,7 +210,7 @@ def _to_month(value, column):
     if _blank(value):
         return None
     if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year:04d}-{value.month:02d}" if YEARS[0] <= value.year <= YEARS[1] else _Bad("bad_month")
+        return f"{value.year:04d}-{value.month:02d}" if YEARS[0] <= value.year <= YEARS[1] else _Bad(P.BAD_MONTH)
     text = _text(value)
     match = _MONTH_YM.match(text)
     if match:
@@ -217,10 +218,10 @@ def _to_month(value, column):
     else:
         match = _MONTH_MY.match(text)
         if not match:
-            return _Bad("bad_month")
+            return _Bad(P.BAD_MONTH)
         month, year = int(match.group(1)), int(match.group(2))
     if not 1 <= month <= 12 or not YEARS[0] <= year <= YEARS[1]:
-        return _Bad("bad_month")
+        return _Bad(P.BAD_MONTH)
     return f"{year:04d}-{month:02d}"
 
 

@@ -1,16 +1,43 @@
 """Every error the product raises on purpose, and the one place that turns errors into exit codes.
 
-Exit status (DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or bad parameters
-(nothing written under --out), 1 anything else.
+Each error carries a message key of the catalog (i18n.py) and its parameters, and says itself in
+either language with `.message(lang)`; `str()` gives the default language. Exit status
+(DATA-CONTRACT.md): 0 report written / data clean, 2 bad input or bad parameters (nothing written
+under --out), 1 anything else.
 """
 
 from __future__ import annotations
 
 import errno
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from .messages import bilingual
+from .i18n import DEFAULT_LANG, text
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+def say(key: str, lang: str, values: dict | None = None) -> str:
+    """The catalog's message `key`, always formatted, so that an entry may hold literal braces
+    (`{{points: ...}}`) whether or not it has placeholders."""
+    values = values or {}
+    message = text(key, lang, **values)
+    return message if values else message.format()
+
+
+class InputError(ValueError):
+    """Bad input: a catalog key and its parameters."""
+
+    def __init__(self, key: str, **values: Any):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return say(self.key, lang, self.values)
+
+    def __str__(self) -> str:
+        return self.message(DEFAULT_LANG)
 
 
 class BadInput(Exception):
@@ -29,26 +56,111 @@ class SchedulerUnreachable(Exception):
         self.address, self.reason = address, reason
 
     def message(self, lang: str) -> str:
-        return bilingual(lang, f"Không kết nối được scheduler Dask --scheduler {self.address} ({self.reason}); "
-                               "chưa kiểm tra đơn vị nào.",
-                         f"Cannot reach the Dask scheduler --scheduler {self.address} ({self.reason}); "
-                         "no unit was audited.")
+        return text("error.scheduler_unreachable", lang, address=self.address, reason=self.reason)
+
+
+# --- parameters (params.py) ------------------------------------------------------------------
+
+MISSING = object()  # the value of a key that was not given
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One bad parameter: where it came from, the key, the value and what was expected (a catalog
+    key and its values)."""
+
+    source: str  # file path, or "" for the command line
+    key: str
+    value: Any
+    expected: str
+    values: dict = field(default_factory=dict, hash=False)
+    line: int | None = None  # the file's line, for a problem of the YAML itself
+
+    def expected_text(self, lang: str = DEFAULT_LANG) -> str:
+        return say(self.expected, lang, self.values)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        where = self.source or text("params.command_line", lang)
+        value = text("params.missing", lang) if self.value is MISSING else repr(self.value)
+        name = self.key if self.line is None else text("params.yaml_line", lang, name=self.key.strip("()"),
+                                                                   line=self.line)
+        return text("params.issue", lang, where=where, name=name, value=value, expected=self.expected_text(lang))
+
+
+class ParamsError(ValueError):
+    """Bad parameters, all reported at once."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = list(issues)
+        super().__init__(self.issues)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return "\n".join([text("params.invalid", lang)] + ["  - " + i.message(lang) for i in self.issues])
+
+    def __str__(self) -> str:
+        return self.message(DEFAULT_LANG)
+
+
+# --- the data folder and its files ----------------------------------------------------------
+
+class PeriodError(InputError):
+    """A period, or a start..end range, that names no inspection period."""
+
+
+class UnitFileError(InputError):
+    """A `don_vi.yaml` that cannot be used."""
+
+
+class PlanError(InputError):
+    """A plan file that cannot be used, naming file, entry and field (entry None: the whole file)."""
+
+    def __init__(self, path: Path | str, entry: str | None, field_name: str, key: str, **values: Any):
+        super().__init__(key, **values)
+        self.path, self.entry, self.field = Path(path), entry, field_name
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        entry = self.entry if self.entry is not None else text("plan.whole_file", lang)
+        return text("plan.error", lang, path=self.path, entry=entry, field=self.field,
+                    text=super().message(lang))
+
+
+class UnsafeInput(InputError):
+    """A file that is not read (safeio.py): `code` is a problems.ProblemCode, `detail` fills its `{x}`."""
+
+    def __init__(self, code: str, path: str | Path, detail: str = "", line: int | None = None):
+        super().__init__(f"expected.{code}", x=str(detail))
+        self.code, self.path, self.detail, self.line = code, Path(path), str(detail), line
+
+    def expected(self, lang: str = DEFAULT_LANG) -> str:
+        return super().message(lang)
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return f"{self.path}: {self.expected(lang)}"
+
+
+class Unreadable(Exception):
+    """A register file that cannot be read as its extension says: a problems.ProblemCode, and the
+    row where reading stopped when known."""
+
+    def __init__(self, code: str, row: int | None = None):
+        super().__init__(code)
+        self.code, self.row = code, row
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return say(f"expected.{self.code}", lang, {"x": ""})
 
 
 def exit_code(exc: BaseException) -> int:
     """The exit status an error ends the command with."""
-    from .params import ParamsError
-
     return BAD_INPUT if isinstance(exc, (BadInput, ParamsError, SchedulerUnreachable)) else FAILED
 
 
-def error_text(exc: BaseException, lang: str = "vi") -> str:
+def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
     """An unforeseen error in one line: our own errors by their message, others by type too; a full
     disk in one sentence (the run being built is removed, so no partial revision is left)."""
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
-        return bilingual(lang, f"đĩa đã đầy{where}: không lưu lần chạy nào, hãy giải phóng chỗ trống rồi chạy lại.",
-                         f"the disk is full{where}: no run was archived; free some space and run again.")
+        return text("error.disk_full", lang, where=where)
     plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
     return str(exc) if plain else f"{type(exc).__name__}: {exc}"
 

@@ -7,17 +7,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .errors import PeriodError
+from .i18n import text
+
 CALENDAR = "calendar"
 CUTOFF = "cutoff"  # 15th of the month before the period to the 14th of its last month
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _PATTERN = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?(-cutoff)?$", re.IGNORECASE)
 # A cut-off period's id says so: `2024-Q1-cutoff` is not `2024-Q1`, and is archived apart from it.
 CUTOFF_SUFFIX = "-cutoff"
 YEARS = (1900, 2100)  # as for register dates: a year outside is a typing slip
-
-
-class PeriodError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -29,22 +27,13 @@ class Period:
     convention: str = CALENDAR
 
     def label(self, lang: str = "vi") -> str:
-        year, part = self.id[:4], self.part
+        """`Quý I năm 2024` / `Q1 2024`: the catalog's `period.<kind>[.<part>]`."""
+        year = self.id[:4]
         if self.kind == "year":
-            return f"Year {year}" if lang == "en" else f"Năm {year}"
-        if self.kind == "half":
-            if lang == "en":
-                return f"{'First' if part == 'H1' else 'Second'} half of {year}"
-            return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
-        if self.kind == "quarter":
-            number = int(part[1])
-            return f"Q{number} {year}" if lang == "en" else f"Quý {_ROMAN[number]} năm {year}"
-        if self.kind == "month":
-            month = int(part)
-            return f"{_cal.month_name[month]} {year}" if lang == "en" else f"Tháng {month:02d} năm {year}"
-        fmt = "%d/%m/%Y"
-        return (f"{self.start:{fmt}} to {self.end:{fmt}}" if lang == "en"
-                else f"Từ {self.start:{fmt}} đến {self.end:{fmt}}")
+            return text("period.year", lang, year=year)
+        if self.kind in ("half", "quarter", "month"):
+            return text(f"period.{self.kind}.{self.part}", lang, year=year)
+        return text("period.range", lang, start=self.start, end=self.end)
 
     @property
     def part(self) -> str:
@@ -75,18 +64,14 @@ def parse_period(text: str, convention: str = CALENDAR) -> Period:
     """`2024`, `2024-H1`, `2024-Q1`, `2024-03`, under the calendar or the cut-off convention."""
     match = _PATTERN.match(str(text).strip())
     if not match:
-        raise PeriodError(
-            f"kỳ \"{text}\" không hợp lệ, cần dạng 2024, 2024-H1, 2024-Q1 hoặc 2024-03 / "
-            f"period \"{text}\" is not valid; expected 2024, 2024-H1, 2024-Q1 or 2024-03")
+        raise PeriodError("period.invalid", text=text)
     if match.group(3):  # the id of a cut-off period names its convention
         convention = CUTOFF
     if convention not in (CALENDAR, CUTOFF):
-        raise PeriodError(f"quy ước kỳ \"{convention}\" không hợp lệ (calendar|cutoff) / "
-                          f"period convention \"{convention}\" is not valid (calendar|cutoff)")
+        raise PeriodError("period.bad_convention", convention=convention)
     year = int(match.group(1))
     if not YEARS[0] <= year <= YEARS[1]:
-        raise PeriodError(f"năm {year} của kỳ \"{text}\" ngoài các năm {YEARS[0]}-{YEARS[1]} / "
-                          f"year {year} of period \"{text}\" is outside {YEARS[0]}-{YEARS[1]}")
+        raise PeriodError("period.year_outside", year=year, text=text, first=YEARS[0], last=YEARS[1])
     part = (match.group(2) or "").upper()
     if not part:
         kind, first, last, pid = "year", 1, 12, f"{year}"
@@ -99,7 +84,7 @@ def parse_period(text: str, convention: str = CALENDAR) -> Period:
     else:
         month = int(part)
         if not 1 <= month <= 12:
-            raise PeriodError(f"tháng \"{part}\" không hợp lệ / month \"{part}\" is not valid")
+            raise PeriodError("period.bad_month", part=part)
         kind, first, last, pid = "month", month, month, f"{year}-{month:02d}"
     if convention == CALENDAR:
         start, end = _month_span(year, first, last)
@@ -119,8 +104,7 @@ def range_period(start: dt.date, end: dt.date, text: str | None = None) -> Perio
         return explicit_period(start, end)  # raises
     for year in (start.year, end.year):
         if not YEARS[0] <= year <= YEARS[1]:
-            raise PeriodError(f"năm {year} ngoài các năm {YEARS[0]}-{YEARS[1]} / "
-                              f"year {year} is outside {YEARS[0]}-{YEARS[1]}")
+            raise PeriodError("period.range_year_outside", year=year, first=YEARS[0], last=YEARS[1])
     if text is None or not _PATTERN.match(str(text).strip()):
         return explicit_period(start, end)
     named = [parse_period(text, convention) for convention in (CALENDAR, CUTOFF)]
@@ -128,16 +112,13 @@ def range_period(start: dt.date, end: dt.date, text: str | None = None) -> Perio
         if (period.start, period.end) == (start, end):
             return period
     shown = named[1] if text.strip().lower().endswith(CUTOFF_SUFFIX) else named[0]
-    raise PeriodError(
-        f"kỳ \"{text}\" ({shown.start:%d/%m/%Y} - {shown.end:%d/%m/%Y}) không khớp start/end "
-        f"({start:%d/%m/%Y} - {end:%d/%m/%Y}): bỏ một trong hai / period \"{text}\" ({shown.start} to "
-        f"{shown.end}) contradicts start/end ({start} to {end}): remove one of them")
+    raise PeriodError("period.contradicts", text=text, period_start=shown.start, period_end=shown.end,
+                      start=start, end=end)
 
 
 def explicit_period(start: dt.date, end: dt.date, pid: str | None = None) -> Period:
     if end < start:
-        raise PeriodError(f"ngày kết thúc {end:%d/%m/%Y} trước ngày bắt đầu {start:%d/%m/%Y} / "
-                          f"end {end} is before start {start}")
+        raise PeriodError("period.end_before_start", end=end, start=start)
     return Period(pid or f"{start.isoformat()}_{end.isoformat()}", start, end, "custom", "explicit")
 
 

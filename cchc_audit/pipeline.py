@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import i18n
 from .archive import EXECUTED, INTERNAL_HTML, INTERNAL_PDF, PARAMS_YAML, PUBLIC_HTML, sha256_file
-from .errors import BadInput, FrontPageError
+from .errors import BadInput, FrontPageError, InputError
 from .text import strip_invisible
 
 
@@ -46,7 +46,7 @@ def prepare(params, lang):
     except ParamsError as exc:
         raise BadInput(exc.message(lang)) from None
     except PeriodError as exc:
-        raise BadInput(half(str(exc), lang)) from None
+        raise BadInput(exc.message(lang)) from None
     if params.out.exists() and not params.out.is_dir():
         raise BadInput(i18n.text("cli.out_not_folder", lang, folder=params.out))
     unit_data = load_data(params.data, lang)
@@ -81,8 +81,10 @@ def load_data(data_dir: Path, lang: str):
         raise BadInput(i18n.text("cli.no_data_folder", lang, folder=data_dir))
     try:
         return load_unit(data_dir)
-    except (ValueError, OSError) as exc:  # e.g. a don_vi.yaml that is not a mapping
-        raise BadInput(half(str(exc), lang)) from None
+    except InputError as exc:
+        raise BadInput(exc.message(lang)) from None
+    except (ValueError, OSError) as exc:
+        raise BadInput(str(exc)) from None
 
 
 def load_plan(path: Path, lang: str, root: Path | None = None):
@@ -93,7 +95,7 @@ def load_plan(path: Path, lang: str, root: Path | None = None):
     try:
         return load_plan(path, root)
     except PlanError as exc:
-        raise BadInput(half(str(exc), lang)) from None
+        raise BadInput(exc.message(lang)) from None
 
 
 def find_problems(unit_data, plan) -> list:
@@ -108,12 +110,6 @@ def problems_text(problems, data_dir, lang: str) -> str:
     from .problems import problem_lines
 
     return "\n".join([head] + [f"  - {line}" for line in problem_lines(problems, lang)])
-
-
-def half(message: str, lang: str) -> str:
-    """The lead's errors say `Vietnamese / English`; show the half the user asked for."""
-    vi, sep, en = message.partition(" / ")
-    return (en if lang == "en" else vi) if sep else message
 
 
 def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,

@@ -17,22 +17,12 @@ from typing import Any
 import yaml
 
 from . import safeio
+from .errors import PlanError
 from .schema import REGISTERS
 
 COMPARATORS = (">=", ">", "any")
 # Comparators that compare a ratio with a threshold; "any" only needs one qualifying item.
 _NEEDS_THRESHOLD = (">=", ">")
-
-
-class PlanError(ValueError):
-    """A plan file that cannot be used; the message is Vietnamese, then English after " / "."""
-
-    def __init__(self, path: Path | str, entry: str, field_name: str, vi: str, en: str):
-        self.path, self.entry, self.field = Path(path), entry, field_name
-        super().__init__(
-            f"{path}: mục {entry}, trường '{field_name}': {vi}"
-            f" / {path}: entry {entry}, field '{field_name}': {en}"
-        )
 
 
 @dataclass(frozen=True)
@@ -122,15 +112,15 @@ class _Entry:
     def __init__(self, path: Path, entry: str, data: Any, allowed: set[str]):
         self.path, self.entry = path, entry
         if not isinstance(data, dict):
-            self.fail("-", "phải là một bảng khóa: giá trị", "must be a mapping of key: value")
+            self.fail("-", "plan.mapping")
         # An unknown key is almost always a typo (`treshold`) that would otherwise be ignored.
         for key in data:
             if key not in allowed:
-                self.fail(str(key), "trường không được hỗ trợ", "unknown field")
+                self.fail(str(key), "plan.unknown_field")
         self.data = data
 
-    def fail(self, field_name: str, vi: str, en: str):
-        raise PlanError(self.path, self.entry, field_name, vi, en)
+    def fail(self, field_name: str, key: str, **values):
+        raise PlanError(self.path, self.entry, field_name, key, **values)
 
     def text(self, name: str, required: bool = True) -> str | None:
         value = self.data.get(name)
@@ -138,8 +128,7 @@ class _Entry:
             return None
         # Numbers are refused rather than converted: YAML reads an unquoted 1.10 as 1.1.
         if not isinstance(value, str) or not value.strip():
-            self.fail(name, "cần một chuỗi không rỗng (đặt trong dấu nháy)",
-                      "needs a non-empty string (quote it)")
+            self.fail(name, "plan.string")
         return value.strip()
 
     def text_list(self, name: str, required: bool) -> tuple[str, ...]:
@@ -149,7 +138,7 @@ class _Entry:
         if not isinstance(value, list) or (required and not value) or not all(
             isinstance(v, str) and v.strip() for v in value
         ):
-            self.fail(name, "cần một danh sách chuỗi không rỗng", "needs a list of non-empty strings")
+            self.fail(name, "plan.strings")
         return tuple(v.strip() for v in value)
 
 
@@ -158,32 +147,29 @@ def _read_yaml(path: Path, root: Path | None = None) -> dict:
         # Bounded, no aliases (safeio); libyaml's parser when PyYAML has it: ten times faster.
         data = safeio.read_yaml(path, root)
     except safeio.UnsafeInput as exc:
-        raise PlanError(path, "-", "-", exc.expected("vi"), exc.expected("en")) from None
+        raise PlanError(path, "-", "-", exc.key, **exc.values) from None
     except UnicodeDecodeError as exc:
-        raise PlanError(path, "-", "-", f"tệp không phải văn bản UTF-8 (byte {exc.start}): hãy lưu lại dạng UTF-8",
-                        f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+        raise PlanError(path, "-", "-", "plan.not_utf8", byte=exc.start) from None
     except OSError as exc:
-        raise PlanError(path, "-", "-", f"không đọc được tệp ({exc})", f"cannot read the file ({exc})") from None
+        raise PlanError(path, "-", "-", "plan.unreadable", error=exc) from None
     except yaml.YAMLError as exc:
-        raise PlanError(path, "-", "-", f"YAML không hợp lệ ({exc})", f"invalid YAML ({exc})") from None
+        raise PlanError(path, "-", "-", "plan.bad_yaml", error=exc) from None
     if not isinstance(data, dict):
-        raise PlanError(path, "-", "-", "tệp phải là một bảng khóa: giá trị",
-                        "the file must be a mapping of key: value")
+        raise PlanError(path, "-", "-", "plan.file_mapping")
     return data
 
 
 def _section_list(path: Path, data: dict, key: str) -> list:
     value = data.get(key)
     if not isinstance(value, list) or not value:
-        raise PlanError(path, key, key, "cần một danh sách không rỗng", "needs a non-empty list")
+        raise PlanError(path, key, key, "plan.nonempty_list")
     return value
 
 
 def _entry_id(path: Path, kind: str, index: int, data: Any) -> str:
     if isinstance(data, dict) and isinstance(data.get("id"), str) and data["id"].strip():
         return data["id"].strip()
-    raise PlanError(path, f"{kind}[{index}]", "id", "thiếu mã (id) dạng chuỗi",
-                    "missing a string id")
+    raise PlanError(path, f"{kind}[{index}]", "id", "plan.missing_id")
 
 
 def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
@@ -192,7 +178,7 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
     cites (`source_text`) must lie in the plan's own folder."""
     path = Path(path)
     data = _read_yaml(path, Path(root) if root is not None else None)
-    _Entry(path, "(tệp/file)", data, {"plan", "areas", "targets", "tasks"})  # top-level keys
+    _Entry(path, None, data, {"plan", "areas", "targets", "tasks"})  # top-level keys
 
     meta = _Entry(path, "plan", data.get("plan"), _PLAN_FIELDS)
     date = meta.data.get("date")
@@ -202,29 +188,28 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
         except ValueError:
             date = None
     if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        meta.fail("date", "cần một ngày dạng YYYY-MM-DD", "needs a date as YYYY-MM-DD")
+        meta.fail("date", "plan.date")
     year = meta.data.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
-        meta.fail("year", "cần một năm (số nguyên)", "needs a year (an integer)")
+        meta.fail("year", "plan.year")
     source_text = meta.text("source_text", required=False)
     if source_text is not None:
         try:  # copied into the archive: never a file from outside the plan's folder
             safeio.check_relative(source_text, path)
             safeio.check_file(path.parent / source_text, path.parent, "text")
         except safeio.UnsafeInput as exc:
-            meta.fail("source_text", exc.expected("vi"), exc.expected("en"))
+            meta.fail("source_text", exc.key, **exc.values)
         except FileNotFoundError:
             pass
         source_text = path.parent / source_text
         if not source_text.is_file():
-            meta.fail("source_text", f"không tìm thấy tệp {source_text}",
-                      f"file {source_text} not found")
+            meta.fail("source_text", "plan.source_text_missing", file=source_text)
 
     areas: list[Area] = []
     for i, raw in enumerate(_section_list(path, data, "areas")):
         e = _Entry(path, _entry_id(path, "areas", i, raw), raw, _AREA_FIELDS)
         if any(a.id == e.entry for a in areas):
-            e.fail("id", "mã bị trùng", "duplicate id")
+            e.fail("id", "plan.duplicate_id")
         areas.append(Area(e.entry, e.text("section"), e.text("source"), e.text("title_vi"),
                           e.text("title_en")))
     area_ids = {a.id for a in areas}
@@ -235,10 +220,10 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
     def common(kind: str, index: int, raw: Any, allowed: set[str]) -> _Entry:
         e = _Entry(path, _entry_id(path, kind, index, raw), raw, allowed)
         if e.entry in seen:
-            e.fail("id", "mã bị trùng", "duplicate id")
+            e.fail("id", "plan.duplicate_id")
         seen.add(e.entry)
         if (area := e.text("area")) not in area_ids:
-            e.fail("area", f"vùng '{area}' không có trong areas", f"area '{area}' is not among the areas")
+            e.fail("area", "plan.unknown_area", area=area)
         return e
 
     targets: list[Target] = []
@@ -246,26 +231,22 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
         e = common("targets", i, raw, _TARGET_FIELDS)
         comparator = e.data.get("comparator")
         if comparator not in COMPARATORS:
-            e.fail("comparator", f"phép so sánh {comparator!r} không hợp lệ (chỉ {', '.join(COMPARATORS)})",
-                   f"comparator {comparator!r} is not one of {', '.join(COMPARATORS)}")
+            e.fail("comparator", "plan.comparator", comparator=repr(comparator), choices=", ".join(COMPARATORS))
         threshold = e.data.get("threshold")
         if comparator in _NEEDS_THRESHOLD:
             if (not isinstance(threshold, (int, float)) or isinstance(threshold, bool)
                     or not 0 <= threshold <= 1):
-                e.fail("threshold", "cần một tỷ lệ từ 0 đến 1 (ví dụ 0.98 cho 98%)",
-                       "needs a share between 0 and 1 (e.g. 0.98 for 98%)")
+                e.fail("threshold", "plan.threshold")
             threshold = float(threshold)
         elif threshold is not None:
-            e.fail("threshold", f"phép so sánh '{comparator}' không dùng ngưỡng",
-                   f"comparator '{comparator}' takes no threshold")
+            e.fail("threshold", "plan.no_threshold", comparator=comparator)
         registers = e.text_list("registers", required=True)
         for name in registers:
             if name not in REGISTERS:
-                e.fail("registers", f"sổ '{name}' không có trong hợp đồng dữ liệu",
-                       f"register '{name}' is not in the data contract")
+                e.fail("registers", "plan.unknown_register", name=name)
         params = e.data.get("params") or {}
         if not isinstance(params, dict):
-            e.fail("params", "cần một bảng khóa: giá trị", "needs a mapping of key: value")
+            e.fail("params", "plan.params_mapping")
         targets.append(Target(e.entry, e.text("source"), e.text("area"), e.text("text_vi"),
                               e.text("text_en"), e.text("check"), comparator, threshold,
                               registers, dict(params)))
@@ -276,8 +257,7 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
         items = e.text_list("items", required=False)
         items_en = e.text_list("items_en", required=False)
         if items_en and len(items_en) != len(items):
-            e.fail("items_en", "cần đúng một bản dịch cho mỗi ý của items",
-                   "needs exactly one gloss per entry of items")
+            e.fail("items_en", "plan.items_en")
         tasks.append(Task(e.entry, e.text("source"), e.text("area"), e.text("text_vi"),
                           e.text("text_en"), items, items_en))
 

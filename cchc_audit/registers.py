@@ -16,13 +16,16 @@ import yaml
 from . import forms, safeio, schema
 from .archive import sha256_file
 from .convert import convert, missing_column, swapped_dates
+from .errors import Unreadable
 from .headers import blank as _blank
 from .headers import cell_text as _text
 from .headers import column_of, near_misses
 from .headers import match_header as _match_header
 from .problems import Notice, Problem, column_letter
+from .problems import NoticeCode as N
+from .problems import ProblemCode as P
 from .schema import Register
-from .sheets import HEADER_SEARCH_ROWS, READABLE, Sheet, Unreadable, open_sheet
+from .sheets import HEADER_SEARCH_ROWS, READABLE, Sheet, open_sheet
 from .text import slug
 from .unit import Unit, load_unit_info
 
@@ -78,15 +81,15 @@ def load_unit(data_dir: str | Path) -> UnitData:
         unit = Unit(folder=data_dir.resolve().name)
     except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem("don_vi.yaml", None if mark is None else mark.line + 1, None, None, "unit_file"))
+        problems.append(Problem("don_vi.yaml", None if mark is None else mark.line + 1, None, None, P.UNIT_FILE))
         unit = Unit(folder=data_dir.resolve().name)
     data = UnitData(data_dir=data_dir, unit=unit, problems=problems)
     for name, paths in find_register_files(data_dir).items():
         sheets = [p for p in paths if p.suffix.lower() in READABLE]
-        data.problems += [Problem(p.name, None, None, None, "file_type", name) for p in paths if p not in sheets]
+        data.problems += [Problem(p.name, None, None, None, P.FILE_TYPE, name) for p in paths if p not in sheets]
         if len(sheets) != 1:
             if sheets:
-                data.problems.append(Problem(sheets[1].name, None, None, None, "file_duplicate",
+                data.problems.append(Problem(sheets[1].name, None, None, None, P.FILE_DUPLICATE,
                                              " / ".join(p.name for p in sheets)))
             continue
         path = sheets[0]
@@ -110,7 +113,7 @@ def load_unit(data_dir: str | Path) -> UnitData:
         data.headers[name] = headers
         data.letters[name] = frame.attrs.pop("letters", {})
     if not data.inputs:  # a folder without registers would audit to nothing but "Thiếu dữ liệu"
-        data.problems.append(Problem(data_dir.resolve().name + "/", None, None, None, "no_register",
+        data.problems.append(Problem(data_dir.resolve().name + "/", None, None, None, P.NO_REGISTER,
                                      ", ".join(schema.REGISTERS)))
     return data
 
@@ -137,10 +140,10 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     except safeio.UnsafeInput as exc:
         return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail)]
     except Exception:  # noqa: BLE001 - calamine, zipfile and csv raise their own errors for a damaged file
-        return None, {}, [Problem(name, None, None, None, "file_unreadable")]
+        return None, {}, [Problem(name, None, None, None, P.FILE_UNREADABLE)]
     cells, hidden = sheet.rows, sheet.hidden
     if not any(any(not _blank(c) for c in row) for row in cells) and not hidden:
-        return None, {}, [Problem(name, None, None, None, "file_empty")]
+        return None, {}, [Problem(name, None, None, None, P.FILE_EMPTY)]
 
     required = [c.name for c in register.required]
     best_row, best, header_cells, grouped = None, {}, [], False
@@ -156,16 +159,16 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             break
     labels = ", ".join(c.label_vi for c in register.required)
     if best_row is None or len([r for r in required if r in best]) == 0:
-        return None, {}, [Problem(name, None, None, None, "header_not_found", labels)]
+        return None, {}, [Problem(name, None, None, None, P.HEADER_NOT_FOUND, labels)]
     # A header worded a little differently from every spelling we know: never dropped in silence.
-    problems = [Problem(name, best_row + 1, text, None, "header_near", f"{column.label_vi} ({column.name})",
+    problems = [Problem(name, best_row + 1, text, None, P.HEADER_NEAR, f"{column.label_vi} ({column.name})",
                         f"{column_letter(position)}{best_row + 1}")
                 for position, text, column in near_misses(header_cells, register, best)]
     problems += [
-        Problem(name, best_row + 1, None, None, "missing_column", register.column(r).label_vi)
+        Problem(name, best_row + 1, None, None, P.MISSING_COLUMN, register.column(r).label_vi)
         for r in required if r not in best
     ]
-    if any(p.code == "missing_column" for p in problems):
+    if any(p.code == P.MISSING_COLUMN for p in problems):
         return None, {}, problems
     _sheet_notices(sheet, name, notices)
 
@@ -175,7 +178,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     for position, cell in enumerate(header_cells):
         column = column_of(cell, register)
         if column is not None and best[column] != position:
-            problems.append(Problem(name, best_row + 1, _text(cell), None, "duplicate_column",
+            problems.append(Problem(name, best_row + 1, _text(cell), None, P.DUPLICATE_COLUMN,
                                     f"{headers[column]} ({letters[column]})", column_letter(position)))
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
     rows, skipped = _table_rows(sheet, first, best, [best[r] for r in required], name, notices)
@@ -187,7 +190,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         if column.name not in best:
             frame[column.name] = missing_column(column, len(rows))
             if not column.required and not column.personal:
-                notices.append(Notice(name, "column_absent", f"{column.label_vi} ({column.name})",
+                notices.append(Notice(name, N.COLUMN_ABSENT, f"{column.label_vi} ({column.name})",
                                       extra=f"{register.name}.{column.name}"))
             continue
         position = best[column.name]
@@ -197,7 +200,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         if swapped is not None:
             # Every value of this column may be wrong: one problem naming the cause, and no figure from it.
             row_number, count_real, count_text = swapped
-            problems.append(Problem(name, row_number, header, _text(raw[row_number]), "locale_swapped_dates",
+            problems.append(Problem(name, row_number, header, _text(raw[row_number]), P.LOCALE_SWAPPED_DATES,
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
@@ -209,7 +212,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             empty = raw.map(_blank)
             for row_number in raw.index[empty.to_numpy(bool)]:
                 if (int(row_number) - 1, position) not in hidden:  # reported below, as what it is
-                    problems.append(Problem(name, int(row_number), header, "", "empty_required",
+                    problems.append(Problem(name, int(row_number), header, "", P.EMPTY_REQUIRED,
                                             cell=f"{letter}{row_number}"))
     # Unknown columns are kept as text, under their own header; a value under no header at all is
     # reported (in a CSV, usually a separator inside an unquoted value), never dropped silently.
@@ -224,7 +227,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     for row_number, row in zip(rows, body) if unheaded else ():
         for position in unheaded:
             if position < len(row) and not _blank(row[position]):
-                problems.append(Problem(name, row_number, None, _text(row[position]), "no_header",
+                problems.append(Problem(name, row_number, None, _text(row[position]), P.NO_HEADER,
                                         cell=f"{column_letter(position)}{row_number}"))
     for (row0, position), (code, text) in sorted(hidden.items()):
         if row0 > best_row and row0 + 1 not in skipped:
@@ -247,16 +250,16 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
     filled = forms.fill_merges(cells, forms.vertical_merges(sheet.merges, first))
     if filled:
         r0, c0, r1 = filled[0]
-        notices.append(Notice(name, "merged", f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1}",
+        notices.append(Notice(name, N.MERGED, f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{r1 + 1}",
                               count=len(filled)))
     numbers = next((i for i in range(first, min(first + 3, len(cells))) if any(not _blank(c) for c in cells[i])),
                    None)  # the first non-blank row under the header
     if numbers is not None and forms.is_column_numbers(cells[numbers]):
-        notices.append(Notice(name, "column_numbers", rows=(numbers + 1,)))
+        notices.append(Notice(name, N.COLUMN_NUMBERS, rows=(numbers + 1,)))
         first = numbers + 1
     rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
     if prefilled:
-        notices.append(Notice(name, "prefilled", rows=tuple(prefilled), count=len(prefilled)))
+        notices.append(Notice(name, N.PREFILLED, rows=tuple(prefilled), count=len(prefilled)))
     enough = max(2, (len(best) + 1) // 2)  # a data row fills its required cells and half the register's
 
     def data_like(row):
@@ -265,7 +268,7 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
 
     footer = forms.footer(cells, [r - 1 for r in rows], data_like)
     for kind, indexes in footer.items():
-        notices.append(Notice(name, "footer_" + kind, rows=tuple(i + 1 for i in indexes), count=len(indexes)))
+        notices.append(Notice(name, N(f"footer_{kind}"), rows=tuple(i + 1 for i in indexes), count=len(indexes)))
     skipped = {i + 1 for indexes in footer.values() for i in indexes}
     rows = [r for r in rows if r not in skipped]
     return rows, skipped
@@ -273,10 +276,10 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
 
 def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
     if sheet.kind == "csv":
-        notices.append(Notice(name, "csv_read", sheet.encoding, extra=sheet.delimiter,
+        notices.append(Notice(name, N.CSV_READ, sheet.encoding, extra=sheet.delimiter,
                               quiet=sheet.encoding == "UTF-8"))
     elif sheet.sheet_count > 1:
-        notices.append(Notice(name, "sheet_read", sheet.name, count=sheet.index + 1, extra=str(sheet.sheet_count),
+        notices.append(Notice(name, N.SHEET_READ, sheet.name, count=sheet.index + 1, extra=str(sheet.sheet_count),
                               quiet=sheet.index == 0))
 
 
@@ -287,7 +290,7 @@ def _duplicates(codes: pd.Series, file: str, header: str, letter: str = "") -> l
     found = []
     for row_number, code in dup.items():
         if code in first_row:
-            found.append(Problem(file, int(row_number), header, str(code), "duplicate_code", str(first_row[code]),
+            found.append(Problem(file, int(row_number), header, str(code), P.DUPLICATE_CODE, str(first_row[code]),
                                  f"{letter}{row_number}" if letter else ""))
         else:
             first_row[code] = int(row_number)

@@ -7,7 +7,7 @@ hangs a run), with a size limit per kind of file. YAML is parsed with no aliases
 depth; an XLSX is checked before calamine sees it, since calamine allocates the whole grid up to
 the farthest cell and aborts the process when it cannot.
 
-Every refusal is an `UnsafeInput` with a problem code of `problems.EXPECTED`, so each caller says
+Every refusal is an `UnsafeInput` (errors.py) with a `problems.ProblemCode`, so each caller says
 it through its usual message (a register problem, a plan error, a params issue).
 """
 
@@ -22,6 +22,9 @@ from pathlib import Path
 
 import yaml
 
+from .errors import UnsafeInput
+from .problems import ProblemCode as P
+
 MB = 1 << 20
 # Largest file read per kind: far above any school's register, far below a process's memory.
 LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
@@ -34,20 +37,6 @@ XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip 
 XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together
 XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table
 CELL_MAX_CHARS = 32_767  # Excel's own limit for one cell
-
-
-class UnsafeInput(ValueError):
-    """A file that is not read: `code` is a key of `problems.EXPECTED`, `detail` fills its `{x}`."""
-
-    def __init__(self, code: str, path: str | Path, detail: str = "", line: int | None = None):
-        self.code, self.path, self.detail, self.line = code, Path(path), str(detail), line
-        super().__init__(f"{path}: {self.expected('vi')} / {path}: {self.expected('en')}")
-
-    def expected(self, lang: str = "vi") -> str:
-        from .problems import EXPECTED
-
-        vi, en = EXPECTED[self.code]
-        return (en if lang == "en" else vi).format(x=self.detail)
 
 
 def _size(limit: int) -> str:
@@ -64,7 +53,7 @@ def check_relative(text: str, path: str | Path) -> None:
     """A path written inside a file (a plan's `source_text`): relative, no `..`."""
     parts = Path(text).parts
     if Path(text).is_absolute() or text.startswith("~") or ".." in parts:
-        raise UnsafeInput("path_outside", path, text)
+        raise UnsafeInput(P.PATH_OUTSIDE, path, text)
 
 
 def check_file(path: str | Path, root: str | Path | None = None, kind: str | None = None) -> os.stat_result:
@@ -73,21 +62,21 @@ def check_file(path: str | Path, root: str | Path | None = None, kind: str | Non
     path = Path(path)
     if root is not None and not inside(path, root):
         target = os.path.realpath(path)
-        raise UnsafeInput("file_outside", path.name, target)
+        raise UnsafeInput(P.FILE_OUTSIDE, path.name, target)
     try:
         info = os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnsafeInput("file_link_loop", path.name) from None
+            raise UnsafeInput(P.FILE_LINK_LOOP, path.name) from None
         if exc.errno == errno.ENOENT and os.path.islink(path):
-            raise UnsafeInput("file_link_broken", path.name) from None
+            raise UnsafeInput(P.FILE_LINK_BROKEN, path.name) from None
         raise
     if stat.S_ISDIR(info.st_mode):
-        raise UnsafeInput("file_is_folder", path.name)
+        raise UnsafeInput(P.FILE_IS_FOLDER, path.name)
     if not stat.S_ISREG(info.st_mode):
-        raise UnsafeInput("file_is_special", path.name)
+        raise UnsafeInput(P.FILE_IS_SPECIAL, path.name)
     if kind is not None and info.st_size > LIMITS[kind]:
-        raise UnsafeInput("file_too_large", path.name, _size(LIMITS[kind]))
+        raise UnsafeInput(P.FILE_TOO_LARGE, path.name, _size(LIMITS[kind]))
     return info
 
 
@@ -99,13 +88,13 @@ def read_bytes(path: str | Path, kind: str, root: str | Path | None = None) -> b
     try:
         # Swapped for a FIFO between stat and open: refused, never waited on.
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise UnsafeInput("file_is_special", Path(path).name)
+            raise UnsafeInput(P.FILE_IS_SPECIAL, Path(path).name)
         chunks, total = [], 0
         while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # grew since the stat (/proc files, a file being written)
-                raise UnsafeInput("file_too_large", Path(path).name, _size(limit))
+                raise UnsafeInput(P.FILE_TOO_LARGE, Path(path).name, _size(limit))
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -129,11 +118,11 @@ def load_yaml(text: str, path: str | Path, loader=None):
     depth = 0
     for event in yaml.parse(text, Loader=_FAST_LOADER):
         if isinstance(event, yaml.AliasEvent):
-            raise UnsafeInput("yaml_alias", path, f"*{event.anchor}", event.start_mark.line + 1)
+            raise UnsafeInput(P.YAML_ALIAS, path, f"*{event.anchor}", event.start_mark.line + 1)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > YAML_MAX_DEPTH:
-                raise UnsafeInput("yaml_too_deep", path, str(YAML_MAX_DEPTH), event.start_mark.line + 1)
+                raise UnsafeInput(P.YAML_TOO_DEEP, path, str(YAML_MAX_DEPTH), event.start_mark.line + 1)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
     return yaml.load(text, Loader=loader or _FAST_LOADER)
@@ -166,7 +155,7 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     with book.open(member) as handle:
         data = handle.read(budget + 1)
     if len(data) > budget:
-        raise UnsafeInput("xlsx_bomb", Path(path).name, _size(XLSX_MAX_UNZIPPED))
+        raise UnsafeInput(P.XLSX_BOMB, Path(path).name, _size(XLSX_MAX_UNZIPPED))
     return data
 
 
@@ -178,14 +167,14 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -
     name = Path(path).name
     infos = book.infolist()
     if len(infos) > XLSX_MAX_MEMBERS:
-        raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+        raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
     declared = 0
     for info in infos:
         declared += info.file_size
         if info.file_size > MB and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
-            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+            raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
     if declared > XLSX_MAX_UNZIPPED:
-        raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+        raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
     # The first sheet; when the workbook does not say which it is, every sheet.
     members = [sheet] if sheet else [n for n in book.namelist()
                                      if n.startswith("xl/worksheets/") and n.endswith(".xml")]
@@ -208,7 +197,7 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
         widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
         columns = max(columns, _column_number(widest))
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
-        raise UnsafeInput("xlsx_too_large", name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
+        raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
     if not shared:
         return
@@ -218,7 +207,7 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
         index = int(match.group(1))
         total += lengths[index] if index < len(lengths) else 0
         if total > XLSX_MAX_TEXT:
-            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+            raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
 
 
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
@@ -231,9 +220,9 @@ def _shared_lengths(xml: bytes, name: str) -> list[int]:
     lengths = []
     for match in _SI.finditer(xml):
         if len(lengths) >= XLSX_MAX_SHARED:  # millions of tiny strings: a table no register needs
-            raise UnsafeInput("xlsx_bomb", name, _size(XLSX_MAX_UNZIPPED))
+            raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
         size = len(_TAG.sub(b"", match.group(1) or b""))
         if size > 4 * CELL_MAX_CHARS:  # 4 bytes per character at most in UTF-8
-            raise UnsafeInput("cell_too_long", name, str(CELL_MAX_CHARS))
+            raise UnsafeInput(P.CELL_TOO_LONG, name, str(CELL_MAX_CHARS))
         lengths.append(size)
     return lengths

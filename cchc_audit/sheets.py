@@ -18,7 +18,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from . import safeio
+from .errors import Unreadable
 from .headers import match_header
+from .problems import ProblemCode as P
 from .problems import column_index
 from .schema import Register
 
@@ -30,15 +32,6 @@ READABLE = WORKBOOKS + (".csv",)
 _ZIP, _OLE2 = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 DELIMITERS = (";", ",", "\t")
-DELIMITER_NAMES = {";": ("chấm phẩy", "semicolon"), ",": ("phẩy", "comma"), "\t": ("tab", "tab")}
-
-
-class Unreadable(Exception):
-    """A register file that cannot be read as its extension says: (problem code, row)."""
-
-    def __init__(self, code: str, row: int | None = None):
-        super().__init__(code)
-        self.code, self.row = code, row
 
 
 @dataclass
@@ -77,16 +70,16 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     head = raw[:65536]
     if is_csv:
         if head.startswith((_ZIP, _OLE2)):
-            raise Unreadable("file_is_workbook")
+            raise Unreadable(P.FILE_IS_WORKBOOK)
         return _read_csv(raw, register)
     if head.startswith(_ZIP):
         kind = "ods" if head[30:38] == b"mimetype" and _ODS_MIME in head[:200] else "xlsx"
     elif head.startswith(_OLE2):
         kind = "xls"
     elif b"<table" in head.lower() or b"<html" in head.lower():  # a web system's "Excel" export
-        raise Unreadable("file_is_html")
+        raise Unreadable(P.FILE_IS_HTML)
     else:
-        raise Unreadable("file_is_text" if _looks_like_text(head) else "file_unreadable")
+        raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
     from python_calamine import CalamineWorkbook
 
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
@@ -96,7 +89,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
         if kind == "xls":  # an OLE2 file calamine cannot read: a password-protected workbook
-            raise Unreadable("file_old_excel") from None
+            raise Unreadable(P.FILE_OLD_EXCEL) from None
         raise
     names = [m.name for m in workbook.sheets_metadata if str(m.typ).endswith("WorkSheet")] or workbook.sheet_names
     chosen, best = None, None
@@ -113,7 +106,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     index, name, sheet, rows = chosen
     for number, row in enumerate(rows, start=1):
         if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row):
-            raise safeio.UnsafeInput("cell_too_long", path.name, str(safeio.CELL_MAX_CHARS), number)
+            raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
         merges = _ods_merges(io.BytesIO(raw), name)
@@ -143,20 +136,20 @@ def _decode(raw: bytes) -> tuple[str, str]:
         # Windows-1258 writes some tones as combining marks: compose them as UTF-8 files have them.
         return unicodedata.normalize("NFC", raw.decode("cp1258")), "Windows-1258"
     except UnicodeDecodeError:
-        raise Unreadable("file_encoding", raw[:first_bad].count(b"\n") + 1) from None
+        raise Unreadable(P.FILE_ENCODING, raw[:first_bad].count(b"\n") + 1) from None
 
 
 def _strict(raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError:
-        raise Unreadable("file_encoding", None) from None
+        raise Unreadable(P.FILE_ENCODING, None) from None
 
 
 def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     text, encoding = _decode(raw)
     if "\x00" in text:  # decodes, but no spreadsheet writes it: binary, or UTF-16 read wrongly
-        raise Unreadable("file_encoding", text[:text.index("\x00")].count("\n") + 1)
+        raise Unreadable(P.FILE_ENCODING, text[:text.index("\x00")].count("\n") + 1)
     delimiter = ","
     if register is not None:
         # The separator is the one under which the header row is found: cell contents cannot tip it.
@@ -168,7 +161,7 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     try:
         rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error:
-        raise Unreadable("csv_quote", len(rows) + 1) from None
+        raise Unreadable(P.CSV_QUOTE, len(rows) + 1) from None
     return Sheet(rows, "csv", encoding=encoding, delimiter=delimiter)
 
 

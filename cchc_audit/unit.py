@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from . import safeio
+from .errors import UnitFileError
 from .text import slug
 
 
@@ -42,6 +43,6 @@ def load_unit_info(data_dir: Path) -> Unit:
     if os.path.lexists(path):  # a broken link is reported, not taken for an absent file
         loaded = safeio.read_yaml(path, root=data_dir) or {}
         if not isinstance(loaded, dict):
-            raise ValueError(f"{path}: cần một bảng khóa: giá trị / expected a mapping of keys to values")
+            raise UnitFileError("unit.not_mapping", path=path)
         info = {k: (None if v is None else str(v).strip() or None) for k, v in loaded.items() if k in known}
     return Unit(folder=Path(data_dir).resolve().name, **info)

@@ -11,6 +11,7 @@ from . import schema
 from .checks.tasks import normalize_task_id
 from .headers import cell_text
 from .problems import Problem
+from .problems import ProblemCode as P
 from .registers import UnitData
 
 # Vietnam keeps UTC+7 all year: its registers are dated on its clock.
@@ -62,7 +63,7 @@ def future_problems(data: UnitData, today: dt.date | None = None) -> list[Proble
             later = (frame[column.name] > limit).fillna(False)
             for row, value in frame.loc[later, column.name].items():
                 problems.append(Problem(_file(data, register), int(row), headers[register][column.name],
-                                        cell_text(value.date()), "future_date", f"{today:%d/%m/%Y}",
+                                        cell_text(value.date()), P.FUTURE_DATE, f"{today:%d/%m/%Y}",
                                         _cell(data, register, column.name, row)))
     return problems
 
@@ -78,7 +79,7 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
         codes = regs["ho_so"]["ma_thu_tuc"]
         unknown = codes.notna() & ~codes.isin(known)
         header = headers["ho_so"]["ma_thu_tuc"]
-        problems += [Problem(_file(data, "ho_so"), int(row), header, str(value), "unknown_procedure",
+        problems += [Problem(_file(data, "ho_so"), int(row), header, str(value), P.UNKNOWN_PROCEDURE,
                              cell=cell("ho_so", "ma_thu_tuc", row))
                      for row, value in codes[unknown].items()]
     for register, pairs in DATE_ORDER.items():
@@ -91,7 +92,7 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
             bad = (frame[later] < frame[earlier]).fillna(False)
             for row, value in frame.loc[bad, later].items():
                 problems.append(Problem(_file(data, register), int(row), headers[register][later],
-                                        cell_text(value.date()), "before_receipt",
+                                        cell_text(value.date()), P.BEFORE_RECEIPT,
                                         f"{headers[register][earlier]} ({frame.at[row, earlier]:%d/%m/%Y})",
                                         cell(register, later, row)))
     if plan is not None and "nhiem_vu" in regs:
@@ -101,7 +102,7 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
         unknown = raw.notna() & ~normalized.isin(ids)
         sample = ", ".join(list(plan.task_ids)[:3]) + ", ..."
         problems += [Problem(_file(data, "nhiem_vu"), int(row), headers["nhiem_vu"]["ma_nhiem_vu"], str(value),
-                             "unknown_task", sample, cell("nhiem_vu", "ma_nhiem_vu", row))
+                             P.UNKNOWN_TASK, sample, cell("nhiem_vu", "ma_nhiem_vu", row))
                      for row, value in raw[unknown].items()]
     return problems
 

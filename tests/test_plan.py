@@ -348,7 +348,8 @@ def test_a_broken_plan_is_refused_naming_file_entry_and_field(tmp_path, case):
     err = info.value
     assert isinstance(err, ValueError)
     assert (err.entry, err.field) == (entry, field_name)
-    vi, en = str(err).split(" / ")
+    vi, en = err.message("vi"), err.message("en")
+    assert str(err) == vi
     for part in (vi, en):
         assert str(path) in part and entry in part and field_name in part
     assert "mục" in vi and "entry" in en
