@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ArchiveError  # noqa: F401 - raised here, and imported from here by callers
+
 # What a revision holds, by name.
 MANIFEST = "MANIFEST.sha256"
 RESULTS = "results.json"
@@ -39,8 +41,6 @@ _MAX_COMPONENT = 80
 STALE_AFTER = 24 * 3600
 
 
-class ArchiveError(RuntimeError):
-    """A run folder cannot be made (bad name, no room, ...)."""
 
 
 def safe_component(text: str | None) -> str:
@@ -56,8 +56,7 @@ def safe_component(text: str | None) -> str:
                      if unicodedata.category(ch) != "Mn")
     name = re.sub(r"-{2,}", "-", _UNSAFE.sub("-", folded)).strip(".-_")[:_MAX_COMPONENT].rstrip(".-_")
     if not name or set(name) <= {"."}:
-        raise ArchiveError(
-            f"Tên thư mục không dùng được: {raw!r} / unusable folder name: {raw!r}")
+        raise ArchiveError("failure.folder_name", name=repr(raw))
     return name
 
 
@@ -74,7 +73,7 @@ def _safe_relpath(name: str) -> str:
     parts = [p for p in re.split(r"[\\/]+", name) if p not in ("", ".", "..")]
     parts = [p.replace("\n", "_").replace("\r", "_").lstrip(".") or "_" for p in parts]
     if not parts:
-        raise ArchiveError(f"Tên tệp không dùng được: {name!r} / unusable file name: {name!r}")
+        raise ArchiveError("failure.file_name", name=repr(name))
     return "/".join(parts)
 
 
@@ -145,8 +144,7 @@ class RunBuilder:
         shutil.copyfile(source, target)
         # Hash the copy, not the source: what is archived is what the manifest vouches for.
         if sha256_file(target) != digest:
-            raise ArchiveError(f"Tệp đầu vào thay đổi trong khi sao chép / input changed while "
-                               f"copying: {source}")
+            raise ArchiveError("failure.input_changed", path=source)
         self.inputs[candidate] = digest
         return target
 
@@ -175,7 +173,7 @@ class RunBuilder:
                 raise
             self.tmp, self.path = None, target
             return target
-        raise ArchiveError("Không cấp được số phiên bản / no free revision number")
+        raise ArchiveError("failure.no_revision")
 
 
 def new_run(out: str | Path, unit: str, period: str) -> RunBuilder:
@@ -210,7 +208,7 @@ def clean_stale(out: str | Path, older_than: float = STALE_AFTER) -> list[Path]:
 def _check_inside(root: Path, path: Path) -> None:
     root_r, path_r = os.path.realpath(root), os.path.realpath(path)
     if os.path.commonpath([root_r, path_r]) != root_r:
-        raise ArchiveError(f"Đường dẫn ra ngoài thư mục lưu trữ / path escapes the archive: {path}")
+        raise ArchiveError("failure.path_escapes", path=path)
 
 
 def latest_run(out: str | Path, unit: str, period: str) -> Path | None:

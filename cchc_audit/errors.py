@@ -40,6 +40,32 @@ class InputError(ValueError):
         return self.message(DEFAULT_LANG)
 
 
+class Failure(RuntimeError):
+    """Something failed that is not the input's fault (exit 1): a catalog key and its parameters."""
+
+    def __init__(self, key: str, **values: Any):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def message(self, lang: str = DEFAULT_LANG) -> str:
+        return say(self.key, lang, self.values)
+
+    def __str__(self) -> str:
+        return self.message(DEFAULT_LANG)
+
+
+class ArchiveError(Failure):
+    """A run folder cannot be made (bad name, no room, a path leaving the archive...)."""
+
+
+class PdfError(Failure):
+    """The PDF could not be printed."""
+
+
+class ChromiumMissing(PdfError):
+    """No Chromium on this machine."""
+
+
 class BadInput(Exception):
     """Bad input or parameters: message printed, exit 2, nothing written."""
 
@@ -161,6 +187,8 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
         return text("error.disk_full", lang, where=where)
+    if isinstance(exc, (Failure, InputError)):
+        return exc.message(lang)
     plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
     return str(exc) if plain else f"{type(exc).__name__}: {exc}"
 

@@ -20,6 +20,7 @@ from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
 from traitlets import DottedObjectName
 
+from .errors import Failure
 from .execute import KERNEL
 
 # What the audit notebook imports (and the report's charts), imported while the kernel starts.
@@ -107,7 +108,7 @@ class WarmKernel:
                                                   output_hook=lambda msg: None)
         content = reply["content"]
         if content.get("status") != "ok":
-            raise RuntimeError(f"kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
+            raise Failure("failure.kernel_reset", reason=f"{content.get('ename')}: {content.get('evalue')}")
         self.notebooks += 1
         return self.km
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import ChromiumMissing, PdfError
+
 CHROMIUM_ENV = "CCHC_AUDIT_CHROMIUM"  # a browser to use instead of the one found on PATH
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PDF_TIMEOUT = 180  # seconds; a 2-core machine prints the sample's year report in a few
-
-
-class PdfError(RuntimeError):
-    """The PDF could not be printed."""
-
-
-class ChromiumMissing(PdfError):
-    """No Chromium on this machine."""
 
 
 def find_chromium() -> str | None:
@@ -56,7 +50,7 @@ def run_chromium(args: list[str], timeout: float) -> tuple[int, str]:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise PdfError(f"Chromium quá {timeout:.0f} giây / Chromium timed out after {timeout:.0f} s") from None
+        raise PdfError("failure.pdf_timeout", seconds=f"{timeout:.0f}") from None
     return process.returncode, output
 
 
@@ -69,10 +63,7 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | Non
 
     browser = browser or find_chromium()
     if browser is None:
-        raise ChromiumMissing(
-            "Không tìm thấy Chromium để in PDF (cài gói Debian `chromium`, hoặc đặt biến "
-            f"{CHROMIUM_ENV}) / Chromium not found to print the PDF (install Debian's `chromium` "
-            f"package, or set {CHROMIUM_ENV})")
+        raise ChromiumMissing("failure.no_chromium", variable=CHROMIUM_ENV)
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path).resolve()
     with tempfile.TemporaryDirectory(prefix="cchc-chromium-") as profile:
         args = chromium_args(browser, profile) + [
@@ -81,6 +72,5 @@ def print_pdf(html_path: str | Path, pdf_path: str | Path, *, browser: str | Non
     if code != 0 or not pdf_path.is_file() or pdf_path.read_bytes()[:5] != b"%PDF-":
         pdf_path.unlink(missing_ok=True)
         tail = " ".join(output.strip().splitlines()[-3:])
-        raise PdfError(f"Chromium không in được PDF (mã {code}) / Chromium could not print the PDF "
-                       f"(exit {code}): {tail}")
+        raise PdfError("failure.pdf_failed", code=code, output=tail)
     return pdf_path

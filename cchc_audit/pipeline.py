@@ -235,8 +235,8 @@ def print_pdf(html: Path, pdf: Path) -> None:
     try:
         printer.print_pdf(html, pdf)
     except printer.ChromiumMissing as exc:
-        warn(f"Cảnh báo / warning: {exc}. Không có bản PDF, báo cáo HTML vẫn được lưu / "
-             "no PDF; the HTML reports are archived.")
+        # In both languages, as a warning said before the report's language matters.
+        warn(" / ".join(i18n.text("run.no_pdf", lang, reason=exc.message(lang)) for lang in i18n.LANGS))
 
 
 def front_page(out: Path, lang: str) -> Path:

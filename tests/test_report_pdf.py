@@ -33,8 +33,9 @@ def test_a_chromium_that_fails_is_an_error(monkeypatch, tmp_path):
     monkeypatch.setenv(pdf.CHROMIUM_ENV, "false")  # exits 1 at once, prints nothing
     html = tmp_path / "r.html"
     html.write_text("<p>x</p>", encoding="utf-8")
-    with pytest.raises(pdf.PdfError, match="exit 1"):
+    with pytest.raises(pdf.PdfError) as failed:
         pdf.print_pdf(html, tmp_path / "r.pdf")
+    assert "exit 1" in failed.value.message("en") and "mã 1" in failed.value.message("vi")
     assert not (tmp_path / "r.pdf").exists()
 
 
