@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
 import hostile_unit
 import pytest
 from browser import Browser, chromium_or_skip, tool_or_skip
+from conftest import archived_path, run_cli
 from htmlscan import Resources
 from PIL import Image
 
@@ -33,31 +33,25 @@ INTERNAL, PUBLIC, PDF = "bao-cao-noi-bo.html", "bao-cao-cong-khai.html", "bao-ca
 MM = 72 / 25.4  # PDF points per millimetre
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cchc_audit", "run", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=900)
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """name -> run folder, after four runs into one archive."""
+def runs(tmp_path_factory, sample_q1):
+    """name -> run folder: the session's Q1 run, then three more runs into a copy of its archive."""
     work = tmp_path_factory.mktemp("e2e")
-    out = work / "reports"
+    out, q1 = sample_q1.copy_archive(work / "reports")
     other = hostile_unit.build(work / "other")
     other_params = hostile_unit.write_params(work / "other.yaml", other)
     pdf = ["--pdf"] if find_chromium() else []
     jobs = {
-        "q1": ["--params", str(resources.PARAMS_DIR / "2024-Q1.yaml"), *pdf],
         "q2": ["--params", str(resources.PARAMS_DIR / "2024-Q2.yaml")],
         "year": ["--params", str(resources.PARAMS_DIR / "2024.yaml")],
         "other": ["--params", str(other_params), *pdf],
     }
-    found = {"out": out, "other_data": other}
+    found = {"out": out, "other_data": other, "q1": q1,
+             "q1_stdout": sample_q1.stdout.replace(str(sample_q1.out), str(out))}
     for name, args in jobs.items():
-        done = cli(*args, "--out", str(out), cwd=work)
+        done = run_cli(*args, "--out", str(out), cwd=work)
         assert done.returncode == 0, (name, done.stdout, done.stderr)
-        found[name] = Path(re.search(r"^(?:Đã lưu lần chạy vào|Run archived in): (.+)$", done.stdout,
-                                     re.M).group(1))
+        found[name] = archived_path(done.stdout)
         found[name + "_stdout"] = done.stdout
     return found
 
