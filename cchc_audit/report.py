@@ -1,7 +1,7 @@
 """The report: an `Audit` turned into HTML fragments that the audit notebook displays.
 
-Each part is rendered by `render(audit, part, lang, audience, history)`: a view model (views.py,
-appendices.py) through a Jinja fragment (templates/fragments). Parts that can carry personal data
+Each part is rendered by `render(audit, part, lang, audience, history)`: a view model (one module
+of report_parts/ per part) through a Jinja fragment (templates/fragments). Parts that can carry personal data
 render differently for the internal audience (masked, see privacy.py) and the public one (personal
 and free-text columns dropped); `show` displays such a part twice, each copy marked with its
 audience, and a part that is the same for both once, unmarked. The run's exporter keeps, in each
@@ -22,18 +22,31 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import appendices, privacy, views
+from . import privacy
+from .codes import META_KEY, Audience, Status
 from .fmt import fmt_target
 from .messages import label
+from .report_parts import (
+    assessment,
+    header,
+    index766,
+    inspection,
+    method,
+    overview,
+    signature,
+    statistics,
+    targets,
+    tasks,
+    trends,
+)
+from .report_parts.common import field_of
 from .resources import CSS, TEMPLATE_DIR
-from .results import DAT, KHONG_DAT, run_summary, status_label
+from .results import run_summary, status_label
 from .text import html_finalize
 from .trends import History, load_history
-from .views import field_of
 
-INTERNAL, PUBLIC = views.INTERNAL, views.PUBLIC
-AUDIENCES = (INTERNAL, PUBLIC)
-META_KEY = "cchc_audit"
+INTERNAL, PUBLIC = Audience.INTERNAL, Audience.PUBLIC
+AUDIENCES = tuple(Audience)
 FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
 
 
@@ -82,18 +95,18 @@ def render_template(template: str, lang: str, **context) -> str:
 # Part -> (view model, fragment). A view returning None renders nothing (e.g. no ho_so register).
 # The report's order (REPORT-FORM.md): header, the overview, parts I-V, signature, appendices.
 _PARTS: dict[str, tuple[Callable, str]] = {
-    "header": (views.header_view, "header.html.j2"),
-    "overview": (views.overview_view, "overview.html.j2"),
-    "direction": (views.direction_view, "direction.html.j2"),
-    "targets": (views.targets_view, "targets.html.j2"),
-    "trends": (views.trends_view, "trends.html.j2"),
-    "tasks": (views.tasks_view, "tasks.html.j2"),
-    "assessment": (views.assessment_view, "assessment.html.j2"),
-    "signature": (views.signature_view, "signature.html.j2"),
-    "checks_table": (appendices.checks_table_view, "checks_table.html.j2"),
-    "statistics": (appendices.statistics_view, "statistics.html.j2"),
-    "index766": (appendices.index_view, "index766.html.j2"),
-    "methodology": (appendices.methodology_view, "methodology.html.j2"),
+    "header": (header.header_view, "header.html.j2"),
+    "overview": (overview.overview_view, "overview.html.j2"),
+    "direction": (tasks.direction_view, "direction.html.j2"),
+    "targets": (targets.targets_view, "targets.html.j2"),
+    "trends": (trends.trends_view, "trends.html.j2"),
+    "tasks": (tasks.tasks_view, "tasks.html.j2"),
+    "assessment": (assessment.assessment_view, "assessment.html.j2"),
+    "signature": (signature.signature_view, "signature.html.j2"),
+    "checks_table": (inspection.checks_table_view, "checks_table.html.j2"),
+    "statistics": (statistics.statistics_view, "statistics.html.j2"),
+    "index766": (index766.index_view, "index766.html.j2"),
+    "methodology": (method.methodology_view, "methodology.html.j2"),
 }
 PARTS = tuple(_PARTS)
 # Parts of the signed report only: the public report has no signature block.
@@ -195,8 +208,8 @@ def runs_frame(runs) -> pd.DataFrame:
         rows.append({
             "unit": field_of(run, "unit"), "period": field_of(run, "period"), "revision": field_of(run, "revision"),
             "generated_at": results.get("generated_at"), "fingerprint": results.get("fingerprint"),
-            "targets": summary["targets"], "met": summary["by_status"][DAT],
-            "not_met": summary["by_status"][KHONG_DAT], "index_766": summary["index_score"],
+            "targets": summary["targets"], "met": summary["by_status"][Status.DAT],
+            "not_met": summary["by_status"][Status.KHONG_DAT], "index_766": summary["index_score"],
             "path": str(field_of(run, "path")),
         })
     return pd.DataFrame(rows, columns=RUN_COLUMNS)

@@ -524,7 +524,7 @@ def test_section_iii_task_evidence(tmp_path):
     why = {t.id: list(t.items["ly_do"]) for t in result.tasks if t.id in ("III.1.3", "III.1.5", "III.1.8")}
     assert why == {"III.1.3": ["khong_co_minh_chung"], "III.1.5": ["khong_phat_sinh_thieu_ghi_chu"],
                    "III.1.8": ["chua_thuc_hien"]}
-    from cchc_audit.appendices import _remedy
+    from cchc_audit.report_parts.inspection import remedy_line as _remedy
     remedy = {t.id: _remedy(t, None, "en") for t in result.tasks if t.id in ("III.1.3", "III.1.5")}
     assert remedy["III.1.5"].startswith("Add a note") and remedy["III.1.3"].startswith("Carry the task out")
 

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 from unitdata import run
 
-from cchc_audit import charts, report, resources, views
+from cchc_audit import charts, report, resources
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
+from cchc_audit.report_parts import targets as views
 
 SAMPLE = resources.SAMPLE_DIR
 
