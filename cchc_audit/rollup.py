@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .codes import Status
 from .privacy import scrub_text
 from .resources import CSS, TEMPLATE_DIR
-from .results import DAT, KHONG_DAT, KHONG_PHAT_SINH, STATUSES, THIEU_DU_LIEU, compare, status_label
+from .results import STATUSES, compare, status_label
 from .text import csv_text, html_finalize
 
 ROLLUP_DIR = "_rollup"
@@ -76,7 +77,7 @@ def _checks(results: dict | None, kind: str) -> list[dict]:
 
 
 def _measured(check: dict | None) -> bool:
-    return (check is not None and check.get("status") != THIEU_DU_LIEU
+    return (check is not None and check.get("status") != Status.THIEU_DU_LIEU
             and check.get("numerator") is not None and check.get("denominator") is not None)
 
 
@@ -92,13 +93,13 @@ def pool_target(target_id: str, units: list[UnitRun]) -> dict:
     denominator = sum(int(c["denominator"]) for c in measured)
     comparator, threshold = next(iter(rules)) if len(rules) == 1 else (None, None)
     if not measured:
-        status = THIEU_DU_LIEU
+        status = Status.THIEU_DU_LIEU
     elif denominator == 0:
-        status = KHONG_PHAT_SINH
+        status = Status.KHONG_PHAT_SINH
     elif comparator is None:
         status = None  # the units' plans set different targets: no one rule to judge by
     else:
-        status = DAT if compare(numerator, denominator, comparator, threshold) else KHONG_DAT
+        status = Status.DAT if compare(numerator, denominator, comparator, threshold) else Status.KHONG_DAT
     by_status = dict.fromkeys(STATUSES, 0)
     for c in present:
         by_status[c["status"]] += 1
@@ -116,7 +117,7 @@ def pool_target(target_id: str, units: list[UnitRun]) -> dict:
 def pool_tasks(units: list[UnitRun]) -> dict:
     """Section III: evidenced tasks over tasks, over the units that have a task register."""
     counted = [u for u in units
-               if any(t.get("status") != THIEU_DU_LIEU for t in _checks(u.results, "task"))]
+               if any(t.get("status") != Status.THIEU_DU_LIEU for t in _checks(u.results, "task"))]
     tasks = sum(int(u.results["tasks_summary"]["tasks"]) for u in counted)
     evidenced = sum(int(u.results["tasks_summary"]["evidenced"]) for u in counted)
     return {"tasks": tasks, "evidenced": evidenced, "value": evidenced / tasks if tasks else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import messages
-from ..codes import Audience, Status
+from ..codes import Audience, Reason, Status
 from ..fmt import fmt_int
 from ..messages import label
 from ..results import CheckResult, status_label
@@ -31,7 +31,7 @@ def remedy_line(check: CheckResult, target, lang: str) -> str:
         return ""
     if check.kind == "task":
         reasons = set(check.items["ly_do"].dropna()) if check.items is not None and len(check.items) else set()
-        if reasons == {"khong_phat_sinh_thieu_ghi_chu"}:
+        if reasons == {Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU}:
             return messages.remedy("task_note", lang)
         return messages.remedy("task", lang)
     count = (check.denominator or 0) - (check.numerator or 0)
