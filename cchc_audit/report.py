@@ -15,14 +15,13 @@ loaded from elsewhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import privacy
+from . import privacy, templating
 from .codes import META_KEY, Audience, Status
 from .fmt import fmt_target
 from .messages import label
@@ -42,7 +41,6 @@ from .report_parts import (
 from .report_parts.common import field_of
 from .resources import CSS, TEMPLATE_DIR
 from .results import run_summary, status_label
-from .text import html_finalize
 from .trends import History, load_history
 
 INTERNAL, PUBLIC = Audience.INTERNAL, Audience.PUBLIC
@@ -74,22 +72,13 @@ def history(audit, archive_dir: str | Path | None) -> History:
 
 # --- rendering ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """Autoescaping is on for every template, whatever its file name: register text is data."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(FRAGMENTS_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=html_finalize,  # no bidi or zero-width character of register text reaches a page
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def environment(lang: str = "vi") -> jinja2.Environment:
+    """The report fragments' environment for `lang` (templating.py: autoescaping, the catalog)."""
+    return templating.environment(str(FRAGMENTS_DIR), lang)
 
 
 def render_template(template: str, lang: str, **context) -> str:
-    tmpl = environment().get_template(template)
-    return tmpl.render(lang=lang, L=lambda key, **kw: label(key, lang, **kw), **context).strip()
+    return environment(lang).get_template(template).render(lang=lang, **context).strip()
 
 
 # Part -> (view model, fragment). A view returning None renders nothing (e.g. no ho_so register).

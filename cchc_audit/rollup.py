@@ -24,12 +24,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, templating
 from .codes import Status
+from .i18n import LANGS, text
 from .privacy import scrub_text
 from .resources import CSS, TEMPLATE_DIR
 from .results import STATUSES, compare, status_label
-from .text import csv_text, html_finalize
+from .text import csv_text
 
 ROLLUP_DIR = "_rollup"
 HTML, JSON, CSV = "index.html", "rollup.json", "rollup.csv"
@@ -177,13 +178,7 @@ def build(units: list[UnitRun], period, district: tuple[str, str], *, links_from
         "period": period.to_json(),
         "generated_at": (generated_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds"),
         "software": {"cchc_audit": __version__},
-        "method": {
-            "vi": "Số liệu toàn huyện là tổng tử số chia tổng mẫu số của các đơn vị có đo chỉ tiêu "
-                  "(không lấy trung bình các tỷ lệ). Đơn vị thiếu dữ liệu hoặc lỗi không được tính.",
-            "en": "District figures are the sum of the units' numerators over the sum of their "
-                  "denominators (not an average of rates); units with missing data or a failed run "
-                  "are left out.",
-        },
+        "method": {lang: text("rollup.method", lang) for lang in LANGS},
         "units": rows,
         "targets": [pool_target(i, units) for i in ids],
         "tasks": pool_tasks(units),
@@ -221,14 +216,10 @@ def _num(value) -> str:
 # --- HTML -------------------------------------------------------------------------------------
 
 def render_html(rollup: dict, lang: str = "vi") -> str:
-    import jinja2
-
     from .fmt import fmt_int, fmt_pct, fmt_target
     from .periods import parse_period
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / "rollup")),
-                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=html_finalize,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = templating.environment(str(TEMPLATE_DIR / "rollup"), lang)
     period = rollup["period"]
     try:
         period_label = parse_period(period["id"], period.get("convention") or "calendar").label(lang)

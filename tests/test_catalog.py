@@ -79,8 +79,9 @@ def test_the_publication_deadline_in_the_text_is_the_one_the_checks_use():
 
 
 def _used_keys() -> set[str]:
-    """Keys the package passes to the catalog as string literals (label/text/definition...)."""
-    calls = re.compile(r"""(?:(?<![.\w])|(?<=i18n\.)|(?<=messages\.))(?:label|text|has|both)\(\s*["']([a-z][a-z0-9_.]*)["']""")
+    """Keys the package passes to the catalog as string literals: label/text/has/both/Note.of in the
+    code, `_("key")` (Jinja's i18n extension), `english("key")` and `both("key")` in the templates."""
+    calls = re.compile(r"""(?:(?<![.\w])|(?<=i18n\.)|(?<=messages\.)|(?<=Note\.))(?:label|text|has|both|of|_|english)\(\s*["']([a-z][a-z0-9_.]*)["']""")
     used = set()
     for path in list(PACKAGE.rglob("*.py")) + list(PACKAGE.rglob("*.j2")):
         used |= set(calls.findall(path.read_text(encoding="utf-8")))
@@ -90,6 +91,11 @@ def _used_keys() -> set[str]:
 def test_every_key_the_code_uses_is_in_the_catalog():
     missing = sorted(k for k in _used_keys() if k not in VI)
     assert missing == []
+
+
+def test_the_key_finder_sees_template_and_note_keys():
+    used = _used_keys()
+    assert {"col_stt", "items_more", "note.no_due_date", "status_before"} <= used
 
 
 def test_the_contracts_vietnamese_names_are_the_schemas():
