@@ -10,7 +10,7 @@ from ..fmt import (
     fmt_datetime,
     fmt_int,
 )
-from ..messages import label, pick
+from ..messages import label
 from ..results import STATUSES, status_label
 from ..trends import History
 from .common import (
@@ -81,7 +81,7 @@ def methodology_view(audit, lang: str, audience: str, history: History | None = 
             ids = ", ".join(t.id for t in plan.targets if t.check == target.check)
             definitions.append((ids, text))
     if tasks_of(audit):
-        definitions.append((pick(("Mục III", "Section III"), lang), messages.definition("tasks", lang)))
+        definitions.append((label("section_III", lang), messages.definition("tasks", lang)))
     inputs = []
     for record in field_of(audit, "inputs", ()) or ():
         path = field_of(record, "path", "")
