@@ -29,7 +29,7 @@ def _figures(lang: str) -> dict:
     from .schema import LEVEL_LABELS
 
     levels = [str(level) for level in range(SATISFIED, max(LEVEL_LABELS) + 1)]
-    joined = ", ".join(levels[:-1]) + " or " + levels[-1] if lang == "en" and len(levels) > 1 else ", ".join(levels)
+    joined = text("list_or", lang, first=", ".join(levels[:-1]), last=levels[-1]) if len(levels) > 1 else levels[0]
     return {"levels": joined, "unsatisfied": SATISFIED - 1}
 
 

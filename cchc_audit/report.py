@@ -43,8 +43,6 @@ from .resources import CSS, TEMPLATE_DIR
 from .results import run_summary, status_label
 from .trends import History, load_history
 
-INTERNAL, PUBLIC = Audience.INTERNAL, Audience.PUBLIC
-AUDIENCES = tuple(Audience)
 FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
 
 
@@ -102,11 +100,11 @@ PARTS = tuple(_PARTS)
 INTERNAL_ONLY = frozenset({"signature"})
 
 
-def render(audit, part: str, lang: str = "vi", audience: str = INTERNAL,
+def render(audit, part: str, lang: str = "vi", audience: str = Audience.INTERNAL,
            history: History | None = None) -> str:
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-    if audience == PUBLIC and part in INTERNAL_ONLY:
+    if audience not in tuple(Audience):
+        raise ValueError(f"audience must be one of {tuple(map(str, Audience))}, not {audience!r}")
+    if audience == Audience.PUBLIC and part in INTERNAL_ONLY:
         return ""
     view_model, template = _PARTS[part]
     view = view_model(audit, lang, audience, history)
@@ -114,7 +112,7 @@ def render(audit, part: str, lang: str = "vi", audience: str = INTERNAL,
 
 
 def render_both(audit, part: str, lang: str = "vi", history: History | None = None) -> tuple[str, str]:
-    return render(audit, part, lang, INTERNAL, history), render(audit, part, lang, PUBLIC, history)
+    return render(audit, part, lang, Audience.INTERNAL, history), render(audit, part, lang, Audience.PUBLIC, history)
 
 
 def display_for(html_internal: str, html_public: str) -> None:
@@ -126,9 +124,9 @@ def display_for(html_internal: str, html_public: str) -> None:
         if html_internal:
             display(HTML(html_internal))
         return
-    for audience, html in ((INTERNAL, html_internal), (PUBLIC, html_public)):
+    for audience, html in ((Audience.INTERNAL, html_internal), (Audience.PUBLIC, html_public)):
         if html:
-            display(HTML(html), metadata={META_KEY: {"audience": audience}})
+            display(HTML(html), metadata={META_KEY: {"audience": str(audience)}})
 
 
 def show(audit, part: str, lang: str = "vi", history: History | None = None) -> None:
@@ -136,7 +134,7 @@ def show(audit, part: str, lang: str = "vi", history: History | None = None) -> 
     display_for(*render_both(audit, part, lang, history))
 
 
-def standalone_html(audit, lang: str = "vi", audience: str = INTERNAL, history: History | None = None) -> str:
+def standalone_html(audit, lang: str = "vi", audience: str = Audience.INTERNAL, history: History | None = None) -> str:
     """The whole report as one HTML page without a notebook (tests, previews)."""
     css = CSS.read_text(encoding="utf-8")
     body = "\n".join(render(audit, part, lang, audience, history) for part in PARTS)
@@ -161,12 +159,12 @@ def checks_frame(audit, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("id")
 
 
-def items_frame(audit, check_id: str, audience: str = INTERNAL) -> pd.DataFrame:
+def items_frame(audit, check_id: str, audience: str = Audience.INTERNAL) -> pd.DataFrame:
     """The rows behind one check, personal columns masked (internal) or dropped (public)."""
     items = next(c for c in audit.checks if c.id == check_id).items
     if items is None:
         return pd.DataFrame(columns=["ly_do"])
-    if audience == PUBLIC:
+    if audience == Audience.PUBLIC:
         return privacy.public_frame(items)
     return privacy.mask_frame(items)
 

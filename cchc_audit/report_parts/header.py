@@ -39,7 +39,7 @@ def subject(audit, lang: str) -> str:
     if field_of(audit.period, "kind") == "year" and str(audit.period.id) == str(year):
         return text  # the plan's own year: "... năm 2024" says it all
     period = period_label(audit.period, lang)
-    tail = f" {year}" if lang == "en" else f" năm {year}"
+    tail = label("period_year_suffix", lang, year=year)
     if period.endswith(tail) and str(audit.period.id).startswith(str(year)):
         period = period[: -len(tail)]
     return f"{text} — {period}"
