@@ -6,20 +6,11 @@ from collections import Counter
 
 from .. import messages
 from ..codes import Status
-from ..fmt import (
-    fmt_int,
-    is_missing,
-)
+from ..fmt import fmt_int, is_missing
 from ..messages import label
 from ..results import CheckResult
 from ..trends import History
-from .common import (
-    fmt_figure,
-    param,
-    target_text,
-    targets_of,
-    tasks_of,
-)
+from .common import fmt_figure, param, target_text, targets_of, tasks_of
 from .tasks import task_counts
 
 

@@ -4,21 +4,10 @@ sentence citing the plan."""
 from __future__ import annotations
 
 from ..codes import Audience
-from ..fmt import (
-    date_line,
-    fmt_date_prose,
-)
+from ..fmt import date_line, fmt_date_prose
 from ..messages import label
 from ..trends import History
-from .common import (
-    doc_suffix,
-    field_of,
-    lower_first,
-    period_dates,
-    period_label,
-    report_date,
-    unit_view,
-)
+from .common import doc_suffix, field_of, lower_first, period_dates, period_label, report_date, unit_view
 
 
 def _about(plan, lang: str) -> str:

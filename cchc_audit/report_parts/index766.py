@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from ..fmt import (
-    fmt_int,
-    fmt_number,
-    fmt_pct,
-    fmt_share,
-)
+from ..fmt import fmt_int, fmt_number, fmt_pct, fmt_share
 from ..messages import label
 from ..trends import History
-from .common import (
-    appendix_head,
-    field_of,
-)
+from .common import appendix_head, field_of
 
 
 def index_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:

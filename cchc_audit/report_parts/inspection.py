@@ -10,15 +10,7 @@ from ..fmt import fmt_int
 from ..messages import label
 from ..results import CheckResult, status_label
 from ..trends import History
-from .common import (
-    appendix_head,
-    field_of,
-    fmt_figure,
-    known_names,
-    plan_targets,
-    target_text,
-    waiver_line,
-)
+from .common import appendix_head, field_of, fmt_figure, known_names, plan_targets, target_text, waiver_line
 from .summary import change_since, summary_view
 from .tasks import evidence_lines
 

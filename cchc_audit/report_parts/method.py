@@ -5,22 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__, messages
-from ..fmt import (
-    fmt_date,
-    fmt_datetime,
-    fmt_int,
-)
+from ..fmt import fmt_date, fmt_datetime, fmt_int
 from ..messages import label
 from ..results import STATUSES, status_label
 from ..trends import History
-from .common import (
-    appendix_head,
-    field_of,
-    period_dates,
-    period_label,
-    publication_days,
-    tasks_of,
-)
+from .common import appendix_head, field_of, period_dates, period_label, publication_days, tasks_of
 
 
 def _calendar_view(calendar: dict, lang: str) -> dict:

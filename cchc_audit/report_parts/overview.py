@@ -6,20 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 from ..codes import Status
-from ..fmt import (
-    fmt_int,
-    fmt_pct,
-)
+from ..fmt import fmt_int, fmt_pct
 from ..messages import label
 from ..results import STATUSES, CheckResult, status_label
 from ..trends import History
-from .common import (
-    anchor,
-    areas_of,
-    period_dates,
-    targets_of,
-    tasks_of,
-)
+from .common import anchor, areas_of, period_dates, targets_of, tasks_of
 from .summary import compared_line
 
 # Statuses that need someone to act, as the overview lists them.

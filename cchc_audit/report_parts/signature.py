@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from ..messages import label
 from ..trends import History
-from .common import (
-    param,
-    unit_view,
-)
+from .common import param, unit_view
 
 
 def signature_view(audit, lang: str, audience: str, history: History | None = None) -> dict:

@@ -9,11 +9,7 @@ from ..messages import label
 from ..trends import History
 from ..tthc_stats import COLUMNS as STAT_COLUMNS
 from ..tthc_stats import TOTAL, tthc_statistics
-from .common import (
-    appendix_head,
-    field_of,
-    known_names,
-)
+from .common import appendix_head, field_of, known_names
 
 
 def statistics_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:

@@ -3,22 +3,11 @@ previous period."""
 
 from __future__ import annotations
 
-from ..fmt import (
-    DASH,
-    fmt_int,
-    fmt_pct,
-    fmt_points,
-    is_missing,
-)
+from ..fmt import DASH, fmt_int, fmt_pct, fmt_points, is_missing
 from ..messages import label
 from ..results import STATUSES, CheckResult, status_label
 from ..trends import History
-from .common import (
-    period_dates,
-    period_label,
-    target_text,
-    waiver_line,
-)
+from .common import period_dates, period_label, target_text, waiver_line
 
 
 def compared_line(history: History | None, lang: str) -> str:

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from .. import charts, messages
 from ..codes import Audience, Status
-from ..fmt import (
-    DASH,
-    fmt_int,
-    fmt_pct,
-)
+from ..fmt import DASH, fmt_int, fmt_pct
 from ..messages import label
 from ..results import CheckResult, status_label
 from ..trends import History

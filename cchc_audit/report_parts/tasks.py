@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from .. import messages, privacy
 from ..codes import Audience, Status
-from ..fmt import (
-    fmt_date,
-    fmt_pct,
-    is_missing,
-)
+from ..fmt import fmt_date, fmt_pct, is_missing
 from ..messages import label
 from ..results import CheckResult, status_label
 from ..trends import History
-from .common import (
-    anchor,
-    areas_of,
-    field_of,
-    known_names,
-    tasks_of,
-)
+from .common import anchor, areas_of, field_of, known_names, tasks_of
 
 
 def evidence_lines(check: CheckResult, lang: str, audience: str, names) -> list[str]:

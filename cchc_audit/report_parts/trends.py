@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from .. import charts
-from ..fmt import (
-    DASH,
-    fmt_pct,
-)
+from ..fmt import DASH, fmt_pct
 from ..messages import label
 from ..results import STATUSES, status_label
 from ..trends import History, short_label
-from .common import (
-    period_label,
-    plan_targets,
-    target_text,
-    targets_of,
-)
+from .common import period_label, plan_targets, target_text, targets_of
 
 # Targets measured over the period's flow of dossiers, responses and letters: their trend says
 # something (staff and system lists change little from one period to the next).
