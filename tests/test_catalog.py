@@ -165,3 +165,20 @@ def test_the_satisfied_levels_in_the_text_are_the_ones_the_check_uses(monkeypatc
     assert messages.definition("satisfaction", "en").endswith("those at level 3, 4 or 5.")
     assert messages.definition("satisfaction", "vi").endswith("(3, 4, 5).")
     assert messages.reason("khong_hai_long", "en") == "Not satisfied (level 1-2)"
+
+
+def test_the_evidence_line_of_appendix_i_agrees_with_its_count():
+    import pandas as pd
+
+    from cchc_audit.codes import Status
+    from cchc_audit.report_parts.inspection import target_evidence
+    from cchc_audit.results import CheckResult
+
+    def line(rows, lang="en"):
+        check = CheckResult("II.4", "target", "II", "t", "t", Status.KHONG_DAT,
+                            items=pd.DataFrame({"ly_do": ["chua_so_hoa"] * rows}))
+        return target_evidence(check, {}, lang)
+
+    assert line(1) == ["1 item listed under II.4"]
+    assert line(1234) == ["1,234 items listed under II.4"]
+    assert line(1234, "vi") == ["1.234 trường hợp liệt kê tại mục II.4"]

@@ -31,14 +31,15 @@ def remedy_line(check: CheckResult, target, lang: str) -> str:
                            count=fmt_int(count, lang), id=check.id)
 
 
-def _target_evidence(check: CheckResult, files: dict[str, str], lang: str) -> list[str]:
+def target_evidence(check: CheckResult, files: dict[str, str], lang: str) -> list[str]:
     """Where a target's figure comes from: its registers, and the items listed in part II."""
     lines = []
     named = [files[r] for r in check.registers if r in files]
     if named:
         lines.append(label("evidence_registers", lang, files=", ".join(named)))
     if check.items is not None and len(check.items) and check.status in (Status.KHONG_DAT, Status.DAT):
-        lines.append(label("evidence_items", lang, count=fmt_int(len(check.items), lang), id=check.id))
+        lines.append(label("evidence_items", lang, plural=len(check.items), count=fmt_int(len(check.items), lang),
+                           id=check.id))
     return lines
 
 
@@ -57,7 +58,7 @@ def self_inspection_rows(audit, lang: str, audience: str, history: History | Non
             if kind == "target":
                 result = f"{fmt_figure(check, lang)}; {label('col_target', lang).lower()} " \
                          f"{target_text(check.comparator, check.target, lang)}"
-                evidence = _target_evidence(check, files, lang)
+                evidence = target_evidence(check, files, lang)
             else:
                 latest = (check.extra or {}).get("latest_status")
                 result = (messages.choice_label("trang_thai", latest, lang) if latest
