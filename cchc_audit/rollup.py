@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, templating
-from .codes import Status
+from .codes import Status, UnitOutcome
 from .i18n import LANGS, text
 from .privacy import scrub_text
 from .resources import CSS, TEMPLATE_DIR
@@ -35,7 +35,7 @@ from .text import csv_text
 ROLLUP_DIR = "_rollup"
 HTML, JSON, CSV = "index.html", "rollup.json", "rollup.csv"
 # Batch outcomes whose run folder holds results (see batch.py).
-WITH_RUN = ("ok", "skipped")
+WITH_RUN = (UnitOutcome.OK, UnitOutcome.SKIPPED)
 
 
 @dataclass
@@ -237,7 +237,7 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
         css=CSS.read_text(encoding="utf-8"), status=status, pct=lambda v: fmt_pct(v, lang),
         ratio=ratio, rule=lambda c, t: fmt_target(c, t, lang, "≥ 1"),
         outcome=lambda o: _outcome_label(o, lang),
-        outcome_counts=[f"{n} {_outcome_label(o, lang)}" for o in ("ok", "skipped", "bad_input", "error")
+        outcome_counts=[f"{n} {_outcome_label(o, lang)}" for o in UnitOutcome
                         if (n := sum(u["outcome"] == o for u in rollup["units"]))])
 
 

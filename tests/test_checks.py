@@ -462,7 +462,13 @@ def test_monthly_publication_deadline_is_configurable(tmp_path):
     folder = make_unit(tmp_path / "unit", {"cong_khai": posts})
     assert figure(audit(folder).check("II.3")) == ("dat", 2, 2)
     params = Params(period="2024-Q1", data=folder, publication_deadline_working_days=3)
-    assert figure(audit(folder, params=params).check("II.3")) == ("khong_dat", 1, 2)
+    three = audit(folder, params=params)
+    assert figure(three.check("II.3")) == ("khong_dat", 1, 2)
+    # The method states the deadline the check used, in both languages.
+    method = [n.text(lang) for n in three.methodology for lang in ("vi", "en")]
+    assert any("cuối tháng + 3 ngày làm việc" in t for t in method)
+    assert any("month end + 3 working days" in t for t in method)
+    assert not any("+ 5 " in t or "+ N " in t for t in method)
 
 
 def test_monthly_publication_whole_year_requires_january_to_november(tmp_path):
