@@ -23,6 +23,7 @@ from ..fmt import (
     is_missing,
 )
 from ..messages import label
+from ..params import DEFAULT_PUBLICATION_DAYS
 from ..results import CheckResult
 from ..schema import BOOL, DATE, ENUM, MONTH, REGISTERS
 
@@ -41,10 +42,10 @@ def field_of(obj, name: str, default=None):
 
 
 def publication_days(audit) -> int:
-    """The monthly publication deadline the checks used: month end + this many working days."""
-    from ..params import DEFAULT_PUBLICATION_DAYS
-
-    return param(audit, "publication_deadline_working_days", DEFAULT_PUBLICATION_DAYS)
+    """The monthly publication deadline the checks used: month end + this many working days (the
+    audit's calendar records it; an audit built without one falls back to the params)."""
+    used = field_of(field_of(audit, "calendar"), "publication_deadline_working_days")
+    return used if used is not None else param(audit, "publication_deadline_working_days", DEFAULT_PUBLICATION_DAYS)
 
 
 def param(audit, name: str, default=None):
