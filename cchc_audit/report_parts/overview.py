@@ -63,9 +63,7 @@ def overview_view(audit, lang: str, audience: str, history: History | None = Non
     if tasks:
         lines.append(label("overview_tasks", lang, done=evidenced, total=len(tasks),
                            missing=task_counts[Status.KHONG_DAT]))
-    chips = [{"status": s, "label": status_label(s, lang), "targets": target_counts.get(s, 0),
-              "tasks": task_counts.get(s, 0)} for s in STATUSES]
     return {"title": label("overview_title", lang), "lines": lines, "groups": groups,
             "statuses": [{"code": s, "label": status_label(s, lang)} for s in STATUSES],
-            "chips": chips, "period": period_dates(audit.period, lang),
+            "period": period_dates(audit.period, lang),
             "compared": compared_line(history, lang)}

@@ -45,7 +45,7 @@ def evidenced(check: CheckResult) -> bool:
     return check.status in (Status.DAT, Status.KHONG_PHAT_SINH)
 
 
-def _task_row(number: int, check: CheckResult, plan_year, lang: str, audience: str, names) -> dict:
+def _task_row(number: int, check: CheckResult, lang: str, audience: str, names) -> dict:
     latest = (check.extra or {}).get("latest_status")
     return {
         "stt": number,
@@ -53,8 +53,6 @@ def _task_row(number: int, check: CheckResult, plan_year, lang: str, audience: s
         "anchor": anchor(check.id),
         "title": check.title(lang),
         "evidence": evidence_lines(check, lang, audience, names) or [label("no_evidence", lang)],
-        "has_evidence": evidenced(check),
-        "deadline": label("year_deadline", lang, year=plan_year) if plan_year else "",
         "progress": "" if is_missing(latest) else messages.choice_label("trang_thai", latest, lang),
         "status": check.status,
         "status_label": status_label(check.status, lang),
@@ -85,12 +83,11 @@ def task_counts(tasks: list[CheckResult], lang: str) -> dict:
 
 def _area_tasks(audit, area_id: str, lang: str, audience: str) -> list[dict]:
     plan = field_of(audit, "plan")
-    year = field_of(plan, "year")
     names = known_names(audit) if audience != Audience.PUBLIC else frozenset()
     plan_tasks = {t.id: t for t in (field_of(plan, "tasks", ()) or ())}
     rows = []
     for number, check in enumerate(_task_order([c for c in tasks_of(audit) if c.area == area_id]), start=1):
-        row = _task_row(number, check, year, lang, audience, names)
+        row = _task_row(number, check, lang, audience, names)
         task = plan_tasks.get(check.id)
         # The plan's bullets; in English their glosses where the plan file gives them.
         row["items"] = [] if task is None else list(
