@@ -13,12 +13,13 @@ import pandas as pd
 from . import __version__
 from .calendar import WorkingCalendar
 from .checks import Context, Index766, apply_waivers, index_766, run_checks
+from .codes import Status
 from .params import DEFAULT_PUBLICATION_DAYS
 from .periods import Period, parse_period, range_period
 from .plan import Plan, load_plan
 from .problems import Problem
 from .registers import InputFile, UnitData, load_unit
-from .results import DAT, KHONG_PHAT_SINH, STATUSES, CheckResult, Note, to_jsonable
+from .results import STATUSES, CheckResult, Note, to_jsonable
 from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS
 from .unit import Unit
 from .validate import all_problems
@@ -64,9 +65,9 @@ class Audit:
         """Section III: tasks evidenced (done or in progress with evidence, or not arisen with a
         note) over all tasks; and those completed (`hoan_thanh`)."""
         tasks = self.tasks
-        evidenced = sum(1 for t in tasks if t.status in (DAT, KHONG_PHAT_SINH))
+        evidenced = sum(1 for t in tasks if t.status in (Status.DAT, Status.KHONG_PHAT_SINH))
         completed = sum(1 for t in tasks if t.extra.get("latest_status") == "hoan_thanh"
-                        and t.status == DAT)
+                        and t.status == Status.DAT)
         return {"tasks": len(tasks), "evidenced": evidenced, "completed": completed,
                 "value": evidenced / len(tasks) if tasks else None}
 
@@ -203,45 +204,9 @@ def reading_notes(data: UnitData) -> list[Note]:
 
 def methodology_notes(audit: Audit, ignored_waivers) -> list[Note]:
     """The decisions the specification leaves open, stated in the report."""
-    notes = [
-        Note("Hồ sơ được coi là đã giải quyết khi có ngày có kết quả; hồ sơ rút và từ chối không tính vào tỷ lệ "
-             "đúng hạn (II.1.1.a, II.1.3, chỉ số 766 mục 2.1 và 5.4) nhưng vẫn tính vào số hóa (II.4, mục 4.1, 4.2) "
-             "nếu có ngày có kết quả.",
-             "A dossier is resolved when it has a result date; withdrawn and refused dossiers leave the timeliness "
-             "figures (II.1.1.a, II.1.3, index items 2.1 and 5.4) but count for digitization (II.4, items 4.1, 4.2) "
-             "when they have a result date."),
-        Note("Hạn trả là ngày hẹn trả ghi trên phiếu; nếu để trống thì tính từ thời hạn của thủ tục: N ngày làm việc "
-             "sau ngày tiếp nhận (không tính ngày tiếp nhận), N ngày lịch, hoặc N tháng. Hồ sơ không xác định được "
-             "hạn trả được tính là không đúng hạn.",
-             "The due date is the one on the receipt slip; when empty it is computed from the procedure's time: "
-             "the N-th working day after receipt (receipt day not counted), N calendar days, or N months. "
-             "A dossier with no determinable due date counts as not on time."),
-        Note("Xin lỗi (II.1.3) được tính khi có ngày xin lỗi đến hết kỳ; văn bản xin lỗi sau thời điểm 01 ngày "
-             "(ngày lịch) trước hạn trả được nêu là phát hiện.",
-             "An apology (II.1.3) counts when dated by the end of the period; one later than one calendar day "
-             "before the due date is listed as a finding."),
-        Note("Công khai hằng tháng (II.1.2, II.3): xét các tháng có ngày cuối tháng trong kỳ và hạn công khai "
-             "(cuối tháng + N ngày làm việc) không muộn hơn ngày cuối kỳ; lượt công khai không ghi kỳ không được tính.",
-             "Monthly publication (II.1.2, II.3): the months whose last day lies in the period and whose deadline "
-             "(month end + N working days) is on or before its end; a publication naming no month counts for none."),
-        Note("Thanh toán điện tử (II.5): phần (a) hồ sơ tiếp nhận trong kỳ của thủ tục có phí; phần (b) khoản thu "
-             "trong kỳ. Đạt khi mọi phần phát sinh có ít nhất một khoản thanh toán điện tử.",
-             "Electronic payment (II.5): part (a) dossiers received in the period of fee-bearing procedures; part (b) "
-             "service payments in the period. Met when every part that arose has at least one electronic payment."),
-        Note("Cán bộ (II.6.2, II.6.4) và hệ thống báo cáo (II.6.3) được xét theo danh sách hiện hành, không theo kỳ.",
-             "Staff (II.6.2, II.6.4) and reporting systems (II.6.3) are taken as currently listed, not by period."),
-        Note("Nhiệm vụ (phần III) có minh chứng khi sổ nhiem_vu có dòng trong kỳ với minh chứng và tình trạng hoàn "
-             "thành hoặc đang thực hiện; dòng \"không phát sinh\" có ghi chú cho kết quả Không phát sinh.",
-             "A task (section III) is evidenced by a row dated in the period with an evidence reference and status "
-             "done or in progress; a \"not arisen\" row with a note gives Not arisen."),
-        Note("Miễn trừ có hiệu lực đến hết ngày hết hạn, tính theo ngày báo cáo (report_date), nếu không có thì "
-             "theo ngày chạy kiểm tra.",
-             "A waiver applies up to and including its expiry date, judged on the report date (report_date), "
-             "else on the day the audit runs."),
-    ]
+    days = publication_days(audit.params)
+    notes = [Note.of(f"note.method.{name}", days=days)
+             for name in ("resolved", "due_date", "apology", "publication", "payment", "staff", "tasks", "waivers")]
     for waiver in ignored_waivers:
-        notes.append(Note(f"Miễn trừ cho {waiver.check} hết hạn ngày {waiver.expires:%d/%m/%Y} hoặc không khớp "
-                          "chỉ tiêu nào: không áp dụng.",
-                          f"Waiver for {waiver.check} expired on {waiver.expires:%Y-%m-%d} or matches no check: "
-                          "not applied."))
+        notes.append(Note.of("note.waiver_ignored", check=waiver.check, until=waiver.expires))
     return notes

@@ -21,12 +21,10 @@ import pandas as pd
 
 from .fmt import fmt_int, fmt_pct, fmt_share, month_label
 from .messages import label
-from .schema import LEVEL_LABELS
 
 # Colours of the statuses in report.css, so a chart reads like the tables around it.
 GREEN, RED, GREY, BLUE, ORANGE = "#2e7d32", "#c62828", "#9e9e9e", "#1565c0", "#ef6c00"
 LEVEL_COLOURS = {1: "#b71c1c", 2: "#ef6c00", 3: "#bdbdbd", 4: "#81c784", 5: "#2e7d32"}
-LEVELS_EN = {1: "Very dissatisfied", 2: "Dissatisfied", 3: "Neutral", 4: "Satisfied", 5: "Very satisfied"}
 WIDTH_IN, DPI = 6.6, 110
 FONT_SIZE = 8
 
@@ -214,7 +212,7 @@ def satisfaction_chart(rows: list[tuple[str, dict[int, int]]], lang: str = "vi")
     left = [0.0] * len(rows)
     for level in range(1, 6):
         shares = [levels.get(level, 0) / sum(levels.values()) * 100 for _, levels in rows]
-        text = LEVELS_EN[level] if lang == "en" else LEVEL_LABELS[level]
+        text = label(f"level.{level}", lang)
         ax.barh(y, shares, left=left, color=LEVEL_COLOURS[level], height=0.6, label=f"{level} — {text}")
         for yi, start, share in zip(y, left, shares):
             if share >= 6:

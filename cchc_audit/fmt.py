@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 DASH = "—"
-COMPARATOR_SIGNS = {">=": "≥", ">": ">", "==": "=", "all": "=", "any": ""}
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "any": ""}
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
              "October", "November", "December")
 

@@ -15,16 +15,20 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+from . import templating
 from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML, RESULTS, ArchivedRun, list_runs
 from .fmt import fmt_datetime, fmt_number, fmt_pct
+from .i18n import both
+from .resources import TEMPLATE_DIR
 from .results import STATUSES, run_summary, status_label
 from .trends import period_from_json
 
 INDEX = "index.html"
+FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
 # Files of a run the page links to, when the run has them: (file name, label).
 REPORT_FILES = (
-    (INTERNAL_HTML, "Nội bộ / internal"),
-    (PUBLIC_HTML, "Công khai / public"),
+    (INTERNAL_HTML, both("frontpage.link.internal")),
+    (PUBLIC_HTML, both("frontpage.link.public")),
     (INTERNAL_PDF, "PDF"),
     (RESULTS, "results.json"),
 )
@@ -74,8 +78,6 @@ def rollup_rows(root: Path) -> list[dict]:
 
 def build_index(root: str | Path) -> str:
     """The front page's HTML for the archive at `root`."""
-    from .report import render_template
-
     root = Path(root)
     runs = list_runs(root)
     units: dict[str, dict] = {}
@@ -89,9 +91,11 @@ def build_index(root: str | Path) -> str:
         unit["rows"].append(_run_row(root, run, run.revision == newest[(run.unit, run.period)]))
     for unit in units.values():  # newest period first, revisions newest first within it
         unit["rows"].sort(key=lambda r: (r["start"], r["revision"]), reverse=True)
-    return render_template("frontpage.html.j2", "vi", units=list(units.values()),
-                           statuses=[(s, status_label(s, "vi"), status_label(s, "en")) for s in STATUSES],
-                           rollups=rollup_rows(root), runs=len(runs), built=fmt_datetime(dt.datetime.now().astimezone(), "vi"))
+    page = templating.environment(str(FRAGMENTS_DIR), "vi").get_template("frontpage.html.j2")
+    return page.render(lang="vi", units=list(units.values()),
+                       statuses=[(s, status_label(s, "vi"), status_label(s, "en")) for s in STATUSES],
+                       rollups=rollup_rows(root), runs=len(runs),
+                       built=fmt_datetime(dt.datetime.now().astimezone(), "vi")).strip()
 
 
 def write_index(root: str | Path) -> Path:

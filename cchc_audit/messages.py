@@ -13,10 +13,6 @@ from .i18n import has, text
 from .schema import REGISTERS
 
 
-def pick(pair: tuple[str, str], lang: str = "vi") -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
 def bilingual(lang: str, vi: str, en: str) -> str:
     """A message written in both languages where it is raised: the one the user asked for."""
     return en if lang == "en" else vi
@@ -26,9 +22,20 @@ def label(key: str, lang: str = "vi", **values) -> str:
     return text(key, lang, **values)
 
 
+def _figures(lang: str) -> dict:
+    """The checks' own figures that the wording states (the satisfied levels), so the text
+    cannot drift from what is measured."""
+    from .checks.satisfaction import SATISFIED
+    from .schema import LEVEL_LABELS
+
+    levels = [str(level) for level in range(SATISFIED, max(LEVEL_LABELS) + 1)]
+    joined = text("list_or", lang, first=", ".join(levels[:-1]), last=levels[-1]) if len(levels) > 1 else levels[0]
+    return {"levels": joined, "unsatisfied": SATISFIED - 1}
+
+
 def reason(code, lang: str = "vi") -> str:
     key = f"reason.{code}"
-    return text(key, lang) if has(key, lang) else str(code)
+    return text(key, lang, **_figures(lang)) if has(key, lang) else str(code)
 
 
 def outcome_label(code, lang: str = "vi") -> str:
@@ -50,9 +57,9 @@ def remedy(name: str, lang: str = "vi", **values) -> str:
 
 def definition(check: str, lang: str = "vi", **values) -> str | None:
     """What a check function measures; `values` fill its figures (e.g. `days`, the publication
-    deadline the params set)."""
+    deadline the params set; the satisfied levels come from the check itself)."""
     key = f"definition.{check}"
-    return text(key, lang, **values) if has(key, lang) else None
+    return text(key, lang, **(_figures(lang) | values)) if has(key, lang) else None
 
 
 _CONTRACT_COLUMNS = {column.name for register in REGISTERS.values() for column in register.columns}

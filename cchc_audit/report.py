@@ -1,7 +1,7 @@
 """The report: an `Audit` turned into HTML fragments that the audit notebook displays.
 
-Each part is rendered by `render(audit, part, lang, audience, history)`: a view model (views.py,
-appendices.py) through a Jinja fragment (templates/fragments). Parts that can carry personal data
+Each part is rendered by `render(audit, part, lang, audience, history)`: a view model (one module
+of report_parts/ per part) through a Jinja fragment (templates/fragments). Parts that can carry personal data
 render differently for the internal audience (masked, see privacy.py) and the public one (personal
 and free-text columns dropped); `show` displays such a part twice, each copy marked with its
 audience, and a part that is the same for both once, unmarked. The run's exporter keeps, in each
@@ -15,25 +15,34 @@ loaded from elsewhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from . import appendices, privacy, views
+from . import privacy, templating
+from .codes import META_KEY, Audience, Status
 from .fmt import fmt_target
 from .messages import label
+from .report_parts import (
+    assessment,
+    header,
+    index766,
+    inspection,
+    method,
+    overview,
+    signature,
+    statistics,
+    targets,
+    tasks,
+    trends,
+)
+from .report_parts.common import field_of
 from .resources import CSS, TEMPLATE_DIR
-from .results import DAT, KHONG_DAT, run_summary, status_label
-from .text import html_finalize
+from .results import run_summary, status_label
 from .trends import History, load_history
-from .views import field_of
 
-INTERNAL, PUBLIC = views.INTERNAL, views.PUBLIC
-AUDIENCES = (INTERNAL, PUBLIC)
-META_KEY = "cchc_audit"
 FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
 
 
@@ -61,50 +70,41 @@ def history(audit, archive_dir: str | Path | None) -> History:
 
 # --- rendering ----------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """Autoescaping is on for every template, whatever its file name: register text is data."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(FRAGMENTS_DIR)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=html_finalize,  # no bidi or zero-width character of register text reaches a page
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def environment(lang: str = "vi") -> jinja2.Environment:
+    """The report fragments' environment for `lang` (templating.py: autoescaping, the catalog)."""
+    return templating.environment(str(FRAGMENTS_DIR), lang)
 
 
 def render_template(template: str, lang: str, **context) -> str:
-    tmpl = environment().get_template(template)
-    return tmpl.render(lang=lang, L=lambda key, **kw: label(key, lang, **kw), **context).strip()
+    return environment(lang).get_template(template).render(lang=lang, **context).strip()
 
 
 # Part -> (view model, fragment). A view returning None renders nothing (e.g. no ho_so register).
 # The report's order (REPORT-FORM.md): header, the overview, parts I-V, signature, appendices.
 _PARTS: dict[str, tuple[Callable, str]] = {
-    "header": (views.header_view, "header.html.j2"),
-    "overview": (views.overview_view, "overview.html.j2"),
-    "direction": (views.direction_view, "direction.html.j2"),
-    "targets": (views.targets_view, "targets.html.j2"),
-    "trends": (views.trends_view, "trends.html.j2"),
-    "tasks": (views.tasks_view, "tasks.html.j2"),
-    "assessment": (views.assessment_view, "assessment.html.j2"),
-    "signature": (views.signature_view, "signature.html.j2"),
-    "checks_table": (appendices.checks_table_view, "checks_table.html.j2"),
-    "statistics": (appendices.statistics_view, "statistics.html.j2"),
-    "index766": (appendices.index_view, "index766.html.j2"),
-    "methodology": (appendices.methodology_view, "methodology.html.j2"),
+    "header": (header.header_view, "header.html.j2"),
+    "overview": (overview.overview_view, "overview.html.j2"),
+    "direction": (tasks.direction_view, "direction.html.j2"),
+    "targets": (targets.targets_view, "targets.html.j2"),
+    "trends": (trends.trends_view, "trends.html.j2"),
+    "tasks": (tasks.tasks_view, "tasks.html.j2"),
+    "assessment": (assessment.assessment_view, "assessment.html.j2"),
+    "signature": (signature.signature_view, "signature.html.j2"),
+    "checks_table": (inspection.checks_table_view, "checks_table.html.j2"),
+    "statistics": (statistics.statistics_view, "statistics.html.j2"),
+    "index766": (index766.index_view, "index766.html.j2"),
+    "methodology": (method.methodology_view, "methodology.html.j2"),
 }
 PARTS = tuple(_PARTS)
 # Parts of the signed report only: the public report has no signature block.
 INTERNAL_ONLY = frozenset({"signature"})
 
 
-def render(audit, part: str, lang: str = "vi", audience: str = INTERNAL,
+def render(audit, part: str, lang: str = "vi", audience: str = Audience.INTERNAL,
            history: History | None = None) -> str:
-    if audience not in AUDIENCES:
-        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-    if audience == PUBLIC and part in INTERNAL_ONLY:
+    if audience not in tuple(Audience):
+        raise ValueError(f"audience must be one of {tuple(map(str, Audience))}, not {audience!r}")
+    if audience == Audience.PUBLIC and part in INTERNAL_ONLY:
         return ""
     view_model, template = _PARTS[part]
     view = view_model(audit, lang, audience, history)
@@ -112,7 +112,7 @@ def render(audit, part: str, lang: str = "vi", audience: str = INTERNAL,
 
 
 def render_both(audit, part: str, lang: str = "vi", history: History | None = None) -> tuple[str, str]:
-    return render(audit, part, lang, INTERNAL, history), render(audit, part, lang, PUBLIC, history)
+    return render(audit, part, lang, Audience.INTERNAL, history), render(audit, part, lang, Audience.PUBLIC, history)
 
 
 def display_for(html_internal: str, html_public: str) -> None:
@@ -124,9 +124,9 @@ def display_for(html_internal: str, html_public: str) -> None:
         if html_internal:
             display(HTML(html_internal))
         return
-    for audience, html in ((INTERNAL, html_internal), (PUBLIC, html_public)):
+    for audience, html in ((Audience.INTERNAL, html_internal), (Audience.PUBLIC, html_public)):
         if html:
-            display(HTML(html), metadata={META_KEY: {"audience": audience}})
+            display(HTML(html), metadata={META_KEY: {"audience": str(audience)}})
 
 
 def show(audit, part: str, lang: str = "vi", history: History | None = None) -> None:
@@ -134,7 +134,7 @@ def show(audit, part: str, lang: str = "vi", history: History | None = None) -> 
     display_for(*render_both(audit, part, lang, history))
 
 
-def standalone_html(audit, lang: str = "vi", audience: str = INTERNAL, history: History | None = None) -> str:
+def standalone_html(audit, lang: str = "vi", audience: str = Audience.INTERNAL, history: History | None = None) -> str:
     """The whole report as one HTML page without a notebook (tests, previews)."""
     css = CSS.read_text(encoding="utf-8")
     body = "\n".join(render(audit, part, lang, audience, history) for part in PARTS)
@@ -159,12 +159,12 @@ def checks_frame(audit, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("id")
 
 
-def items_frame(audit, check_id: str, audience: str = INTERNAL) -> pd.DataFrame:
+def items_frame(audit, check_id: str, audience: str = Audience.INTERNAL) -> pd.DataFrame:
     """The rows behind one check, personal columns masked (internal) or dropped (public)."""
     items = next(c for c in audit.checks if c.id == check_id).items
     if items is None:
         return pd.DataFrame(columns=["ly_do"])
-    if audience == PUBLIC:
+    if audience == Audience.PUBLIC:
         return privacy.public_frame(items)
     return privacy.mask_frame(items)
 
@@ -195,8 +195,8 @@ def runs_frame(runs) -> pd.DataFrame:
         rows.append({
             "unit": field_of(run, "unit"), "period": field_of(run, "period"), "revision": field_of(run, "revision"),
             "generated_at": results.get("generated_at"), "fingerprint": results.get("fingerprint"),
-            "targets": summary["targets"], "met": summary["by_status"][DAT],
-            "not_met": summary["by_status"][KHONG_DAT], "index_766": summary["index_score"],
+            "targets": summary["targets"], "met": summary["by_status"][Status.DAT],
+            "not_met": summary["by_status"][Status.KHONG_DAT], "index_766": summary["index_score"],
             "path": str(field_of(run, "path")),
         })
     return pd.DataFrame(rows, columns=RUN_COLUMNS)

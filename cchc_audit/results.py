@@ -11,31 +11,19 @@ from typing import Any
 
 import pandas as pd
 
-DAT = "dat"
-KHONG_DAT = "khong_dat"
-KHONG_PHAT_SINH = "khong_phat_sinh"
-THIEU_DU_LIEU = "thieu_du_lieu"
-MIEN_TRU = "mien_tru"
+from .codes import Status
+from .i18n import text
 
-STATUSES = (DAT, KHONG_DAT, KHONG_PHAT_SINH, THIEU_DU_LIEU, MIEN_TRU)
-STATUS_LABELS = {
-    DAT: ("Đạt", "Met"),
-    KHONG_DAT: ("Không đạt", "Not met"),
-    KHONG_PHAT_SINH: ("Không phát sinh", "Not arisen"),
-    THIEU_DU_LIEU: ("Thiếu dữ liệu", "Missing data"),
-    MIEN_TRU: ("Miễn trừ", "Waived"),
-}
+STATUSES = tuple(Status)
 
 
 def status_label(status: str, lang: str = "vi") -> str:
-    vi, en = STATUS_LABELS[status]
-    return en if lang == "en" else vi
+    return text(f"status.{Status(status)}", lang)
 
 
 def compare(numerator: int, denominator: int, comparator: str, target: float | None) -> bool:
-    """Exact rational comparison, so 49/50 against 98% is met and never lost to float error."""
-    if comparator == "all":
-        return numerator == denominator
+    """Exact rational comparison, so 49/50 against 98% is met and never lost to float error. The
+    comparators are the plan's (plan.COMPARATORS)."""
     if comparator == "any":
         return numerator >= 1
     ratio = Fraction(numerator, denominator)
@@ -44,8 +32,6 @@ def compare(numerator: int, denominator: int, comparator: str, target: float | N
         return ratio >= threshold
     if comparator == ">":
         return ratio > threshold
-    if comparator == "==":
-        return ratio == threshold
     raise ValueError(f"unknown comparator {comparator!r}")
 
 
@@ -55,6 +41,11 @@ class Note:
 
     vi: str
     en: str
+
+    @classmethod
+    def of(cls, key: str, **values) -> Note:
+        """The catalog's message `key` in both languages (results.json keeps both texts)."""
+        return cls(*(text(key, lang, **values) for lang in ("vi", "en")))
 
     def text(self, lang: str = "vi") -> str:
         return self.en if lang == "en" else self.vi

@@ -24,16 +24,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, templating
+from .codes import Status, UnitOutcome
+from .i18n import LANGS, text
 from .privacy import scrub_text
 from .resources import CSS, TEMPLATE_DIR
-from .results import DAT, KHONG_DAT, KHONG_PHAT_SINH, STATUSES, THIEU_DU_LIEU, compare, status_label
-from .text import csv_text, html_finalize
+from .results import STATUSES, compare, status_label
+from .text import csv_text
 
 ROLLUP_DIR = "_rollup"
 HTML, JSON, CSV = "index.html", "rollup.json", "rollup.csv"
 # Batch outcomes whose run folder holds results (see batch.py).
-WITH_RUN = ("ok", "skipped")
+WITH_RUN = (UnitOutcome.OK, UnitOutcome.SKIPPED)
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _checks(results: dict | None, kind: str) -> list[dict]:
 
 
 def _measured(check: dict | None) -> bool:
-    return (check is not None and check.get("status") != THIEU_DU_LIEU
+    return (check is not None and check.get("status") != Status.THIEU_DU_LIEU
             and check.get("numerator") is not None and check.get("denominator") is not None)
 
 
@@ -92,13 +94,13 @@ def pool_target(target_id: str, units: list[UnitRun]) -> dict:
     denominator = sum(int(c["denominator"]) for c in measured)
     comparator, threshold = next(iter(rules)) if len(rules) == 1 else (None, None)
     if not measured:
-        status = THIEU_DU_LIEU
+        status = Status.THIEU_DU_LIEU
     elif denominator == 0:
-        status = KHONG_PHAT_SINH
+        status = Status.KHONG_PHAT_SINH
     elif comparator is None:
         status = None  # the units' plans set different targets: no one rule to judge by
     else:
-        status = DAT if compare(numerator, denominator, comparator, threshold) else KHONG_DAT
+        status = Status.DAT if compare(numerator, denominator, comparator, threshold) else Status.KHONG_DAT
     by_status = dict.fromkeys(STATUSES, 0)
     for c in present:
         by_status[c["status"]] += 1
@@ -116,7 +118,7 @@ def pool_target(target_id: str, units: list[UnitRun]) -> dict:
 def pool_tasks(units: list[UnitRun]) -> dict:
     """Section III: evidenced tasks over tasks, over the units that have a task register."""
     counted = [u for u in units
-               if any(t.get("status") != THIEU_DU_LIEU for t in _checks(u.results, "task"))]
+               if any(t.get("status") != Status.THIEU_DU_LIEU for t in _checks(u.results, "task"))]
     tasks = sum(int(u.results["tasks_summary"]["tasks"]) for u in counted)
     evidenced = sum(int(u.results["tasks_summary"]["evidenced"]) for u in counted)
     return {"tasks": tasks, "evidenced": evidenced, "value": evidenced / tasks if tasks else None,
@@ -176,13 +178,7 @@ def build(units: list[UnitRun], period, district: tuple[str, str], *, links_from
         "period": period.to_json(),
         "generated_at": (generated_at or dt.datetime.now().astimezone()).isoformat(timespec="seconds"),
         "software": {"cchc_audit": __version__},
-        "method": {
-            "vi": "Số liệu toàn huyện là tổng tử số chia tổng mẫu số của các đơn vị có đo chỉ tiêu "
-                  "(không lấy trung bình các tỷ lệ). Đơn vị thiếu dữ liệu hoặc lỗi không được tính.",
-            "en": "District figures are the sum of the units' numerators over the sum of their "
-                  "denominators (not an average of rates); units with missing data or a failed run "
-                  "are left out.",
-        },
+        "method": {lang: text("rollup.method", lang) for lang in LANGS},
         "units": rows,
         "targets": [pool_target(i, units) for i in ids],
         "tasks": pool_tasks(units),
@@ -220,14 +216,10 @@ def _num(value) -> str:
 # --- HTML -------------------------------------------------------------------------------------
 
 def render_html(rollup: dict, lang: str = "vi") -> str:
-    import jinja2
-
     from .fmt import fmt_int, fmt_pct, fmt_target
     from .periods import parse_period
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / "rollup")),
-                             autoescape=True, undefined=jinja2.StrictUndefined, finalize=html_finalize,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = templating.environment(str(TEMPLATE_DIR / "rollup"), lang)
     period = rollup["period"]
     try:
         period_label = parse_period(period["id"], period.get("convention") or "calendar").label(lang)
@@ -245,7 +237,7 @@ def render_html(rollup: dict, lang: str = "vi") -> str:
         css=CSS.read_text(encoding="utf-8"), status=status, pct=lambda v: fmt_pct(v, lang),
         ratio=ratio, rule=lambda c, t: fmt_target(c, t, lang, "≥ 1"),
         outcome=lambda o: _outcome_label(o, lang),
-        outcome_counts=[f"{n} {_outcome_label(o, lang)}" for o in ("ok", "skipped", "bad_input", "error")
+        outcome_counts=[f"{n} {_outcome_label(o, lang)}" for o in UnitOutcome
                         if (n := sum(u["outcome"] == o for u in rollup["units"]))])
 
 

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import both
 from .periods import Period
 
 MAX_PERIODS = 8  # earlier periods kept for the trend table and charts
@@ -85,7 +86,7 @@ def load_history(archive_dir: str | Path | None, unit_code: str, period: Period,
     for run in list_runs(root, unit=unit_code):  # not every unit's results in a district archive
         if run.problem is not None:  # another version's file, or a damaged one: said, not fatal
             skipped.append(f"{run.name}: {run.problem}")
-            warnings.warn(f"bỏ qua / skipped {run.name}: {run.problem}", stacklevel=2)
+            warnings.warn(f"{both('history_skipped')} {run.name}: {run.problem}", stacklevel=2)
             continue
         results = run.results or {}
         if str(results.get("unit_code") or "") != str(unit_code):

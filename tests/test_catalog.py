@@ -79,8 +79,9 @@ def test_the_publication_deadline_in_the_text_is_the_one_the_checks_use():
 
 
 def _used_keys() -> set[str]:
-    """Keys the package passes to the catalog as string literals (label/text/definition...)."""
-    calls = re.compile(r"""(?:(?<![.\w])|(?<=i18n\.)|(?<=messages\.))(?:label|text|has|both)\(\s*["']([a-z][a-z0-9_.]*)["']""")
+    """Keys the package passes to the catalog as string literals: label/text/has/both/Note.of in the
+    code, `_("key")` (Jinja's i18n extension), `english("key")` and `both("key")` in the templates."""
+    calls = re.compile(r"""(?:(?<![.\w])|(?<=i18n\.)|(?<=messages\.)|(?<=Note\.))(?:label|text|has|both|of|_|english)\(\s*["']([a-z][a-z0-9_.]*)["']""")
     used = set()
     for path in list(PACKAGE.rglob("*.py")) + list(PACKAGE.rglob("*.j2")):
         used |= set(calls.findall(path.read_text(encoding="utf-8")))
@@ -90,6 +91,11 @@ def _used_keys() -> set[str]:
 def test_every_key_the_code_uses_is_in_the_catalog():
     missing = sorted(k for k in _used_keys() if k not in VI)
     assert missing == []
+
+
+def test_the_key_finder_sees_template_and_note_keys():
+    used = _used_keys()
+    assert {"col_stt", "items_more", "note.no_due_date", "status_before"} <= used
 
 
 def test_the_contracts_vietnamese_names_are_the_schemas():
@@ -108,3 +114,71 @@ def test_the_contracts_vietnamese_names_are_the_schemas():
 def test_an_unknown_key_shows_as_itself():
     assert i18n.text("no.such.key", "en") == "no.such.key"
     assert messages.reason("new_reason_code", "vi") == "new_reason_code"
+
+
+# --- codes the product emits have their wording -----------------------------------------------
+
+def test_every_reason_code_has_its_wording_in_both_languages_and_no_wording_is_orphaned():
+    from cchc_audit.codes import Reason
+
+    codes = {str(r) for r in Reason}
+    assert all(i18n.has(f"reason.{c}", lang) for c in codes for lang in i18n.LANGS)
+    worded = {k.split(".", 1)[1] for k in VI if k.startswith("reason.")}
+    assert worded == codes
+
+
+def test_the_checks_emit_reason_codes_only_as_reason_members():
+    """A reason code written as a bare string in a check would escape the test above: a string equal
+    to a code may appear only as a column name (`d["tre_han"]`) or a compared value (`== "..."`)."""
+    import ast
+
+    from cchc_audit.codes import Reason
+
+    codes = {str(r) for r in Reason}
+    bare = []
+    for path in sorted((PACKAGE / "checks").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in codes:
+                if not isinstance(parents.get(node), (ast.Subscript, ast.Compare)):
+                    bare.append(f"{path.name}:{node.lineno} {node.value}")
+    assert bare == []
+
+
+def test_every_status_and_satisfaction_level_has_its_wording():
+    from cchc_audit.codes import Status
+
+    for lang in i18n.LANGS:
+        assert all(i18n.has(f"status.{s}", lang) for s in Status)
+        assert all(i18n.has(f"level.{n}", lang) for n in schema.LEVEL_LABELS)
+    # The contract's own Vietnamese level names, as for columns and choices.
+    assert {n: i18n.text(f"level.{n}", "vi") for n in schema.LEVEL_LABELS} == schema.LEVEL_LABELS
+
+
+def test_the_satisfied_levels_in_the_text_are_the_ones_the_check_uses(monkeypatch):
+    from cchc_audit.checks import satisfaction
+
+    assert messages.definition("satisfaction", "en").endswith("those at level 4 or 5.")
+    assert messages.reason("khong_hai_long", "vi") == "Không hài lòng (mức 1-3)"
+    monkeypatch.setattr(satisfaction, "SATISFIED", 3)
+    assert messages.definition("satisfaction", "en").endswith("those at level 3, 4 or 5.")
+    assert messages.definition("satisfaction", "vi").endswith("(3, 4, 5).")
+    assert messages.reason("khong_hai_long", "en") == "Not satisfied (level 1-2)"
+
+
+def test_the_evidence_line_of_appendix_i_agrees_with_its_count():
+    import pandas as pd
+
+    from cchc_audit.codes import Status
+    from cchc_audit.report_parts.inspection import target_evidence
+    from cchc_audit.results import CheckResult
+
+    def line(rows, lang="en"):
+        check = CheckResult("II.4", "target", "II", "t", "t", Status.KHONG_DAT,
+                            items=pd.DataFrame({"ly_do": ["chua_so_hoa"] * rows}))
+        return target_evidence(check, {}, lang)
+
+    assert line(1) == ["1 item listed under II.4"]
+    assert line(1234) == ["1,234 items listed under II.4"]
+    assert line(1234, "vi") == ["1.234 trường hợp liệt kê tại mục II.4"]

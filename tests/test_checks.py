@@ -462,7 +462,20 @@ def test_monthly_publication_deadline_is_configurable(tmp_path):
     folder = make_unit(tmp_path / "unit", {"cong_khai": posts})
     assert figure(audit(folder).check("II.3")) == ("dat", 2, 2)
     params = Params(period="2024-Q1", data=folder, publication_deadline_working_days=3)
-    assert figure(audit(folder, params=params).check("II.3")) == ("khong_dat", 1, 2)
+    three = audit(folder, params=params)
+    assert figure(three.check("II.3")) == ("khong_dat", 1, 2)
+    # The method states the deadline the check used, in both languages.
+    method = [n.text(lang) for n in three.methodology for lang in ("vi", "en")]
+    assert any("cuối tháng + 3 ngày làm việc" in t for t in method)
+    assert any("month end + 3 working days" in t for t in method)
+    assert not any("+ 5 " in t or "+ N " in t for t in method)
+    # And so do part II's definitions and appendix IV, in both languages.
+    from cchc_audit import report
+
+    for lang, said in (("vi", "cuối tháng + 3 ngày làm việc"), ("en", "month end + 3 working days")):
+        for part in ("targets", "methodology"):
+            html = report.render(three, part, lang)
+            assert said in html and "+ 5 " not in html, (lang, part)
 
 
 def test_monthly_publication_whole_year_requires_january_to_november(tmp_path):
@@ -524,7 +537,7 @@ def test_section_iii_task_evidence(tmp_path):
     why = {t.id: list(t.items["ly_do"]) for t in result.tasks if t.id in ("III.1.3", "III.1.5", "III.1.8")}
     assert why == {"III.1.3": ["khong_co_minh_chung"], "III.1.5": ["khong_phat_sinh_thieu_ghi_chu"],
                    "III.1.8": ["chua_thuc_hien"]}
-    from cchc_audit.appendices import _remedy
+    from cchc_audit.report_parts.inspection import remedy_line as _remedy
     remedy = {t.id: _remedy(t, None, "en") for t in result.tasks if t.id in ("III.1.3", "III.1.5")}
     assert remedy["III.1.5"].startswith("Add a note") and remedy["III.1.3"].startswith("Carry the task out")
 

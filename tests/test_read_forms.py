@@ -14,11 +14,11 @@ from bad_inputs.build import Sheet, label, reencoded, write_clean
 from unitdata import CATALOGUE, write_csv, write_xlsx
 
 from cchc_audit import cli, schema
-from cchc_audit.appendices import methodology_view
 from cchc_audit.audit import reading_notes, run_audit
 from cchc_audit.headers import column_of
 from cchc_audit.problems import Problem, problem_lines
 from cchc_audit.registers import load_unit
+from cchc_audit.report_parts.method import methodology_view
 
 D = dt.date
 ALIASES = [(r.name, c.name, alias) for r in schema.REGISTERS.values() for c in r.columns for alias in c.aliases]

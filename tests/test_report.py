@@ -14,9 +14,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from unitdata import CATALOGUE, run
 
 from cchc_audit import report, resources, tthc_stats
+from cchc_audit.codes import Status
 from cchc_audit.fmt import date_line, fmt_date, fmt_int, fmt_pct
 from cchc_audit.privacy import mask_frame, mask_name, mask_number, public_frame
-from cchc_audit.results import DAT, KHONG_DAT
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'
@@ -132,10 +132,10 @@ def all_parts(audit, audience, lang="vi"):
 
 
 def test_the_fixture_has_what_the_report_must_show(audit):
-    assert audit.check("II.1.1.a").status == KHONG_DAT
-    assert audit.check("II.1.3").status == KHONG_DAT
-    assert audit.check("II.6.2").status == KHONG_DAT
-    assert audit.check("III.1.1").status == DAT
+    assert audit.check("II.1.1.a").status == Status.KHONG_DAT
+    assert audit.check("II.1.3").status == Status.KHONG_DAT
+    assert audit.check("II.6.2").status == Status.KHONG_DAT
+    assert audit.check("III.1.1").status == Status.DAT
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])

@@ -13,9 +13,10 @@ import pytest
 from PIL import Image
 from unitdata import run
 
-from cchc_audit import charts, report, resources, views
+from cchc_audit import charts, report, resources
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
+from cchc_audit.report_parts.targets import target_charts
 
 SAMPLE = resources.SAMPLE_DIR
 
@@ -50,7 +51,7 @@ def _png(chart: charts.Chart) -> Image.Image:
 
 
 def test_charts_are_small_pngs_drawn_the_same_way_twice(year):
-    drawn = views.target_charts(year, "vi")
+    drawn = target_charts(year, "vi")
     assert set(drawn) == {"II.1.1.a", "II.2.2", "II.4"}
     for check, found in drawn.items():
         for chart in found:
@@ -63,12 +64,12 @@ def test_charts_are_small_pngs_drawn_the_same_way_twice(year):
 
 
 def test_chart_text_says_the_figures(year):
-    on_time = views.target_charts(year, "vi")["II.1.1.a"][0]
+    on_time = target_charts(year, "vi")["II.1.1.a"][0]
     series = charts.on_time_by_month(year.dossiers, year.period)
     first = series.iloc[0]
     assert f"T1: {first['value'] * 100:.2f}%".replace(".", ",") in on_time.alt
     levels = year.check("II.2.2").extra["levels"]
-    satisfaction = views.target_charts(year, "en")["II.2.2"][0]
+    satisfaction = target_charts(year, "en")["II.2.2"][0]
     for level, count in levels.items():
         assert f"level {level}: {count}" in satisfaction.alt
     assert satisfaction.caption == "Satisfaction levels (responses by level 1–5)"
@@ -87,7 +88,7 @@ def test_charts_sit_under_their_targets_in_both_reports(year):
 def test_no_register_no_chart(tmp_path):
     audit = run(tmp_path, {"nhiem_vu": [{"ma_nhiem_vu": "III.1.1", "ngay": "10/01/2024",
                                          "trang_thai": "Hoàn thành", "minh_chung": "QĐ 01"}]})
-    assert views.target_charts(audit, "vi") == {}
+    assert target_charts(audit, "vi") == {}
     assert "<img" not in report.render(audit, "targets", "vi", "internal")
 
 

@@ -15,8 +15,8 @@ import yaml
 
 from cchc_audit import report, resources, tthc_stats
 from cchc_audit.audit import run_audit
+from cchc_audit.codes import Status
 from cchc_audit.params import resolve
-from cchc_audit.results import DAT, KHONG_DAT, MIEN_TRU, THIEU_DU_LIEU
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -110,7 +110,7 @@ def test_self_inspection_table_has_a_row_per_target_and_task(other):
 
 def test_task_count_line(other):
     summary = other.tasks_summary()
-    done = sum(1 for t in other.tasks if t.status == DAT and t.extra.get("latest_status") == "hoan_thanh")
+    done = sum(1 for t in other.tasks if t.status == Status.DAT and t.extra.get("latest_status") == "hoan_thanh")
     html = text(report.render(other, "tasks", "vi", "internal"))
     share = f"{100 * done / summary['tasks']:.2f}".replace(".", ",")
     assert f"Hoàn thành {done}/{summary['tasks']} nhiệm vụ, đạt {share}%." in html
@@ -146,7 +146,7 @@ def test_overview_counts_every_check_and_links_every_failure(other):
     html = report.render(other, "overview", "vi", "public")
     counts = [int(n) for n in re.findall(r'<td class="count[^"]*">(\d+)</td>', html)]
     assert sum(counts) == len(other.checks)
-    failing = {c.id for c in other.checks if c.status in (KHONG_DAT, THIEU_DU_LIEU)}
+    failing = {c.id for c in other.checks if c.status in (Status.KHONG_DAT, Status.THIEU_DU_LIEU)}
     linked = set(re.findall(r'<a class="status status-(?:khong_dat|thieu_du_lieu)" href="#[^"]+"[^>]*>([^<]+)</a>', html))
     assert failing and linked == failing
     for audience in ("internal", "public"):  # every link lands on an element of the page
@@ -174,7 +174,7 @@ def waived(tmp_path_factory):
 
 
 def test_an_active_waiver_shows_with_its_reason_and_expiry(waived):
-    assert waived.check("II.6.3").status == MIEN_TRU
+    assert waived.check("II.6.3").status == Status.MIEN_TRU
     summary = report.render(waived, "checks_table", "vi", "public")
     row = re.search(r'<td class="code">II\.6\.3</td>.*?</tr>', summary, re.S).group(0)
     assert "Miễn trừ" in row and "status-mien_tru" in row
@@ -187,7 +187,7 @@ def test_an_active_waiver_shows_with_its_reason_and_expiry(waived):
 
 def test_an_expired_waiver_is_ignored_and_the_report_says_so(waived):
     check = waived.check("II.6.2")
-    assert check.status == KHONG_DAT  # what the figures say, the expired waiver notwithstanding
+    assert check.status == Status.KHONG_DAT  # what the figures say, the expired waiver notwithstanding
     summary = report.render(waived, "checks_table", "vi", "public")
     row = re.search(r'<td class="code">II\.6\.2</td>.*?</tr>', summary, re.S).group(0)
     assert "Không đạt" in row and "Miễn trừ đã hết hạn ngày 31/03/2024 nên không áp dụng" in row
@@ -201,8 +201,8 @@ def test_an_expired_waiver_is_ignored_and_the_report_says_so(waived):
 def test_the_sample_q1_params_waive_ii_6_2_on_its_report_date(sample_q1):
     # params/2024-Q1.yaml: report dated 05/04/2024, waiver for II.6.2 until 30/04/2024.
     check = sample_q1.check("II.6.2")
-    assert check.status == MIEN_TRU
-    assert check.waiver["status_before"] == KHONG_DAT and check.waiver["expires"] == "2024-04-30"
+    assert check.status == Status.MIEN_TRU
+    assert check.waiver["status_before"] == Status.KHONG_DAT and check.waiver["expires"] == "2024-04-30"
     header = text(report.render(sample_q1, "header", "vi", "internal"))
     assert "ngày 05 tháng 4 năm 2024" in header
 

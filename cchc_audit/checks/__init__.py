@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..results import DAT, KHONG_DAT, KHONG_PHAT_SINH, MIEN_TRU, THIEU_DU_LIEU, CheckResult, Note, compare, ratio
+from ..codes import Status
+from ..results import CheckResult, Note, compare, ratio
 from ..waivers import Waiver
 from . import eworkplace, payments, petitions, procedures, publication, satisfaction  # noqa: F401
 from .base import REGISTRY, Context, Measure
@@ -21,12 +22,12 @@ def evaluate(target, ctx: Context) -> CheckResult:
     """Measure one plan target and give it its status (before waivers)."""
     result = CheckResult(
         id=target.id, kind="target", area=target.area, title_vi=target.text_vi, title_en=target.text_en,
-        status=THIEU_DU_LIEU, target=target.threshold if target.comparator != "any" else None,
+        status=Status.THIEU_DU_LIEU, target=target.threshold if target.comparator != "any" else None,
         comparator=target.comparator, registers=tuple(target.registers))
     missing = [name for name in target.registers if name not in ctx.registers]
     if missing:
         names = ", ".join(f"{m}.xlsx/.csv" for m in missing)
-        result.notes.append(Note(f"Thiếu sổ: {names}.", f"Missing register: {names}."))
+        result.notes.append(Note.of("note.missing_registers", names=names))
         return result
     function = REGISTRY[target.check]
     measure: Measure = function(ctx, **(target.params or {}))
@@ -35,10 +36,10 @@ def evaluate(target, ctx: Context) -> CheckResult:
     result.items, result.notes, result.parts, result.extra = (
         measure.items, list(measure.notes), measure.parts, measure.extra)
     if measure.denominator == 0:
-        result.status = KHONG_PHAT_SINH
+        result.status = Status.KHONG_PHAT_SINH
     else:
         met = compare(measure.numerator, measure.denominator, target.comparator, target.threshold)
-        result.status = DAT if met else KHONG_DAT
+        result.status = Status.DAT if met else Status.KHONG_DAT
     return result
 
 
@@ -53,14 +54,12 @@ def apply_waivers(results: list[CheckResult], waivers: list[Waiver], today: dt.d
             continue
         if waiver.active(today):
             result.waiver = waiver.to_json() | {"active": True, "status_before": result.status}
-            result.status = MIEN_TRU
-            result.notes.append(Note(f"Miễn trừ đến {waiver.expires:%d/%m/%Y}: {waiver.justification}",
-                                     f"Waived until {waiver.expires:%Y-%m-%d}: {waiver.justification}"))
+            result.status = Status.MIEN_TRU
+            result.notes.append(Note.of("note.waived_until", until=waiver.expires, reason=waiver.justification))
         else:
             ignored.append(waiver)
             result.waiver = waiver.to_json() | {"active": False}
-            result.notes.append(Note(f"Miễn trừ đã hết hạn ngày {waiver.expires:%d/%m/%Y}, không áp dụng.",
-                                     f"Waiver expired on {waiver.expires:%Y-%m-%d}; not applied."))
+            result.notes.append(Note.of("note.waiver_expired", until=waiver.expires))
     return ignored
 
 
@@ -73,6 +72,6 @@ def run_checks(plan, ctx: Context) -> list[CheckResult]:
         for task in plan.tasks:
             results.append(CheckResult(
                 id=task.id, kind="task", area=task.area, title_vi=task.text_vi, title_en=task.text_en,
-                status=THIEU_DU_LIEU, target=1.0, comparator=">=", registers=("nhiem_vu",),
-                notes=[Note("Thiếu sổ: nhiem_vu.xlsx/.csv.", "Missing register: nhiem_vu.xlsx/.csv.")]))
+                status=Status.THIEU_DU_LIEU, target=1.0, comparator=">=", registers=("nhiem_vu",),
+                notes=[Note.of("note.missing_registers", names="nhiem_vu.xlsx/.csv")]))
     return results

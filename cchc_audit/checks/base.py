@@ -80,7 +80,8 @@ def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series
         for column in selected.columns:
             if column.startswith("ngay_") and pd.api.types.is_datetime64_any_dtype(selected[column]):
                 selected[column] = selected[column].where(selected[column] <= until)
-    selected["ly_do"] = reason if isinstance(reason, str) else reason[np.asarray(mask, dtype=bool)]
+    # A plain string column: the code (codes.Reason is a StrEnum), as results.json writes it.
+    selected["ly_do"] = str(reason) if isinstance(reason, str) else reason[np.asarray(mask, dtype=bool)]
     return selected
 
 

@@ -3,9 +3,10 @@ official e-mail."""
 
 from __future__ import annotations
 
+from ..codes import Reason
 from .base import Context, Measure, check, items
 
-STAFF_REASONS = {"chu_ky_so": "thieu_chu_ky_so", "thu_cong_vu": "thieu_thu_cong_vu"}
+STAFF_REASONS = {"chu_ky_so": Reason.THIEU_CHU_KY_SO, "thu_cong_vu": Reason.THIEU_THU_CONG_VU}
 
 
 @check("electronic_documents")
@@ -15,7 +16,7 @@ def electronic_documents(ctx: Context) -> Measure:
     counted = ctx.in_period(docs["ngay"]).to_numpy(bool) & ~docs["mat"].to_numpy(bool)
     good = counted & docs["dien_tu"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(docs, counted & ~good, ["so_ky_hieu", "ngay", "chieu"], "khong_dien_tu"))
+                   items(docs, counted & ~good, ["so_ky_hieu", "ngay", "chieu"], Reason.KHONG_DIEN_TU))
 
 
 @check("staff_flag")
@@ -34,4 +35,4 @@ def reporting_systems(ctx: Context) -> Measure:
     systems = ctx.registers["he_thong_bao_cao"]
     good = systems["ket_noi_huyen"].to_numpy(bool)
     return Measure(int(good.sum()), len(systems),
-                   items(systems, ~good, ["ten_he_thong"], "chua_ket_noi"))
+                   items(systems, ~good, ["ten_he_thong"], Reason.CHUA_KET_NOI))

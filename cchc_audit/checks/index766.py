@@ -9,27 +9,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 
+from ..i18n import LANGS, text
 from .base import Context
 from .procedures import fee_dossiers
 
-GROUPS = {
-    "1": ("Công khai, minh bạch", "Publicity and transparency", 18),
-    "2": ("Tiến độ giải quyết", "Resolution progress", 20),
-    "3": ("Dịch vụ trực tuyến, thanh toán trực tuyến", "Online services and payment", 22),
-    "4": ("Số hóa hồ sơ", "Digitization", 22),
-    "5": ("Mức độ hài lòng", "Satisfaction", 18),
-}
-
-# id -> (Vietnamese, English, default points, default threshold for full points)
+# id -> (default points, default threshold for full points); the item's name is the catalog's `index766.<id>`.
 ITEMS = {
-    "2.1": ("Giải quyết đúng hạn", "Resolved on time", 20, 1.0),
-    "3.3": ("Nộp hồ sơ trực tuyến", "Online submission", 12, 0.5),
-    "3.6": ("Thanh toán trực tuyến", "Online payment", 10, 1.0),
-    "4.1": ("Cấp kết quả điện tử", "Electronic result", 6, 1.0),
-    "4.2": ("Số hóa hồ sơ", "Digitized dossiers", 4, 0.8),
-    "4.3": ("Tái sử dụng dữ liệu", "Data reuse", 2, 0.8),
-    "5.2": ("Xử lý phản ánh, kiến nghị đúng hạn", "Petitions answered on time", 6, 1.0),
-    "5.4": ("Mức độ hài lòng", "Satisfaction", 6, 0.9),
+    "2.1": (20, 1.0),
+    "3.3": (12, 0.5),
+    "3.6": (10, 1.0),
+    "4.1": (6, 1.0),
+    "4.2": (4, 0.8),
+    "4.3": (2, 0.8),
+    "5.2": (6, 1.0),
+    "5.4": (6, 0.9),
 }
 
 
@@ -102,14 +95,15 @@ def index_766(ctx: Context, weights: dict | None = None) -> Index766:
     weights = weights or {}
     counts = _counts(ctx)
     out = []
-    for item_id, (title_vi, title_en, default_points, default_threshold) in ITEMS.items():
+    for item_id, (default_points, default_threshold) in ITEMS.items():
         custom = weights.get(item_id, {}) or {}
         max_points = float(custom.get("points", default_points))
         threshold = float(custom.get("threshold", default_threshold))
         numerator, denominator = counts.get(item_id, (0, 0))
         arisen = denominator > 0
         out.append(IndexItem(
-            item_id, item_id.split(".")[0], title_vi, title_en, numerator, denominator,
+            item_id, item_id.split(".")[0], *(text(f"index766.{item_id}", lang) for lang in LANGS),
+            numerator, denominator,
             numerator / denominator if arisen else None, threshold, max_points,
             points(numerator, denominator, max_points, threshold) if arisen else None, arisen))
     scored = [i for i in out if i.arisen]

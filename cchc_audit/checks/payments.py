@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..codes import Reason
 from ..results import ratio
 from .base import Context, Measure, check, items
 from .procedures import fee_dossiers
@@ -31,5 +32,5 @@ def electronic_payment(ctx: Context) -> Measure:
     arisen = [p for p in parts if p["arisen"]]
     applied = [p for p in arisen if p["numerator"] >= 1]
     d = ctx.dossiers
-    found = items(d, counted & ~paid, ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan"], "thanh_toan_khong_dien_tu")
+    found = items(d, counted & ~paid, ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan"], Reason.THANH_TOAN_KHONG_DIEN_TU)
     return Measure(len(applied), len(arisen), found, parts=parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..codes import Reason
 from ..results import Note
 from .base import Context, Measure, check, concat, items
 
@@ -17,7 +18,7 @@ def complaints_on_time(ctx: Context) -> Measure:
     counted = kind & ctx.in_period(letters["ngay_giai_quyet"]).to_numpy(bool)
     on_time = counted & (letters["ngay_giai_quyet"] <= letters["han_giai_quyet"]).fillna(False).to_numpy(bool)
     return Measure(int(on_time.sum()), int(counted.sum()),
-                   items(letters, counted & ~on_time, LETTER_COLUMNS, "giai_quyet_tre_han", until=ctx.end))
+                   items(letters, counted & ~on_time, LETTER_COLUMNS, Reason.GIAI_QUYET_TRE_HAN, until=ctx.end))
 
 
 @check("feedback_answered")
@@ -32,12 +33,10 @@ def feedback_answered(ctx: Context) -> Measure:
     counted = received & ~pending
     published = ctx.by_end(letters["ngay_cong_khai"]).to_numpy(bool)
     good = counted & answered & published
-    found = concat(items(letters, counted & ~answered, LETTER_COLUMNS, "chua_tra_loi", until=ctx.end),
-                   items(letters, counted & answered & ~published, LETTER_COLUMNS, "chua_cong_khai", until=ctx.end),
-                   items(letters, pending, LETTER_COLUMNS, "dang_trong_han", until=ctx.end))
+    found = concat(items(letters, counted & ~answered, LETTER_COLUMNS, Reason.CHUA_TRA_LOI, until=ctx.end),
+                   items(letters, counted & answered & ~published, LETTER_COLUMNS, Reason.CHUA_CONG_KHAI, until=ctx.end),
+                   items(letters, pending, LETTER_COLUMNS, Reason.DANG_TRONG_HAN, until=ctx.end))
     notes = []
     if pending.any():
-        notes.append(Note(f"{int(pending.sum())} phản ánh, kiến nghị chưa trả lời nhưng còn trong hạn: không tính.",
-                          f"{int(pending.sum())} petitions not yet answered but still within their deadline: "
-                          "left out."))
+        notes.append(Note.of("note.petitions_pending", count=int(pending.sum())))
     return Measure(int(good.sum()), int(counted.sum()), found, notes)

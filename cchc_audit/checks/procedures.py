@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import Reason
 from ..results import Note
 from .base import Context, Measure, check, concat, items
 from .dossiers import IN_PROGRESS, PAUSED, REFUSED, RESOLVED, WITHDRAWN  # noqa: F401 - used by checks
@@ -20,14 +21,11 @@ def tthc_on_time(ctx: Context) -> Measure:
     d = ctx.dossiers
     counted = d["tinh_dung_han"].to_numpy(bool)
     on_time = counted & d["dung_han"].to_numpy(bool)
-    reason = pd.Series(np.where(d["han"].isna(), "khong_xac_dinh_han", "tre_han"), index=d.index)
+    reason = pd.Series(np.where(d["han"].isna(), Reason.KHONG_XAC_DINH_HAN, Reason.TRE_HAN), index=d.index)
     found = items(d, counted & ~on_time, DOSSIER_COLUMNS, reason, until=ctx.end)
     notes = []
     if d.loc[counted, "han"].isna().any():
-        notes.append(Note("Có hồ sơ không xác định được hạn trả (không có ngày hẹn trả và thời hạn của thủ tục): "
-                          "được tính là không đúng hạn.",
-                          "Some dossiers have no due date (no recorded date and no processing time): "
-                          "counted as not on time."))
+        notes.append(Note.of("note.no_due_date"))
     return Measure(int(on_time.sum()), int(counted.sum()), found, notes)
 
 
@@ -40,14 +38,11 @@ def apologies(ctx: Context) -> Measure:
     apologised = late & ctx.by_end(apology).to_numpy(bool)
     # Nghị định 61/2018, Điều 19: the apology is due at least one day before the due date.
     tardy = apologised & (apology > d["han"] - pd.Timedelta(days=1)).fillna(False).to_numpy(bool)
-    found = concat(items(d, late & ~apologised, DOSSIER_COLUMNS, "chua_xin_loi", until=ctx.end),
-                   items(d, tardy, DOSSIER_COLUMNS, "xin_loi_muon", until=ctx.end))
+    found = concat(items(d, late & ~apologised, DOSSIER_COLUMNS, Reason.CHUA_XIN_LOI, until=ctx.end),
+                   items(d, tardy, DOSSIER_COLUMNS, Reason.XIN_LOI_MUON, until=ctx.end))
     notes = []
     if tardy.any():
-        notes.append(Note(f"{int(tardy.sum())} văn bản xin lỗi gửi sau thời điểm chậm nhất (01 ngày trước hạn trả, "
-                          "Nghị định 61/2018/NĐ-CP, Điều 19): vẫn được tính, nêu tại danh sách.",
-                          f"{int(tardy.sum())} apologies were sent later than one day before the due date "
-                          "(Decree 61/2018, Art. 19): still counted, listed as findings."))
+        notes.append(Note.of("note.apologies_tardy", count=int(tardy.sum())))
     return Measure(int(apologised.sum()), int(late.sum()), found, notes)
 
 
@@ -57,7 +52,7 @@ def digitized(ctx: Context) -> Measure:
     d = ctx.dossiers
     counted = d["giai_quyet_trong_ky"].to_numpy(bool)
     good = counted & (d["so_hoa"] & d["ket_qua_dien_tu"]).to_numpy(bool)
-    reason = pd.Series(np.where(d["so_hoa"], "chua_co_ket_qua_dien_tu", "chua_so_hoa"), index=d.index)
+    reason = pd.Series(np.where(d["so_hoa"], Reason.CHUA_CO_KET_QUA_DIEN_TU, Reason.CHUA_SO_HOA), index=d.index)
     return Measure(int(good.sum()), int(counted.sum()),
                    items(d, counted & ~good, DOSSIER_COLUMNS[:5], reason, until=ctx.end))
 
@@ -69,7 +64,7 @@ def data_reuse(ctx: Context) -> Measure:
     counted = (d["tiep_nhan_trong_ky"] & (d["trang_thai_hieu_luc"] != WITHDRAWN)).to_numpy(bool)
     good = counted & d["tai_su_dung"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(d, counted & ~good, DOSSIER_COLUMNS[:3], "khong_tai_su_dung", until=ctx.end))
+                   items(d, counted & ~good, DOSSIER_COLUMNS[:3], Reason.KHONG_TAI_SU_DUNG, until=ctx.end))
 
 
 def fee_dossiers(ctx: Context) -> tuple[np.ndarray, np.ndarray]:

@@ -9,6 +9,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..codes import Reason
 from ..params import DEFAULT_PUBLICATION_DAYS
 from ..results import Note
 from ..text import slug
@@ -23,7 +24,7 @@ def internal_procedures_published(ctx: Context) -> Measure:
     good = counted & ctx.by_end(procedures["ngay_cong_khai"]).to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
                    items(procedures, counted & ~good, ["ma_thu_tuc", "ten_thu_tuc", "ngay_cong_khai"],
-                         "chua_cong_khai"))
+                         Reason.CHUA_CONG_KHAI))
 
 
 def publication_deadline(ctx: Context, year: int, month: int) -> dt.date:
@@ -52,8 +53,8 @@ def monthly_publication(ctx: Context, content: str) -> Measure:
         rows.append({"ky": ky, "han_cong_khai": pd.Timestamp(deadline),
                      "ngay_dang": in_time.min() if not in_time.empty else first,
                      "dat": not in_time.empty,
-                     "ly_do": None if not in_time.empty else ("cong_khai_muon" if not dates.empty
-                                                              else "thang_chua_cong_khai")})
+                     "ly_do": None if not in_time.empty else (Reason.CONG_KHAI_MUON if not dates.empty
+                                                              else Reason.THANG_CHUA_CONG_KHAI)})
     table = pd.DataFrame(rows, columns=["ky", "han_cong_khai", "ngay_dang", "dat", "ly_do"])
     published = int(table["dat"].sum()) if len(table) else 0
     found = table[~table["dat"].astype(bool)].drop(columns="dat").set_index(pd.Index(
@@ -61,6 +62,5 @@ def monthly_publication(ctx: Context, content: str) -> Measure:
     undated = about & posts["ky"].isna().to_numpy(bool)
     notes = []
     if undated.any():
-        notes.append(Note(f"{int(undated.sum())} lượt công khai không ghi kỳ (tháng) nên không được tính cho tháng nào.",
-                          f"{int(undated.sum())} publications name no month (`ky`) and count for none."))
+        notes.append(Note.of("note.publications_undated", count=int(undated.sum())))
     return Measure(published, len(table), found, notes, extra={"months": table.to_dict("records")})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..codes import Reason
 from .base import Context, Measure, check, items
 
 SATISFIED = 4  # levels 4 (Hài lòng) and 5 (Rất hài lòng)
@@ -15,6 +16,6 @@ def satisfaction(ctx: Context, linh_vuc: str) -> Measure:
                & ctx.in_period(survey["ngay"]).to_numpy(bool) & survey["muc_do"].notna().to_numpy(bool))
     good = counted & (survey["muc_do"] >= SATISFIED).fillna(False).to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(survey, counted & ~good, ["ma_phieu", "ngay", "muc_do"], "khong_hai_long"),
+                   items(survey, counted & ~good, ["ma_phieu", "ngay", "muc_do"], Reason.KHONG_HAI_LONG),
                    extra={"levels": {int(k): int(v) for k, v in
                                      survey.loc[counted, "muc_do"].value_counts().sort_index().items()}})

@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..results import DAT, KHONG_DAT, KHONG_PHAT_SINH, CheckResult
+from ..codes import Reason, Status
+from ..results import CheckResult
 from .base import Context
 
 EVIDENCED_STATES = ("hoan_thanh", "dang_thuc_hien")
@@ -46,11 +47,11 @@ def task_results(ctx: Context, tasks) -> list[CheckResult]:
     for task in tasks:
         rows = groups.get(task.id)
         if rows is not None and rows["_ok"].any():
-            status, numerator, denominator = DAT, 1, 1
+            status, numerator, denominator = Status.DAT, 1, 1
         elif rows is not None and rows["_na"].any():
-            status, numerator, denominator = KHONG_PHAT_SINH, 0, 0
+            status, numerator, denominator = Status.KHONG_PHAT_SINH, 0, 0
         else:
-            status, numerator, denominator = KHONG_DAT, 0, 1
+            status, numerator, denominator = Status.KHONG_DAT, 0, 1
         if rows is None:
             found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
         else:
@@ -58,7 +59,7 @@ def task_results(ctx: Context, tasks) -> list[CheckResult]:
                 [(rows["_ok"] | rows["_na"]).to_numpy(bool),
                  (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
                  (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
-                [None, "khong_phat_sinh_thieu_ghi_chu", "chua_thuc_hien"], default="khong_co_minh_chung")
+                [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
             found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
         latest = found.iloc[-1] if len(found) else None
         out.append(CheckResult(

@@ -1,0 +1,29 @@
+"""Appendix II: the TTHC statistics (Biểu 06)."""
+
+from __future__ import annotations
+
+from .. import privacy
+from ..codes import Audience
+from ..fmt import fmt_int
+from ..messages import label
+from ..trends import History
+from ..tthc_stats import COLUMNS as STAT_COLUMNS
+from ..tthc_stats import TOTAL, tthc_statistics
+from .common import appendix_head, field_of, known_names
+
+
+def statistics_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
+    dossiers = field_of(audit, "dossiers")
+    if dossiers is None:
+        return None
+    table = tthc_statistics(dossiers, audit.period)
+    public = audience == Audience.PUBLIC
+    rows = []
+    for number, (name, values) in enumerate(table.iterrows(), start=1):
+        total = name == TOTAL
+        if not total:  # a procedure's title can name a person: masked, or redacted in public
+            name = privacy.scrub_text(name, () if public else known_names(audit), redact=public)
+        rows.append({"stt": "" if total else number, "name": label("total", lang) if total else name,
+                     "total": total, "cells": [fmt_int(values[c], lang) for c in STAT_COLUMNS]})
+    return {"head": appendix_head(audit, "II", label("stats_title", lang), lang), "rows": rows,
+            "note": label("stats_note", lang)}
