@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArchiveError  # noqa: F401 - raised here, and imported from here by callers
+from .i18n import both
 
 # What a revision holds, by name.
 MANIFEST = "MANIFEST.sha256"
@@ -343,9 +344,9 @@ def load_results(path: Path) -> tuple[dict[str, Any] | None, str | None]:
     try:  # regular, bounded, never waited on: a FIFO in an old revision must not hang the front page
         results = json.loads(read_bytes(path, "json").decode("utf-8"))
     except FileNotFoundError:
-        return None, "không có results.json / no results.json"
+        return None, both("archive.no_results")
     except (OSError, ValueError) as exc:  # UnsafeInput and UnicodeDecodeError are ValueErrors
-        return None, f"results.json không phải JSON / not JSON ({type(exc).__name__})"
+        return None, both("archive.results_not_json", reason=type(exc).__name__)
     problem = results_problem(results)
     return (None, problem) if problem else (results, None)
 
@@ -363,16 +364,17 @@ def _number(value) -> bool:
 
 def results_problem(results) -> str | None:
     """What in `results` does not match the schema the trends, the front page and the roll-up
-    read (DATA-CONTRACT.md), in one phrase naming the key; None when it matches."""
+    read (DATA-CONTRACT.md), in one phrase naming the key, in both languages as those bilingual
+    pages show it; None when it matches."""
     import datetime as dt
 
     from .results import STATUSES
 
     def bad(where):
-        return f"results.json: {where} không đúng định dạng / does not match the schema"
+        return both("archive.results_schema", where=where)
 
     if not isinstance(results, dict):
-        return bad("(tệp/file)")
+        return both("archive.results_not_mapping")
     # What is there must be of the right type; what is absent each reader already does without.
     period = results.get("period")
     if period is not None:

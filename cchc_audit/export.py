@@ -15,12 +15,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .codes import META_KEY, Audience
 from .resources import TEMPLATE_DIR as TEMPLATES_DIR
 
 DEFAULT_TEMPLATE = "lab"  # nbconvert's own; used when the package ships no template of its own
-META_KEY = "cchc_audit"
-INTERNAL, PUBLIC = "internal", "public"
-AUDIENCES = (INTERNAL, PUBLIC)
+INTERNAL, PUBLIC = Audience.INTERNAL, Audience.PUBLIC
+AUDIENCES = tuple(Audience)
 AUDIENCE_RESOURCE = "cchc_audience"
 
 

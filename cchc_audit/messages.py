@@ -13,11 +13,6 @@ from .i18n import has, text
 from .schema import REGISTERS
 
 
-def bilingual(lang: str, vi: str, en: str) -> str:
-    """A message written in both languages where it is raised: the one the user asked for."""
-    return en if lang == "en" else vi
-
-
 def label(key: str, lang: str = "vi", **values) -> str:
     return text(key, lang, **values)
 
