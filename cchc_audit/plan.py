@@ -46,6 +46,7 @@ class Target:
     threshold: float | None  # a share in [0, 1]; None for "any"
     registers: tuple[str, ...]
     params: dict = field(default_factory=dict, hash=False)
+    kind = "target"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ class Task:
     text_en: str
     items: tuple[str, ...] = ()  # the bullets under the task
     items_en: tuple[str, ...] = ()  # their English glosses, one per bullet (optional)
+    # A task is measured like a target (checks.evaluate): evidenced in P, 1 of 1.
+    kind = "task"
+    check = "task_evidenced"
+    comparator = ">="
+    threshold = 1.0
+    registers = ("nhiem_vu",)
+
+    @property
+    def params(self) -> dict:
+        return {"task_id": self.id}
 
 
 @dataclass(frozen=True)

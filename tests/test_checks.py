@@ -806,3 +806,21 @@ def test_item_lists_show_the_register_as_it_stood_at_the_end_of_the_period(tmp_p
     assert item["ly_do"] == "chua_xin_loi"
     assert pd.isna(item["ngay_co_ket_qua"]) and pd.isna(item["ngay_xin_loi"])
     assert item["ngay_tiep_nhan"] == pd.Timestamp("2024-03-01")
+
+
+def test_section_III_tasks_are_measured_through_the_targets_path(monkeypatch):
+    """A task is one more plan entry for `checks.evaluate`: its registered function measures it
+    and the common rule gives the status (a stand-in function decides every task here)."""
+    from cchc_audit import checks, resources
+    from cchc_audit.audit import run_audit
+    from cchc_audit.checks.base import Measure
+    from cchc_audit.plan import load_plan
+
+    plan = load_plan(resources.SAMPLE_PLAN)
+    assert {t.check for t in plan.tasks} == {"task_evidenced"}
+    for figures, status in (((1, 1), "dat"), ((0, 0), "khong_phat_sinh"), ((0, 1), "khong_dat")):
+        monkeypatch.setitem(checks.REGISTRY, "task_evidenced",
+                            lambda ctx, task_id, figures=figures: Measure(*figures))
+        audit = run_audit("2024-Q1", resources.SAMPLE_DIR, plan)
+        assert {c.status for c in audit.tasks} == {status}
+        assert len(audit.tasks) == len(plan.tasks)

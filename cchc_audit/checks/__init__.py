@@ -10,18 +10,25 @@ import datetime as dt
 from ..codes import Status
 from ..results import CheckResult, Note, compare, ratio
 from ..waivers import Waiver
-from . import eworkplace, payments, petitions, procedures, publication, satisfaction  # noqa: F401
+from . import (  # noqa: F401
+    eworkplace,
+    payments,
+    petitions,
+    procedures,
+    publication,
+    satisfaction,
+    tasks,  # noqa: F401 - registers task_evidenced
+)
 from .base import REGISTRY, Context, Measure
 from .index766 import Index766, index_766
-from .tasks import task_results
 
 __all__ = ["REGISTRY", "Context", "Measure", "Index766", "index_766", "run_checks", "evaluate", "apply_waivers"]
 
 
 def evaluate(target, ctx: Context) -> CheckResult:
-    """Measure one plan target and give it its status (before waivers)."""
+    """Measure one plan target, or section III task, and give it its status (before waivers)."""
     result = CheckResult(
-        id=target.id, kind="target", area=target.area, title_vi=target.text_vi, title_en=target.text_en,
+        id=target.id, kind=target.kind, area=target.area, title_vi=target.text_vi, title_en=target.text_en,
         status=Status.THIEU_DU_LIEU, target=target.threshold if target.comparator != "any" else None,
         comparator=target.comparator, registers=tuple(target.registers))
     missing = [name for name in target.registers if name not in ctx.registers]
@@ -64,14 +71,5 @@ def apply_waivers(results: list[CheckResult], waivers: list[Waiver], today: dt.d
 
 
 def run_checks(plan, ctx: Context) -> list[CheckResult]:
-    """Every target of the plan, then every task, in plan order."""
-    results = [evaluate(target, ctx) for target in plan.targets]
-    if "nhiem_vu" in ctx.registers:
-        results += task_results(ctx, plan.tasks)
-    else:
-        for task in plan.tasks:
-            results.append(CheckResult(
-                id=task.id, kind="task", area=task.area, title_vi=task.text_vi, title_en=task.text_en,
-                status=Status.THIEU_DU_LIEU, target=1.0, comparator=">=", registers=("nhiem_vu",),
-                notes=[Note.of("note.missing_registers", names="nhiem_vu.xlsx/.csv")]))
-    return results
+    """Every target of the plan, then every task, in plan order: one path for both."""
+    return [evaluate(item, ctx) for item in (*plan.targets, *plan.tasks)]

@@ -48,6 +48,7 @@ class Context:
     registers: dict[str, pd.DataFrame]
     calendar: WorkingCalendar
     params: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict, repr=False)  # what several checks share, computed once
 
     @property
     def start(self) -> np.datetime64:

@@ -7,9 +7,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..codes import Reason, Status
-from ..results import CheckResult
-from .base import Context
+from ..codes import Reason
+from .base import Context, Measure, check
 
 EVIDENCED_STATES = ("hoan_thanh", "dang_thuc_hien")
 TASK_COLUMNS = ["ma_nhiem_vu", "ngay", "trang_thai", "minh_chung", "ghi_chu"]
@@ -30,43 +29,45 @@ def normalize_task_id(value) -> str | None:
     return f"III.{number}"
 
 
-def task_results(ctx: Context, tasks) -> list[CheckResult]:
-    """One result per plan task: `dat` when a row dated in P carries evidence with status done or
-    in progress; `khong_phat_sinh` when a row in P says not arisen with a note; else `khong_dat`."""
-    evidence = ctx.registers["nhiem_vu"]
-    ids = evidence["ma_nhiem_vu"].map(normalize_task_id)
-    in_p = ctx.in_period(evidence["ngay"]).to_numpy(bool)
-    has_ref = evidence["minh_chung"].fillna("").str.strip().ne("").to_numpy(bool)
-    has_note = evidence["ghi_chu"].fillna("").str.strip().ne("").to_numpy(bool)
-    state = evidence["trang_thai"]
-    evidenced = in_p & has_ref & state.isin(EVIDENCED_STATES).fillna(False).to_numpy(bool)
-    not_arisen = in_p & has_note & (state == "khong_phat_sinh").fillna(False).to_numpy(bool)
-    frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p)
-    groups = {key: rows for key, rows in frame[frame["_in"]].groupby("_id", sort=False)}
-    out = []
-    for task in tasks:
-        rows = groups.get(task.id)
-        if rows is not None and rows["_ok"].any():
-            status, numerator, denominator = Status.DAT, 1, 1
-        elif rows is not None and rows["_na"].any():
-            status, numerator, denominator = Status.KHONG_PHAT_SINH, 0, 0
-        else:
-            status, numerator, denominator = Status.KHONG_DAT, 0, 1
-        if rows is None:
-            found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
-        else:
-            reason = np.select(
-                [(rows["_ok"] | rows["_na"]).to_numpy(bool),
-                 (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
-                 (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
-                [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
-            found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
-        latest = found.iloc[-1] if len(found) else None
-        out.append(CheckResult(
-            id=task.id, kind="task", area=task.area, title_vi=task.text_vi, title_en=task.text_en,
-            status=status, numerator=numerator, denominator=denominator,
-            value=None if denominator == 0 else numerator / denominator,
-            target=1.0, comparator=">=", registers=("nhiem_vu",), items=found,
-            extra={"latest_status": None if latest is None else latest["trang_thai"],
-                   "latest_date": None if latest is None else latest["ngay"]}))
-    return out
+def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
+    """The register's rows dated in P, grouped by normalized task id, with their evidence flags;
+    computed once per audit and shared by every task."""
+    if "tasks" not in ctx.memo:
+        evidence = ctx.registers["nhiem_vu"]
+        ids = evidence["ma_nhiem_vu"].map(normalize_task_id)
+        in_p = ctx.in_period(evidence["ngay"]).to_numpy(bool)
+        has_ref = evidence["minh_chung"].fillna("").str.strip().ne("").to_numpy(bool)
+        has_note = evidence["ghi_chu"].fillna("").str.strip().ne("").to_numpy(bool)
+        state = evidence["trang_thai"]
+        evidenced = in_p & has_ref & state.isin(EVIDENCED_STATES).fillna(False).to_numpy(bool)
+        not_arisen = in_p & has_note & (state == "khong_phat_sinh").fillna(False).to_numpy(bool)
+        frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p)
+        ctx.memo["tasks"] = (evidence, {key: rows for key, rows in frame[frame["_in"]].groupby("_id", sort=False)})
+    return ctx.memo["tasks"]
+
+
+@check("task_evidenced")
+def task_evidenced(ctx: Context, task_id: str) -> Measure:
+    """A section III task: 1 of 1 when a row dated in P carries evidence with status done or in
+    progress; 0 of 0 (not arisen) when a row in P says not arisen with a note; else 0 of 1."""
+    evidence, groups = _evidence_by_task(ctx)
+    rows = groups.get(task_id)
+    if rows is not None and rows["_ok"].any():
+        numerator, denominator = 1, 1
+    elif rows is not None and rows["_na"].any():
+        numerator, denominator = 0, 0
+    else:
+        numerator, denominator = 0, 1
+    if rows is None:
+        found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
+    else:
+        reason = np.select(
+            [(rows["_ok"] | rows["_na"]).to_numpy(bool),
+             (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
+             (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
+            [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
+        found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
+    latest = found.iloc[-1] if len(found) else None
+    return Measure(numerator, denominator, items=found,
+                   extra={"latest_status": None if latest is None else latest["trang_thai"],
+                          "latest_date": None if latest is None else latest["ngay"]})
