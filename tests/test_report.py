@@ -9,6 +9,7 @@ import re
 import nbformat
 import pandas as pd
 import pytest
+import soup
 from htmlscan import Resources
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from unitdata import CATALOGUE, run
@@ -143,9 +144,9 @@ def test_register_text_is_escaped(audit, audience):
     html = all_parts(audit, audience)
     assert "<script" not in html.lower()
     # The only images are the report's own charts, embedded; the register's <img> is text.
-    images = re.findall(r"<img\b[^>]*>", html, re.I)
-    assert images and all(re.search(r'src="data:image/png;base64,[A-Za-z0-9+/=]+"', i) for i in images)
-    assert "onerror" not in " ".join(images)
+    images = soup.parse(html).find_all("img")
+    assert images and all(re.fullmatch(r"data:image/png;base64,[A-Za-z0-9+/=]+", i["src"]) for i in images)
+    assert not any("onerror" in i.attrs for i in images)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the procedure's name, shown as text
 
 
@@ -187,28 +188,27 @@ def test_parts_without_personal_data_are_shared(audit):
 
 def test_summary_shows_every_target_with_its_figures(audit):
     html = report.render(audit, "targets", "vi", "internal")
-    summary = re.search(r'<table class="data summary">.*?</table>', html, re.S).group(0)
-    assert re.findall(r'<td class="code">([^<]+)</td>', summary) == [c.id for c in audit.targets]
+    summary = soup.parse(html).select_one("table.data.summary")
+    assert soup.codes(summary) == [c.id for c in audit.targets]
     # II.1.1.a: HS1 on time, HS2 late: 1/2 against >= 98%.
-    row = re.search(r">II\.1\.1\.a<.*?</tr>", summary, re.S).group(0)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    row = soup.row(summary, "II.1.1.a")
+    cells = soup.cells_after(row, "II.1.1.a")
     assert cells[1:5] == ["1", "2", "50,00%", "≥ 98%"]
-    assert "status-khong_dat" in row and "Không đạt" in row
+    assert "status-khong_dat" in str(row) and "Không đạt" in soup.text_of(row)
 
 
 def test_self_inspection_table_has_result_evidence_and_remedy(audit):
     html = report.render(audit, "checks_table", "vi", "internal")
     for check in audit.checks:
         assert f'<td class="code">{check.id}</td>' in html
-    row = re.search(r">II\.1\.1\.a<.*?</tr>", html, re.S).group(0)
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    cells = soup.cells_after(soup.row(html, "II.1.1.a"), "II.1.1.a")
     assert cells[1] == "1/2 = 50,00%; chỉ tiêu ≥ 98%"
-    assert cells[2] == "Sổ ho_so.csv, thu_tuc.csv<br>1 trường hợp liệt kê tại mục II.1.1.a"
+    assert cells[2] == "Sổ ho_so.csv, thu_tuc.csv<br/>1 trường hợp liệt kê tại mục II.1.1.a"
     assert cells[4] == "Rà soát nguyên nhân 1 hồ sơ giải quyết trễ hạn; theo dõi hạn trả hằng ngày."
     # A task without evidence, and a target without its register.
-    task = re.search(r">III\.1\.2<.*?</tr>", html, re.S).group(0)
+    task = soup.text_of(soup.row(html, "III.1.2"))
     assert "Chưa có minh chứng trong kỳ" in task and "Triển khai thực hiện, lưu minh chứng trong kỳ tới." in task
-    missing = re.search(r">II\.2\.1<.*?</tr>", html, re.S).group(0)
+    missing = soup.text_of(soup.row(html, "II.2.1"))
     assert "Thiếu dữ liệu" in missing and "Lập, bổ sung sổ khao_sat theo mẫu." in missing
     english = report.render(audit, "checks_table", "en", "internal")
     assert "Review why 1 dossier was late" in english and "Remedy" in english
@@ -216,7 +216,7 @@ def test_self_inspection_table_has_result_evidence_and_remedy(audit):
 
 def test_tasks_without_evidence_come_first(audit):
     html = report.render(audit, "direction", "vi", "internal")
-    order = re.findall(r'<td class="code">(III\.1\.\d+)</td>', html)
+    order = [c for c in soup.codes(html) if re.fullmatch(r"III\.1\.\d+", c)]
     assert order[-1] == "III.1.1"  # the one task with evidence, after all those without
     assert "Hoàn thành 1/11 nhiệm vụ" in html
 
@@ -300,7 +300,7 @@ def test_template_loads_nothing_from_the_network():
 
 def test_template_hides_code_prompts_and_sets_language():
     body = _export(_tiny_notebook())
-    assert re.search(r'<html lang="vi">', body)
+    assert soup.parse(body).html["lang"] == "vi"
     assert "report.show" not in body and "1 + 1" not in body
     assert "In&nbsp;[" not in body and "Out[" not in body
     assert "DeprecationWarning" not in body  # stderr is the notebook's business

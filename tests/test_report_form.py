@@ -6,11 +6,11 @@ that needs action; waivers show with their reason and expiry."""
 from __future__ import annotations
 
 import re
-from html import unescape
 from pathlib import Path
 
 import hostile_unit
 import pytest
+import soup
 import yaml
 
 from cchc_audit import report, resources, tthc_stats
@@ -38,10 +38,7 @@ def other(tmp_path_factory):
     return audit_of(hostile_unit.write_params(folder / "params.yaml", data))
 
 
-def text(html: str) -> str:
-    """What a reader sees: tags dropped, entities decoded, spaces collapsed."""
-    html = re.sub(r"<(style|title)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+text = soup.visible_text  # what a reader sees: tags dropped, entities decoded, spaces collapsed
 
 
 # --- header and signature --------------------------------------------------------------------------
@@ -100,12 +97,11 @@ def test_parts_in_order_ending_with_the_end_mark(other):
 
 def test_self_inspection_table_has_a_row_per_target_and_task(other):
     html = report.render(other, "checks_table", "vi", "internal")
-    rows = re.findall(r"<tr>\s*<td class=\"center\">(\d+)</td><td class=\"code\">([^<]+)</td>", html)
-    assert [r[1] for r in rows] == [c.id for c in other.checks]
-    assert [int(r[0]) for r in rows] == list(range(1, len(other.checks) + 1))
+    rows = [tr for tr in soup.parse(html).find_all("tr") if tr.select_one("td.center + td.code")]
+    assert [soup.text_of(tr.select_one("td.code")) for tr in rows] == [c.id for c in other.checks]
+    assert [int(soup.text_of(tr.select_one("td.center"))) for tr in rows] == list(range(1, len(other.checks) + 1))
     for check in other.checks:
-        row = re.search(rf'<td class="code">{re.escape(check.id)}</td>.*?</tr>', html, re.S).group(0)
-        assert f"status-{check.status}" in row
+        assert f"status-{check.status}" in str(soup.row(html, check.id))
 
 
 def test_task_count_line(other):
@@ -135,8 +131,7 @@ def test_statistics_totals_are_the_section_II_figures(which, request, tmp_path):
     assert total.da_tong > 0 and total.nhan_tong > 0
     # The printed total row says the same.
     html = report.render(audit, "statistics", "vi", "public")
-    row = re.search(r'<tr class="total">.*?</tr>', html, re.S).group(0)
-    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    cells = [soup.text_of(td) for td in soup.parse(html).select("tr.total td.num")]
     assert cells == [f"{int(total[c]):,}".replace(",", ".") for c in tthc_stats.COLUMNS]
 
 
@@ -144,17 +139,19 @@ def test_statistics_totals_are_the_section_II_figures(which, request, tmp_path):
 
 def test_overview_counts_every_check_and_links_every_failure(other):
     html = report.render(other, "overview", "vi", "public")
-    counts = [int(n) for n in re.findall(r'<td class="count[^"]*">(\d+)</td>', html)]
+    counts = [int(soup.text_of(td)) for td in soup.parse(html).select('td[class*="count"]')
+              if soup.text_of(td).isdigit()]
     assert sum(counts) == len(other.checks)
     failing = {c.id for c in other.checks if c.status in (Status.KHONG_DAT, Status.THIEU_DU_LIEU)}
-    linked = set(re.findall(r'<a class="status status-(?:khong_dat|thieu_du_lieu)" href="#[^"]+"[^>]*>([^<]+)</a>', html))
+    linked = {soup.text_of(a) for a in soup.parse(html).select("a.status.status-khong_dat[href^='#'], "
+                                                                "a.status.status-thieu_du_lieu[href^='#']")}
     assert failing and linked == failing
     for audience in ("internal", "public"):  # every link lands on an element of the page
         page = report.standalone_html(other, "vi", audience)
-        ids = set(re.findall(r'\bid="([^"]+)"', page))
-        targets = set(re.findall(r'href="#([^"]+)"', page))
+        every_id, targets = soup.ids_and_links(page)
+        ids = set(every_id)
         assert targets and targets <= ids, targets - ids
-        assert len(re.findall(r'\bid="([^"]+)"', page)) == len(ids)  # no id twice
+        assert len(every_id) == len(ids)  # no id twice
 
 
 # --- waivers -----------------------------------------------------------------------------------------
@@ -176,7 +173,7 @@ def waived(tmp_path_factory):
 def test_an_active_waiver_shows_with_its_reason_and_expiry(waived):
     assert waived.check("II.6.3").status == Status.MIEN_TRU
     summary = report.render(waived, "checks_table", "vi", "public")
-    row = re.search(r'<td class="code">II\.6\.3</td>.*?</tr>', summary, re.S).group(0)
+    row = str(soup.row(summary, "II.6.3"))
     assert "Miễn trừ" in row and "status-mien_tru" in row
     assert "Miễn trừ đến 31/12/2024: Hệ thống của Huyện chưa mở kết nối &lt;b&gt;cho trường&lt;/b&gt;" in row
     detail = text(report.render(waived, "targets", "vi", "internal"))
@@ -189,7 +186,7 @@ def test_an_expired_waiver_is_ignored_and_the_report_says_so(waived):
     check = waived.check("II.6.2")
     assert check.status == Status.KHONG_DAT  # what the figures say, the expired waiver notwithstanding
     summary = report.render(waived, "checks_table", "vi", "public")
-    row = re.search(r'<td class="code">II\.6\.2</td>.*?</tr>', summary, re.S).group(0)
+    row = str(soup.row(summary, "II.6.2"))
     assert "Không đạt" in row and "Miễn trừ đã hết hạn ngày 31/03/2024 nên không áp dụng" in row
     method = text(report.render(waived, "methodology", "vi", "public"))
     assert "II.6.3 Hệ thống của Huyện chưa mở kết nối <b>cho trường</b> 31/12/2024 Đã áp dụng" in method

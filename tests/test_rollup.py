@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import soup
 
 from cchc_audit import archive, rollup
 from cchc_audit.batch import Outcome
@@ -140,7 +141,7 @@ def test_written_roll_up_links_reports_relatively_escapes_names_and_never_overwr
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
     assert "&lt;kernel&gt; died" in page and "C &lt;b&gt;" in page
     # Relative links that resolve to the units' reports; nothing fetched from the network.
-    links = re.findall(r'href="([^"]+)"', page)
+    links = [a["href"] for a in soup.parse(page).find_all(href=True)]
     assert "../../../../a/2024-Q1/rev-001/bao-cao-noi-bo.html" in links
     assert all((first / link).resolve().is_file() for link in links)
     assert not re.search(r'(src|href)="(https?:)?//', page)
