@@ -14,6 +14,7 @@ from . import __version__
 from .calendar import WorkingCalendar
 from .checks import Context, Index766, apply_waivers, index_766, run_checks
 from .codes import Status
+from .i18n import both
 from .params import DEFAULT_PUBLICATION_DAYS
 from .periods import Period, parse_period, range_period
 from .plan import Plan, load_plan
@@ -115,11 +116,9 @@ class Audit:
             except (OSError, ValueError):
                 kept = None
             if same_figures(kept, fresh):
-                print("results.json đã có, không ghi đè; số liệu tính lại trùng khớp / results.json "
-                      "exists and is not overwritten; the figures computed again agree")
+                print(both("run.results_kept_agree"))
             else:
-                print("results.json đã có, không ghi đè; CẢNH BÁO: số liệu tính lại KHÁC / results.json "
-                      "exists and is not overwritten; WARNING: the figures computed again DIFFER")
+                print(both("run.results_kept_differ"))
         return path
 
 

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+from .i18n import text
+
 WORKING_DAYS, CALENDAR_DAYS, MONTHS = "ngay_lam_viec", "ngay", "thang"
-_OUTSIDE = "ngày nằm ngoài lịch làm việc / date outside the working-day calendar"
+_OUTSIDE = "calendar.outside"  # a ValueError, as bad dates are
 
 
 @dataclass
@@ -65,7 +68,7 @@ class WorkingCalendar:
     def _inside(self, dates) -> np.ndarray:
         dates = np.asarray(dates, dtype="datetime64[D]")
         if not ((dates >= self.days[0]) & (dates <= self.days[-1])).all():
-            raise ValueError(_OUTSIDE)
+            raise InputError(_OUTSIDE)
         return dates
 
     def are_working_days(self, dates) -> np.ndarray:
@@ -87,14 +90,14 @@ class WorkingCalendar:
         """The last working day strictly before each date."""
         index = np.searchsorted(self.workdays, self._inside(dates), side="left") - 1
         if (index < 0).any():
-            raise ValueError(_OUTSIDE)
+            raise InputError(_OUTSIDE)
         return self.workdays[index]
 
     def working_day_on_or_after(self, dates) -> np.ndarray:
         """Each date if it is a working day, else the next working day."""
         index = np.searchsorted(self.workdays, self._inside(dates), side="left")
         if (index >= len(self.workdays)).any():
-            raise ValueError(_OUTSIDE)
+            raise InputError(_OUTSIDE)
         return self.workdays[index]
 
     def add_working_days(self, start, n) -> np.ndarray:
@@ -107,7 +110,7 @@ class WorkingCalendar:
         position = counted + n - 1
         if valid.any() and ((start[valid] < self.days[0]).any()
                             or (position[valid] >= len(self.workdays)).any()):
-            raise ValueError(_OUTSIDE)
+            raise InputError(_OUTSIDE)
         result = self.workdays[np.clip(position, 0, len(self.workdays) - 1)]
         result = np.where(n == 0, start, result)
         return np.where(valid, result, np.datetime64("NaT"))
@@ -138,7 +141,7 @@ class WorkingCalendar:
 
         names = holidays.country_holidays("VN", years=range(start.year, end.year + 1),
                                           language="en_US" if lang == "en" else "vi")
-        fallback = "day off set in params" if lang == "en" else "ngày nghỉ theo tham số"
+        fallback = text("calendar.params_day_off", lang)
         return [(day, names.get(day) or fallback) for day in pd.date_range(start, end).date
                 if day.weekday() < 5 and not self.is_working_day(day)]
 

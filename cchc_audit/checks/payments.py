@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..codes import Reason
+from ..i18n import text
 from ..results import ratio
 from .base import Context, Measure, check, items
 from .procedures import fee_dossiers
@@ -17,11 +18,11 @@ def electronic_payment(ctx: Context) -> Measure:
     in_p = ctx.in_period(payments["ngay"]).to_numpy(bool)
     electronic = in_p & (payments["hinh_thuc"] == "dien_tu").fillna(False).to_numpy(bool)
     parts = [
-        {"id": "a", "register": "ho_so", "title_vi": "Hồ sơ TTHC có phí, lệ phí thanh toán trực tuyến",
-         "title_en": "Fee-bearing procedure dossiers paid online",
+        {"id": "a", "register": "ho_so", "title_vi": text("payment_part.a", "vi"),
+         "title_en": text("payment_part.a", "en"),
          "numerator": int(paid.sum()), "denominator": int(counted.sum())},
-        {"id": "b", "register": "thanh_toan", "title_vi": "Khoản thu dịch vụ (học phí, tiền ăn) thanh toán điện tử",
-         "title_en": "Service payments (tuition, meals) made electronically",
+        {"id": "b", "register": "thanh_toan", "title_vi": text("payment_part.b", "vi"),
+         "title_en": text("payment_part.b", "en"),
          "numerator": int(electronic.sum()), "denominator": int(in_p.sum())},
     ]
     for part in parts:
