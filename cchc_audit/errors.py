@@ -26,8 +26,8 @@ def say(key: str, lang: str, values: dict | None = None) -> str:
     return message if values else message.format()
 
 
-class InputError(ValueError):
-    """Bad input: a catalog key and its parameters."""
+class Keyed(Exception):
+    """An error that carries a catalog key and its parameters, said in the reader's language."""
 
     def __init__(self, key: str, **values: Any):
         super().__init__(key)
@@ -40,18 +40,12 @@ class InputError(ValueError):
         return self.message(DEFAULT_LANG)
 
 
-class Failure(RuntimeError):
-    """Something failed that is not the input's fault (exit 1): a catalog key and its parameters."""
+class InputError(Keyed, ValueError):
+    """Bad input (exit 2 where the command meets it)."""
 
-    def __init__(self, key: str, **values: Any):
-        super().__init__(key)
-        self.key, self.values = key, values
 
-    def message(self, lang: str = DEFAULT_LANG) -> str:
-        return say(self.key, lang, self.values)
-
-    def __str__(self) -> str:
-        return self.message(DEFAULT_LANG)
+class Failure(Keyed, RuntimeError):
+    """Something failed that is not the input's fault (exit 1)."""
 
 
 class ArchiveError(Failure):
@@ -187,7 +181,7 @@ def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
         return text("error.disk_full", lang, where=where)
-    if isinstance(exc, (Failure, InputError)):
+    if isinstance(exc, Keyed):
         return exc.message(lang)
     plain = isinstance(exc, (RuntimeError, OSError)) and str(exc)
     return str(exc) if plain else f"{type(exc).__name__}: {exc}"
