@@ -182,3 +182,11 @@ def test_the_evidence_line_of_appendix_i_agrees_with_its_count():
     assert line(1) == ["1 item listed under II.4"]
     assert line(1234) == ["1,234 items listed under II.4"]
     assert line(1234, "vi") == ["1.234 trường hợp liệt kê tại mục II.4"]
+
+
+@pytest.mark.parametrize("lang, forms", [("vi", 1), ("en", 2)])
+def test_every_area_declares_its_plural_forms_and_nothing_is_fuzzy(lang, forms):
+    for area, catalog in i18n.read_catalogs(lang).items():
+        assert catalog.num_plurals == forms, area
+        assert not catalog.fuzzy, area  # a fuzzy entry is left out when compiled
+        assert not [m.id for m in catalog if m.id and m.fuzzy], area
