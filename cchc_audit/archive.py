@@ -345,7 +345,7 @@ def load_results(path: Path) -> tuple[dict[str, Any] | None, str | None]:
         results = json.loads(read_bytes(path, "json").decode("utf-8"))
     except FileNotFoundError:
         return None, both("archive.no_results")
-    except (OSError, ValueError) as exc:  # UnsafeInput and UnicodeDecodeError are ValueErrors
+    except (OSError, ValueError, RecursionError) as exc:  # UnsafeInput, UnicodeDecodeError: ValueErrors
         return None, both("archive.results_not_json", reason=type(exc).__name__)
     problem = results_problem(results)
     return (None, problem) if problem else (results, None)

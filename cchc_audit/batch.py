@@ -246,8 +246,8 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
 
 
 def _gather(client, submitted: dict, time_limit: float | None, lang: str):
-    """Yield (unit, Outcome) as units finish. A unit is timed from the moment the scheduler shows
-    it processing on a worker, not from submission: queued units wait their turn. One that runs
+    """Yield (unit, Outcome) as units finish. A unit is timed from the moment a worker runs it,
+    not from submission: units queued on a worker wait their turn. One that runs
     past `time_limit` is given up: its future is cancelled and its worker restarted (when a nanny
     runs it), since a cancelled Dask task goes on running and would hold the worker's thread; any
     other unit running on that worker is then re-run elsewhere by Dask. A unit stopped midway
@@ -267,23 +267,38 @@ def _gather(client, submitted: dict, time_limit: float | None, lang: str):
             try:
                 outcome = Outcome(**future.result())
             except Exception as exc:  # noqa: BLE001 - the worker itself died (KilledWorker...)
-                outcome = Outcome(unit.code, unit.name, str(unit.folder), ERROR,
-                                  f"{type(exc).__name__}: {exc}")
+                message = (text("batch.worker_died", lang) if type(exc).__name__ == "KilledWorker"
+                           else f"{type(exc).__name__}: {exc}")
+                outcome = Outcome(unit.code, unit.name, str(unit.folder), ERROR, message)
             yield unit, outcome
         if not time_limit or not pending:
             continue
         now = time.monotonic()
-        for worker, keys in client.processing().items():
-            for key in keys:
-                if key not in pending:
-                    continue
-                if now - started.setdefault(key, now) <= time_limit:
-                    continue
-                future, unit = pending.pop(key)
-                future.cancel()
-                _restart_worker(client, worker)
-                yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR,
-                                    text("batch.timed_out", lang, seconds=f"{time_limit:g}"))
+        running = _executing(client)
+        for key in list(started):  # finished, or re-run elsewhere after a worker loss: clock anew
+            if key not in running:
+                del started[key]
+        for key, worker in running.items():
+            if key not in pending or now - started.setdefault(key, now) <= time_limit:
+                continue
+            future, unit = pending.pop(key)
+            future.cancel()
+            _restart_worker(client, worker)
+            yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR,
+                                text("batch.timed_out", lang, seconds=f"{time_limit:g}"))
+
+
+def _executing(client) -> dict[str, str]:
+    """Task key -> worker address, for the tasks a worker is running now. The scheduler's own view
+    (`processing`) also lists the tasks queued behind them, which must not be timed yet."""
+    def running(dask_worker):
+        return [str(ts.key) for ts in dask_worker.state.executing]
+
+    found = {}
+    for worker, keys in (client.run(running, on_error="return") or {}).items():
+        if isinstance(keys, list):  # a worker gone meanwhile answers with its error
+            found.update((key, worker) for key in keys)
+    return found
 
 
 def _restart_worker(client, worker: str) -> None:

@@ -17,11 +17,16 @@ from pathlib import Path
 from . import pipeline
 from .archive import INTERNAL_HTML, INTERNAL_PDF, PUBLIC_HTML
 from .errors import BAD_INPUT, FAILED, OK, BadInput, FrontPageError, SchedulerUnreachable, error_text, exit_code
-from .i18n import both, text
+from .i18n import DEFAULT_LANG, LANGS, both, text
 
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+def _lang(args) -> str:
+    """The language to speak in: the flag, or the params file's once a command has read it."""
+    return args.lang if args.lang in LANGS else DEFAULT_LANG
 
 
 def describe(exc: BaseException, lang: str) -> str:
@@ -70,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument("--scheduler", help=both("help.bat.scheduler"))
     bat.add_argument("--force", action="store_true",
                      help=both("help.bat.force"))
-    bat.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    bat.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     bat.add_argument("--time-limit", type=float, metavar="GIÂY/SECONDS",
                      help=both("help.bat.time_limit"))
     bat.add_argument("--params", help=both("help.bat.params"))
@@ -78,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help=both("help.command.validate"))
     val.add_argument("--data", help=both("help.val.data"))
     val.add_argument("--plan", help=both("help.val.plan"))
-    val.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    val.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     val.add_argument("--format", choices=("text", "json", "csv"), default="text",
                      help=both("help.val.format"))
 
@@ -88,11 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help=both("help.smp.regenerate"))
     smp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
                      help=both("help.smp.format"))
-    smp.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    smp.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
 
     nbs = sub.add_parser("notebooks", help=both("help.command.notebooks"))
     nbs.add_argument("--out", required=True, help=both("help.nbs.out"))
-    nbs.add_argument("--lang", choices=("vi", "en"), default="vi", help="vi | en")
+    nbs.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     return parser
 
 
@@ -108,14 +113,13 @@ def main(argv: list[str] | None = None) -> int:
         return BAD_INPUT
     command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
                "sample": cmd_sample, "notebooks": cmd_notebooks}[args.command]
-    lang = args.lang if args.lang in ("vi", "en") else "vi"
     try:
         return command(args)
     except KeyboardInterrupt:
-        _err(text("cli.interrupted", lang))
+        _err(text("cli.interrupted", _lang(args)))
         return FAILED
     except Exception as exc:  # noqa: BLE001 - bad input says why (exit 2); anything else says what (exit 1)
-        _err(describe(exc, lang))
+        _err(describe(exc, _lang(args)))
         if exit_code(exc) == FAILED and os.environ.get("CCHC_AUDIT_DEBUG"):
             traceback.print_exc()
         return exit_code(exc)
@@ -129,7 +133,7 @@ def cmd_run(args) -> int:
 
     params = resolve(args.params, period=args.period, data=args.data, plan=args.plan, lang=args.lang,
                      out=args.out)
-    lang = params.lang
+    args.lang = lang = params.lang  # the flag, else the params file's: errors speak it too
     # The kernel starts, and imports what the notebook needs, while the registers are read and
     # checked here: two processes, two cores.
     with WarmKernel(single_use=True) as kernel:
@@ -154,11 +158,11 @@ def cmd_batch(args) -> int:
     from . import batch, rollup
     from .params import ParamsError, resolve
 
-    lang = args.lang
     root = Path(args.data_root)
     params_file = str(Path(args.params).resolve()) if args.params else None
     # The period and the params file once, before any worker starts.
-    round_params = resolve(params_file, period=args.period, lang=lang)
+    round_params = resolve(params_file, period=args.period, lang=args.lang)
+    args.lang = lang = round_params.lang  # the flag, else the round's params file's
     period = round_params.period_range()
     time_limit = batch.DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     if not math.isfinite(time_limit) or time_limit < 0:
@@ -199,7 +203,7 @@ def cmd_batch(args) -> int:
 def cmd_validate(args) -> int:
     from .resources import SAMPLE_DIR
 
-    lang = args.lang
+    lang = _lang(args)
     data_dir = Path(args.data) if args.data else SAMPLE_DIR
     unit_data = pipeline.load_data(data_dir, lang)
     plan_path = Path(args.plan) if args.plan else data_dir / "ke_hoach.yaml"
@@ -270,8 +274,13 @@ def cmd_sample(args) -> int:
     if args.regenerate or args.format != "xlsx":
         import shutil
 
-        from . import sample
+        from . import sample, schema
 
+        if out.resolve() != resources.SAMPLE_DIR.resolve():  # a school's folder: never written over
+            targets = [out / f"{name}.{args.format}" for name in schema.REGISTERS] + [out / "don_vi.yaml"]
+            existing = [t for t in targets if t.exists() or t.is_symlink()]
+            if existing:
+                return _refuse_overwrite(existing, _lang(args))
         written = list(sample.build_sample(out, fmt=args.format))
         if out.resolve() != resources.SAMPLE_DIR.resolve():  # so the folder can be audited as is
             for src in (resources.SAMPLE_PLAN, resources.SAMPLE_PLAN_TEXT):
@@ -280,8 +289,8 @@ def cmd_sample(args) -> int:
     else:
         written, existing = resources.copy_out(resources.sample_files(), out)
         if existing:
-            return _refuse_overwrite(existing, args.lang)
-    print(text("cli.sample_written", args.lang, folder=out))
+            return _refuse_overwrite(existing, _lang(args))
+    print(text("cli.sample_written", _lang(args), folder=out))
     for path in written:
         print(f"  - {path}")
     return OK
@@ -293,11 +302,11 @@ def cmd_notebooks(args) -> int:
 
     written, existing = resources.copy_out(resources.notebook_files(), args.out)
     if existing:
-        return _refuse_overwrite(existing, args.lang)
-    print(text("cli.notebooks_written", args.lang, folder=args.out))
+        return _refuse_overwrite(existing, _lang(args))
+    print(text("cli.notebooks_written", _lang(args), folder=args.out))
     for path in written:
         print(f"  - {path}")
-    print(text("cli.open_with", args.lang, path=Path(args.out) / "explore.ipynb"))
+    print(text("cli.open_with", _lang(args), path=Path(args.out) / "explore.ipynb"))
     return OK
 
 

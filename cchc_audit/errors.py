@@ -172,7 +172,7 @@ class Unreadable(Exception):
 
 def exit_code(exc: BaseException) -> int:
     """The exit status an error ends the command with."""
-    return BAD_INPUT if isinstance(exc, (BadInput, ParamsError, SchedulerUnreachable)) else FAILED
+    return BAD_INPUT if isinstance(exc, (BadInput, ParamsError, SchedulerUnreachable, InputError)) else FAILED
 
 
 def error_text(exc: BaseException, lang: str = DEFAULT_LANG) -> str:

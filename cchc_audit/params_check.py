@@ -15,9 +15,9 @@ import yaml
 
 from . import safeio
 from .errors import MISSING, Issue, ParamsError
+from .i18n import LANGS  # the languages there are catalogs for
 from .waivers import Waiver
 
-LANGS = ("vi", "en")
 CONVENTIONS = ("calendar", "cutoff")
 MAX_COUNT = 366  # working days: a deadline longer than a year is a typing slip
 MAX_POINTS = 100  # Decision 766 scores out of 100

@@ -139,7 +139,13 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
                 "archive_dir": str(params.out),  # earlier periods, for comparison and trends
             }, cwd=tmp, kernel=kernel, timeout=timeout)
         except Exception as exc:
-            if type(exc).__name__ != "PapermillExecutionError":
+            kind = type(exc).__name__
+            # nbclient's own messages are English and carry the cell's code: say them in one line.
+            if kind == "CellTimeoutError":
+                raise RuntimeError(i18n.text("run.cell_timed_out", lang, seconds=timeout)) from None
+            if kind == "DeadKernelError":
+                raise RuntimeError(i18n.text("run.kernel_died", lang)) from None
+            if kind != "PapermillExecutionError":
                 raise
             # papermill's own message carries the whole coloured traceback; say it in one line.
             raise RuntimeError(i18n.text("run.notebook_failed", lang, cell=exc.exec_count)

@@ -339,3 +339,36 @@ def test_time_limit_must_be_a_number_of_seconds(tmp_path):
                                "--out", tmp_path / "out", "--time-limit", "-5", "--lang", "en"])
     assert code == 2 and "--time-limit" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_units_queued_on_a_worker_are_not_timed_until_they_run(district, tmp_path, monkeypatch):
+    """The limit is per unit, from the moment a worker runs it: three units of 1.5 s each queued
+    on one worker thread, with a 2 s limit, all land."""
+    import time as clock
+
+    from distributed import Client, LocalCluster
+
+    fake = fake_run_unit(fail="")
+
+    def slow(params, **kw):
+        clock.sleep(1.5)
+        return fake(params, **kw)
+
+    monkeypatch.setattr(pipeline, "run_unit", slow)
+    units = batch.discover_units(district)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c, \
+            Client(c) as client:
+        outcomes = batch.run_round(units, PERIOD, tmp_path / "out", client=client, lang="en", time_limit=2)
+    assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "ok"), ("mnc", "ok")]
+
+
+def test_a_round_speaks_the_language_of_its_params_file(district, cluster, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "run_unit", fake_run_unit(fail=""))
+    only = tmp_path / "root"
+    shutil.copytree(district / "truong-a", only / "truong-a")
+    params_file = tmp_path / "round.yaml"
+    params_file.write_text("lang: en\n", encoding="utf-8")
+    code, stdout, stderr = run_cli(["batch", "--period", PERIOD, "--data-root", only, "--out", tmp_path / "out",
+                                    "--scheduler", cluster.scheduler_address, "--params", params_file])
+    assert code == 0, stdout + stderr
+    assert "Summary: 1 archived" in stdout and "Roll-up: " in stdout

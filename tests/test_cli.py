@@ -205,3 +205,13 @@ def test_sample_writes_a_folder_that_validates_and_can_be_audited(tmp_path, caps
     assert str(out / "ho_so.csv") in stdout
     code, stdout, _ = run(["validate", "--data", out], capsys)
     assert code == 0, stdout
+
+
+def test_sample_regenerate_never_writes_over_a_schools_folder(tmp_path, capsys):
+    folder = tmp_path / "truong"
+    folder.mkdir()
+    (folder / "ho_so.csv").write_text("the school's own register", encoding="utf-8")
+    code, _, err = run(["sample", "--out", folder, "--regenerate", "--format", "csv", "--lang", "en"], capsys)
+    assert code == 2 and "ho_so.csv" in err and "never overwritten" in err
+    assert (folder / "ho_so.csv").read_text(encoding="utf-8") == "the school's own register"
+    assert sorted(p.name for p in folder.iterdir()) == ["ho_so.csv"]

@@ -299,3 +299,10 @@ def test_batch_discovery_never_waits_on_a_fifo(clean, tmp_path):
         district = district_info(root)
     assert [u.folder.name for u in units] == ["a", "b"] and units[0].code == "a"
     assert district[0] == "district"
+
+
+def test_a_results_json_nested_past_the_recursion_limit_is_skipped(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_text("[" * 200_000, encoding="utf-8")
+    results, problem = archive.load_results(path)
+    assert results is None and "results.json" in problem
