@@ -159,26 +159,23 @@ def _number(value):
     return number if math.isfinite(number) else None
 
 
-def _to_int(value, column):
+def _checked_number(value, accept, code):
+    """A cell as a number that `accept` takes; blank is None, anything else the problem `code`."""
     if _blank(value):
         return None
     number = _number(value)
     if isinstance(number, _Bad):
         return number
-    if number is None or not number.is_integer() or not 0 <= number <= MAX_INT:
-        return _Bad(P.BAD_INT)
-    return int(number)
+    return number if number is not None and accept(number) else _Bad(code)
+
+
+def _to_int(value, column):
+    number = _checked_number(value, lambda n: n.is_integer() and 0 <= n <= MAX_INT, P.BAD_INT)
+    return int(number) if isinstance(number, float) else number
 
 
 def _to_number(value, column):
-    if _blank(value):
-        return None
-    number = _number(value)
-    if isinstance(number, _Bad):
-        return number
-    if number is None or number < 0:
-        return _Bad(P.BAD_NUMBER)
-    return number
+    return _checked_number(value, lambda n: n >= 0, P.BAD_NUMBER)
 
 
 def _to_enum(value, column):
