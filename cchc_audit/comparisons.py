@@ -38,7 +38,7 @@ def _check(run, check_id: str) -> dict:
 
 def unit_periods(root: str | Path, unit: str, lang: str = "vi", like: str | None = None) -> list:
     """The unit's latest run of each period, oldest first, of the same length as the period `like`
-    (default: its latest period): quarters with quarters, halves with halves."""
+    (default: the period that began last): quarters with quarters, halves with halves."""
     runs = [r for r in latest_runs(root, lang, unit=unit) if _period_of(r) is not None]
     if not runs:
         raise NotFound("explore.no_runs", lang, unit=unit, root=root)

@@ -158,7 +158,7 @@ def register_counts(registers: dict[str, pd.DataFrame], period, inputs=(), lang:
 
 # --- one run -----------------------------------------------------------------------------------
 
-def results_of(source) -> dict:
+def results_of(source, lang: str = "vi") -> dict:
     """The results of a run: an `Audit` (its `to_json()`), an `archive.ArchivedRun`, a revision
     folder or its results.json, or that file's content."""
     from .archive import RESULTS, load_results
@@ -169,12 +169,12 @@ def results_of(source) -> dict:
         return source.to_json()
     if hasattr(source, "results") and hasattr(source, "revision"):
         if source.results is None:
-            raise NotFound("explore.run_unreadable", run=source.name, problem=source.problem)
+            raise NotFound("explore.run_unreadable", lang, run=source.name, problem=source.problem)
         return source.results
     path = Path(source)
     results, problem = load_results(path / RESULTS if path.is_dir() else path)
     if results is None:
-        raise NotFound("explore.run_unreadable", run=path, problem=problem)
+        raise NotFound("explore.run_unreadable", lang, run=path, problem=problem)
     return results
 
 
@@ -209,7 +209,7 @@ def checks_frame(source, lang: str = "vi", *, kind: str | None = None, status: s
                  labels: bool = True) -> pd.DataFrame:
     """Every check of a run (or those of `kind`, `target` or `task`, and of `status`, e.g.
     `khong_dat`), with its figures, rule and status."""
-    frame = check_rows(results_of(source), lang)
+    frame = check_rows(results_of(source, lang), lang)
     if kind is not None:
         frame = frame[frame["kind"] == kind]
     if status is not None:
@@ -239,7 +239,7 @@ def items_frame(source, check_id: str, lang: str = "vi", *, audience: str = Audi
             items = privacy.public_frame(items) if audience == Audience.PUBLIC else privacy.mask_frame(
                 items, names=privacy.names_in(source.registers))
     else:
-        record = _check_record(results_of(source), check_id, lang)
+        record = _check_record(results_of(source, lang), check_id, lang)
         records, registers = record.get("items") or [], record.get("registers") or ()
         items = pd.DataFrame(records).set_index("row") if records else None
         if items is not None and audience == Audience.PUBLIC:
@@ -255,7 +255,7 @@ INDEX_COLUMNS = ["id", "title", "numerator", "denominator", "value", "threshold"
 def index_frame(source, lang: str = "vi", *, labels: bool = True) -> pd.DataFrame:
     """The Decision 766 index by item: ratio, threshold, points; an item that did not arise is
     left out of the score (DOMAIN.md)."""
-    index = results_of(source).get("index_766") or {}
+    index = results_of(source, lang).get("index_766") or {}
     rows = [{**{k: i.get(k) for k in INDEX_COLUMNS}, "title": i.get("title_en" if lang == "en" else "title_vi")}
             for i in index.get("items") or []]
     frame = pd.DataFrame(rows, columns=INDEX_COLUMNS).set_index("id")
