@@ -36,7 +36,8 @@ most since the period before.
 `pooled_chart`, `movers_chart`, with the arguments of the table they draw.
 
 **Samples.** A fresh install has no archive: `sample_archive(periods)` audits the sample school (or
-`data_dir`) for each period into a new archive in a temporary folder; `sample_district(schools=20)`
+`data_dir`) for each period into a new archive in a temporary folder (removed when the kernel
+stops); `sample_district(schools=20)`
 generates that many varied schools and audits each for Q1 and Q2 2024 (sample/district.py). Both
 archive each run's `results.json`, `params.yaml` and inputs with their manifest, without the HTML
 reports, and return the archive's root.
@@ -49,7 +50,6 @@ to compute with. Something asked for that is not there (a check id, a period, a 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -260,10 +260,10 @@ def movers_chart(root: str | Path, period: str, lang: str = "vi", *, previous: s
 def sample_archive(periods: Sequence[str] = district_sample.PERIODS, data_dir: str | Path | None = None, *,
                    out: str | Path | None = None, lang: str = "vi") -> Path:
     """An archive of one unit (the sample school, or `data_dir`) audited for each of `periods` in
-    this process; its root (a new temporary folder unless `out`)."""
+    this process; its root (unless `out`, a temporary folder removed when the process ends)."""
     from .resources import SAMPLE_DIR
 
-    root = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="cchc-archive-"))
+    root = Path(out) if out is not None else district_sample.temporary_folder("cchc-archive-")
     district_sample.archive_audits(root, Path(data_dir) if data_dir else SAMPLE_DIR, periods, lang)
     return root
 

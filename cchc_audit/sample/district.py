@@ -13,11 +13,12 @@ published in January), so that a district view has something to tell apart.
 `<out>/<unit>/<period>/rev-NNN/` holding `results.json`, the run's `params.yaml` (its language) and
 the inputs read, with its manifest (`archive.RunBuilder`): the figures a `batch` round archives,
 without the HTML reports. `sample_district()` does both for a whole district, in a temporary
-folder when no `out` is given. For the notebooks: a fresh install has no archive to explore.
+folder (removed when the process ends) when no `out` is given. For the notebooks: a fresh install has no archive to explore.
 """
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -135,12 +136,20 @@ def checked_period(settings, plan, lang: str):
     return period
 
 
+def temporary_folder(prefix: str) -> Path:
+    """A new temporary folder, removed when this process ends (a notebook's kernel stops)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def sample_district(out: str | Path | None = None, schools: int = 20, periods: Sequence[str] = PERIODS,
                     lang: str = "vi", seed: int = 2024) -> Path:
     """A district archive of `schools` generated schools, each audited for every period in
-    `periods`; returns its root (a new temporary folder when `out` is None). The schools' folders
-    are kept beside it, in `<root>/_data/`, which no archive listing takes for a unit."""
-    root = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="cchc-district-"))
+    `periods`; returns its root (a temporary folder, removed when the process ends, when `out` is
+    None). The schools' folders are kept in `<root>/_data/`, which no archive listing takes for a
+    unit."""
+    root = Path(out) if out is not None else temporary_folder("cchc-district-")
     for folder in write_district(root / "_data", schools, seed):
         archive_audits(root, folder, periods, lang)
     return root
