@@ -119,8 +119,10 @@ def units_frame(root: str | Path, period: str, lang: str = "vi", *, measure: str
     rollup = rollup_of(root, period, lang)
     title = "title_en" if lang == "en" else "title_vi"
     data = {"title": {t["id"]: t[title] for t in rollup["targets"]}}
-    for unit in rollup["units"]:
-        data[unit["name"] or unit["code"]] = {i: c.get(measure) for i, c in unit["checks"].items()}
+    names = [unit["name"] or unit["code"] for unit in rollup["units"]]
+    for unit, name in zip(rollup["units"], names):
+        column = name if names.count(name) == 1 else f"{name} ({unit['code']})"  # two schools of one name
+        data[column] = {i: c.get(measure) for i, c in unit["checks"].items()}
     data["district"] = {t["id"]: t[measure] for t in rollup["targets"]}
     frame = pd.DataFrame(data, index=[t["id"] for t in rollup["targets"]])
     frame.index.name = "id"

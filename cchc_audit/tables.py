@@ -147,12 +147,12 @@ def register_counts(registers: dict[str, pd.DataFrame], period, inputs=(), lang:
     """One row per register: its file and SHA-256 (when `inputs`, `registers.InputFile`s, are
     given), rows in the file, rows in the period."""
     files = {i.register: i for i in inputs}
-    rows = [{"register": name, "title": REGISTERS[name].title_en if lang == "en" else REGISTERS[name].title_vi,
+    rows = [{"register": name, "register_title": REGISTERS[name].title_en if lang == "en" else REGISTERS[name].title_vi,
              "file": files[name].path.name if name in files else None,
              "sha256": files[name].sha256 if name in files else None,
              "rows": len(frame), "rows_in_period": int(in_period(name, frame, period).sum())}
             for name, frame in registers.items()]
-    frame = pd.DataFrame(rows, columns=["register", "title", "file", "sha256", "rows", "rows_in_period"])
+    frame = pd.DataFrame(rows, columns=["register", "register_title", "file", "sha256", "rows", "rows_in_period"])
     return present(frame.set_index("register"), lang, labels)
 
 

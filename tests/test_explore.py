@@ -407,3 +407,24 @@ def test_the_notebooks_are_calls_only():
             assert not re.match(r"\s*(for|while|if|def|class|with|try)\b", line), line
     markdown = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
     assert len(markdown) >= len(code) - 4  # a sentence above (nearly) every cell
+
+
+def test_every_header_of_every_table_has_its_words_in_both_languages(audit, unit_archive, district):
+    from cchc_audit.i18n import has
+
+    raw = [explore.checks(audit, labels=False), explore.index766(audit, labels=False), explore.inputs(audit, labels=False),
+           explore.runs(unit_archive, labels=False), explore.district(district, "2024-Q1", labels=False),
+           explore.unit_misses(district, "2024-Q2", labels=False), explore.movers(district, "2024-Q2", labels=False),
+           explore.periods(unit_archive, "tmnmn", labels=False), *explore.registers(audit, labels=False).values()]
+    names = {n for frame in raw for n in [*frame.columns.get_level_values(-1), *frame.index.names] if n}
+    for lang in ("vi", "en"):
+        assert [n for n in names if not (has(f"explore.col.{n}", lang) or has(f"column.{n}", lang))] in ([], ["STT"])
+
+
+def test_two_units_of_one_name_keep_a_column_each(district, tmp_path):
+    root = tmp_path / "reports"
+    shutil.copytree(district, root)
+    folder = sample_district.write_school(tmp_path / "twin", dict(sample_district.school_profile(1), code="MN99"))
+    sample_district.archive_audits(root, folder, ("2024-Q1",))
+    frame = explore.units(root, "2024-Q1", labels=False)
+    assert {"Trường Mầm non số 1 (mn01)", "Trường Mầm non số 1 (mn99)"} <= set(frame.columns)
