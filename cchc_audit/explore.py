@@ -1,5 +1,5 @@
-"""The analyst's API: what `notebooks/explore.ipynb` and `notebooks/district.ipynb` call, and all an
-analyst needs in a notebook of their own. Everything here is public and stays; the modules behind
+"""The analyst's API: what `notebooks/explore.ipynb` calls (a unit's period, then the district), and
+all an analyst needs in a notebook of their own. Everything here is public and stays; the modules behind
 it (tables.py, comparisons.py, comparison_charts.py, trends.py, sample/district.py) may change.
 
     from cchc_audit import explore
@@ -37,10 +37,9 @@ most since the period before.
 
 **Samples.** A fresh install has no archive: `sample_archive(periods)` audits the sample school (or
 `data_dir`) for each period into a new archive in a temporary folder (removed when the kernel
-stops); `sample_district(schools=20)`
-generates that many varied schools and audits each for Q1 and Q2 2024 (sample/district.py). Both
-archive each run's `results.json`, `params.yaml` and inputs with their manifest, without the HTML
-reports, and return the archive's root.
+stops); `sample_district(schools=20)` generates that many varied schools and audits each for Q1
+and Q2 2024 (sample/district.py). Both archive each run's `results.json`, `params.yaml` and inputs
+with their manifest, without the HTML reports, and return the archive's root.
 
 Every table is a pandas DataFrame. With `labels=True` (the default) values and headers are words in
 `lang` (`vi`, or `en`); with `labels=False` they are the contract's codes (`dat`, `ngay_tiep_nhan`),

@@ -13,7 +13,8 @@ published in January), so that a district view has something to tell apart.
 `<out>/<unit>/<period>/rev-NNN/` holding `results.json`, the run's `params.yaml` (its language) and
 the inputs read, with its manifest (`archive.RunBuilder`): the figures a `batch` round archives,
 without the HTML reports. `sample_district()` does both for a whole district, in a temporary
-folder (removed when the process ends) when no `out` is given. For the notebooks: a fresh install has no archive to explore.
+folder (removed when the process ends) when no `out` is given: a fresh install has no archive for
+the analyst's notebook to explore.
 """
 
 from __future__ import annotations
