@@ -90,6 +90,11 @@ class Audit:
             "plan": {"number": self.plan.number, "date": self.plan.date.isoformat(),
                      "path": self.plan.path.name},
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            # What the archive's front page tells revisions apart by (the one to sign is the
+            # latest Vietnamese one): the report's language and date, and the params file's name.
+            "lang": getattr(self.params, "lang", None),
+            "report_date": to_jsonable(getattr(self.params, "report_date", None)),
+            "params_file": getattr(self.params, "source_file", None),
             "software": {"cchc_audit": __version__},
             "fingerprint": self.fingerprint,
             "inputs": [{"register": i.register, "file": i.path.name, "sha256": i.sha256, "rows": i.rows}
