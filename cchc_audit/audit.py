@@ -89,7 +89,7 @@ class Audit:
             "period": self.period.to_json(),
             "plan": {"number": self.plan.number, "date": self.plan.date.isoformat(),
                      "path": self.plan.path.name},
-            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "generated_at": self.generated_at.astimezone(self.unit.zone).isoformat(timespec="seconds"),
             # What the archive's front page tells revisions apart by (the one to sign is the
             # latest Vietnamese one): the report's language and date, and the params file's name.
             "lang": getattr(self.params, "lang", None),
