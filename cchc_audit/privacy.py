@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 
@@ -106,6 +107,8 @@ _FAMILY_FOLDED = frozenset(f.casefold() for f in FAMILY_NAMES)
 _PLAIN_PUBLIC = frozenset(p for p in PUBLIC_NAMES
                           if not set(p.split(" ")) & STRONG_MIDDLE and p.split(" ")[0] not in TITLE_WORDS)
 _LONGEST_OFFICE = max(len(o.split(" ")) for o in OFFICES)
+_OFFICE_FIRST = frozenset(o.split(" ")[0] for o in OFFICES)
+_NAME_WORDS = _FAMILY_FOLDED | STRONG_MIDDLE
 # Words a lower-case name does not run into: where "ông nguyễn văn an nộp..." stops.
 _NOT_GIVEN = frozenset({"đến", "nộp", "gửi", "phản", "có", "đã", "và", "là", "số", "ở", "tại", "lớp", "gọi",
                         "hỏi", "xin", "về", "được", "không", "đang", "sđt", "đt", "điện", "cccd", "cmnd",
@@ -222,10 +225,9 @@ def _offices(words: list[str]) -> set[int]:
     found: set[int] = set()
     i = 0
     while i < len(words):
-        size = next((k for k in range(min(_LONGEST_OFFICE, len(words) - i), 0, -1)
-                     if " ".join(folded[i:i + k]) in OFFICES), 0)
-        after_name = i > 0 and i - 1 not in found and _capitalised(words[i - 1]) \
-            and folded[i - 1] in _FAMILY_FOLDED | STRONG_MIDDLE
+        size = 0 if folded[i] not in _OFFICE_FIRST else next(
+            (k for k in range(min(_LONGEST_OFFICE, len(words) - i), 0, -1) if " ".join(folded[i:i + k]) in OFFICES), 0)
+        after_name = i > 0 and i - 1 not in found and _capitalised(words[i - 1]) and folded[i - 1] in _NAME_WORDS
         if size and not (after_name and all(_capitalised(w) for w in words[i:i + size])):
             found.update(range(i, i + size))
             i += size
@@ -238,7 +240,7 @@ def _name_span(words: list[str], before: str, known: frozenset[str], address: bo
     """Which words of a run of capitalised words are a name: (first, last+1), or None. `address`:
     the run follows a house number."""
     n = len(words)
-    for size in range(n, 1, -1):  # a name the registers hold, longest first
+    for size in range(n, 1, -1) if known else ():  # a name the registers hold, longest first
         for first in range(0, n - size + 1):
             if _key(words[first:first + size]) in known:
                 return first, first + size
@@ -248,8 +250,9 @@ def _name_span(words: list[str], before: str, known: frozenset[str], address: bo
         return None
     if address and whole in PUBLIC_NAMES:  # `12 Cô Giang`, `284 Lê Văn Lương`
         return None
-    if folded[0] in TITLE_WORDS and n > 1:  # "Bà Lan", "Thầy Nguyễn Văn An"
-        return 1, n
+    if folded[0] in TITLE_WORDS:  # "Bà Lan", "Thầy Nguyễn Văn An"; a title alone names no one
+        title = 2 if " ".join(folded[:2]) in TITLE_WORDS else 1  # "Cô Giáo Lan"
+        return (title, n) if n > title else None
     if _titled(before):  # "cháu Bình"
         return 0, n
     for first in range(n - 1):  # "... Nguyễn Văn An", "Khuất Thị Hoa": from the family name on
@@ -300,37 +303,56 @@ def _stretches(words: list[str]) -> list[tuple[int, int, bool]]:
     return spans
 
 
+@lru_cache(maxsize=16)
+def _lengths(known: frozenset[str]) -> frozenset[int]:
+    """How many words the registers' names have (2 to 6 are looked for): a frozenset's hash is
+    kept, so this is worked out once per set of names, not once per text."""
+    return frozenset(n for n in (name.count(" ") + 1 for name in known) if 2 <= n <= 6)
+
+
 def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
     pieces, position = [], 0
+    shown = []  # the text as masked (not redacted) so far, the context later words are read in
     for run in _word_runs(text):
         words = [m.group() for m in run]
         # A name the registers hold is found in any case, across stretches.
         found = None
-        for size in range(min(len(words), 6), 1, -1):
-            for first in range(len(words) - size + 1):
-                if _key(words[first:first + size]) in known:
-                    found = (first, first + size)
-                    break
+        folded = [w.casefold() for w in words]
+        for size in sorted(_lengths(known), reverse=True):
+            found = next(((first, first + size) for first in range(len(words) - size + 1)
+                          if " ".join(folded[first:first + size]) in known), None)
             if found:
                 break
         chosen = []
         if found:
             chosen.append(found)
         address = bool(_HOUSE_NUMBER.search(text[:run[0].start()]))
+        # The words before each stretch, as masked so far: a place word that was part of a name
+        # just masked (`Mai Kiệt` before `võ văn`) is no context, on this pass as on the next.
+        said = "".join(shown[-6:]) + text[position:run[0].start()]  # enough for the last two words
+        context, done = _WORD.findall(said)[-2:], 0
         for i, j, upper in _stretches(words):
+            context += words[done:i]  # offices between stretches
+            done = j
             if found and not (j <= found[0] or i >= found[1]):
+                context += words[i:j]
                 continue
-            before = _before(text, run[i].start())
+            before = " ".join(context[-2:]).casefold()
             span = _name_span(words[i:j], before, known, address and i == 0) if upper \
                 else _lower_span(words[i:j], before)
-            if span is not None:
-                chosen.append((i + span[0], i + span[1]))
+            if span is None:
+                context += words[i:j]
+                continue
+            chosen.append((i + span[0], i + span[1]))
+            context += words[i:i + span[0]] + _WORD.findall(_mask_words(words[i + span[0]:i + span[1]])) \
+                + words[i + span[1]:j]
         for first, last in sorted(chosen):
             start, end = run[first].start(), run[last - 1].end()
-            masked = REDACTED if redact else _mask_words(words[first:last])
-            if masked.endswith(".") and text[end:end + 1] == ".":
+            masked = _mask_words(words[first:last])
+            if not redact and masked.endswith(".") and text[end:end + 1] == ".":
                 end += 1  # `... Nguyễn Văn An.` ends with one full stop, not two
-            pieces += [text[position:start], masked]
+            pieces += [text[position:start], REDACTED if redact else masked]
+            shown += [text[position:start], masked]
             position = end
     pieces.append(text[position:])
     return "".join(pieces)

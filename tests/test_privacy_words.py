@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cchc_audit.privacy import REDACTED, scrub_text
 from cchc_audit.privacy_words import OFFICES, PUBLIC_NAMES
@@ -123,3 +125,19 @@ def test_the_corpus_is_large_and_covers_every_list():
     # An office or a street used in the corpus is in the lists, not only made to pass by accident.
     assert {"phó hiệu trưởng", "tổ trưởng", "chủ tịch công đoàn", "văn thư"} <= OFFICES
     assert {"đinh tiên hoàng", "cô giang", "lê văn lương"} <= PUBLIC_NAMES
+
+
+_PIECES = sorted({w for phrase in INTACT + [t for t, _, _ in MASKED] for w in phrase.split()}
+                 | {"Nguyễn", "Văn", "Thị", "An", "cô", "ông", "Phó", "Hiệu", "trưởng", "0903123456",
+                    "079123456789", ".", ",", "(", ")", "V.", "A."})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+def test_masking_any_mix_of_those_words_is_stable_and_leaves_no_long_number(words):
+    text = " ".join(words)
+    once = scrub_text(text)
+    assert scrub_text(once) == once
+    # A phone or ID number (9 digits or more, not a date's or a document number's) keeps only 3 digits.
+    assert not re.search(r"(?<![\w/])\d(?:[ .\-]?\d){8,}(?![\w/])", once)
+    assert "0903123456" not in scrub_text(text, redact=True)
