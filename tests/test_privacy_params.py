@@ -7,12 +7,14 @@ report hold them only masked; the public report holds them in no form at all. On
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import archived_path, run_cli
 from soup import visible_text as text
+from test_archive_modes import assert_published
 
 from cchc_audit import archive, params, resources
 
@@ -35,7 +37,11 @@ def revision(tmp_path_factory) -> Path:
     file.write_text(yaml.safe_dump({"period": "2024-Q1", "data": str(resources.SAMPLE_DIR),
                                     "report_date": "2024-04-05", **FREE_TEXT}, allow_unicode=True),
                     encoding="utf-8")
-    done = run_cli("--params", str(file), "--out", str(work / "reports"), cwd=work)
+    mask = os.umask(0o077)  # a user keeping everything private: the archive is still readable by others
+    try:
+        done = run_cli("--params", str(file), "--out", str(work / "reports"), cwd=work)
+    finally:
+        os.umask(mask)
     assert done.returncode == 0, done.stdout + done.stderr
     return archived_path(done.stdout)
 
@@ -89,3 +95,7 @@ def test_the_public_report_holds_it_in_no_form(revision):
     for content in (public_html, public):
         assert not [raw for raw in RAW + MASKED if raw in content]
         assert "T. H." not in content and "***" not in content and "thai sản" not in content
+
+
+def test_a_run_under_a_private_umask_is_still_readable_by_others(revision):
+    assert_published(revision.parents[2])  # the archive's root, unit and period folders, index.html too
