@@ -9,9 +9,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import safeio
 from .errors import UnitFileError
+from .problems import Problem, ProblemCode
 from .text import slug
 
 DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
+class TimeZoneError(UnitFileError):
+    """`mui_gio` names no time zone: reported as a problem of don_vi.yaml, with its line and value."""
+
+    def __init__(self, path: Path, value: str, line: int | None):
+        super().__init__("unit.time_zone", path=path, value=value, default=DEFAULT_TIME_ZONE)
+        self.problem = Problem(path.name, line, "mui_gio", value, ProblemCode.UNIT_TIME_ZONE, DEFAULT_TIME_ZONE)
 
 
 def time_zone(name: str | None) -> ZoneInfo:
@@ -67,6 +76,8 @@ def load_unit_info(data_dir: Path) -> Unit:
         try:
             ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise UnitFileError("unit.time_zone", path=path, value=zone, default=DEFAULT_TIME_ZONE) from None
+            lines = safeio.read_text(path, "yaml", data_dir).splitlines()
+            line = next((i for i, text in enumerate(lines, 1) if text.lstrip().startswith("mui_gio")), None)
+            raise TimeZoneError(path, zone, line) from None
         info["mui_gio"] = zone
     return Unit(folder=Path(data_dir).resolve().name, **info)

@@ -15,6 +15,7 @@ from cchc_audit import archive, frontpage, resources
 from cchc_audit.audit import run_audit
 from cchc_audit.errors import UnitFileError
 from cchc_audit.params import resolve
+from cchc_audit.registers import load_unit
 from cchc_audit.unit import DEFAULT_TIME_ZONE, load_unit_info
 
 
@@ -130,6 +131,10 @@ def test_the_units_time_zone_comes_from_don_vi_yaml_and_a_bad_one_is_refused(tmp
         load_unit_info(folder)
     assert "don_vi.yaml" in refused.value.message("vi") and "Sao Hỏa/Olympus" in refused.value.message("vi")
     assert "not an IANA time zone" in refused.value.message("en")
+    # Read with the registers, it is one problem naming the file, the line, the key and the value.
+    [problem] = [p for p in load_unit(folder).problems if p.file == "don_vi.yaml"]
+    assert (problem.file, problem.row, problem.column, problem.value) == ("don_vi.yaml", 2, "mui_gio", "Sao Hỏa/Olympus")
+    assert problem.expected("vi") == "một múi giờ IANA, ví dụ Asia/Ho_Chi_Minh"
 
 
 def test_the_real_run_is_marked_to_sign_with_its_params_file(sample_q1):
