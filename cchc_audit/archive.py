@@ -418,7 +418,7 @@ def results_problem(results) -> str | None:
             [dt.date.fromisoformat(period[k]) for k in ("start", "end") if period.get(k) is not None]
         except ValueError:
             return bad("period.start/end")
-    for key in ("unit", "unit_code", "generated_at"):
+    for key in ("unit", "unit_code", "generated_at", "lang", "report_date", "params_file"):
         if results.get(key) is not None and not isinstance(results[key], str):
             return bad(key)
     checks = results.get("checks", [])

@@ -53,7 +53,8 @@ def run_facts(run: ArchivedRun) -> dict:
     """A revision's language, report date and params file: from results.json, else (a revision
     made before results.json held them) from its archived params.yaml; None where neither says."""
     results = run.results or {}
-    facts = {key: results.get(key) for key in ("lang", "report_date", "params_file")}
+    facts = {key: results.get(key) if isinstance(results.get(key), str) else None
+             for key in ("lang", "report_date", "params_file")}
     if None in facts.values() and (run.path / PARAMS_YAML).is_file():
         from .params_check import read_file
 
@@ -77,6 +78,13 @@ def local_time(value, zone_name: str | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(time_zone(zone_name))
     return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def zone_of(results: dict | None) -> str:
+    """The unit's time zone a results.json records (don_vi.yaml's `mui_gio`), else the default."""
+    info = (results or {}).get("unit_info")
+    zone = info.get("mui_gio") if isinstance(info, dict) else None
+    return time_zone(zone if isinstance(zone, str) else None).key  # an unknown one: the default
 
 
 def _target_statuses(results: dict | None) -> dict[str, str]:
@@ -112,12 +120,10 @@ def change_line(run: ArchivedRun, previous: ArchivedRun | None, lang: str) -> st
     return text("frontpage.change.some", lang, revision=revision, count=len(changes), changes="; ".join(named))
 
 
-def _run_row(root: Path, run: ArchivedRun, previous: ArchivedRun | None, to_sign: bool) -> dict:
+def _run_row(root: Path, run: ArchivedRun, previous: ArchivedRun | None, to_sign: bool, facts: dict) -> dict:
     results = run.results or {}
     period = period_from_json(results.get("period") or {})
     summary = run_summary(results)
-    facts = run_facts(run)
-    zone = (results.get("unit_info") or {}).get("mui_gio")
     links = [{"href": _href(root, run.path / name), "label": label}
              for name, label in REPORT_FILES if (run.path / name).is_file()]
     return {
@@ -130,7 +136,7 @@ def _run_row(root: Path, run: ArchivedRun, previous: ArchivedRun | None, to_sign
         "lang": text(LANG_NAMES[facts["lang"]], "vi") if facts["lang"] in LANG_NAMES else "",
         "report_date": fmt_date(facts["report_date"], "vi") if facts["report_date"] else "",
         "params_file": facts["params_file"] or "",
-        "generated_at": local_time(results.get("generated_at"), zone),
+        "generated_at": local_time(results.get("generated_at"), zone_of(results)),
         "change": change_line(run, previous, "vi"),
         "change_en": change_line(run, previous, "en"),
         "counts": [summary["by_status"].get(s, 0) for s in STATUSES],
@@ -146,10 +152,10 @@ def _run_row(root: Path, run: ArchivedRun, previous: ArchivedRun | None, to_sign
     }
 
 
-def to_sign(revisions: list[ArchivedRun]) -> ArchivedRun | None:
+def to_sign(revisions: list[ArchivedRun], facts: dict[Path, dict]) -> ArchivedRun | None:
     """Of one unit's revisions of one period, the one to sign: the latest readable one in
-    Vietnamese; None when there is none."""
-    signable = [r for r in revisions if r.results is not None and run_facts(r)["lang"] == SIGN_LANG]
+    Vietnamese; None when there is none. `facts`: each revision's `run_facts`, by its folder."""
+    signable = [r for r in revisions if r.results is not None and facts[r.path]["lang"] == SIGN_LANG]
     return max(signable, key=lambda r: r.revision, default=None)
 
 
@@ -171,15 +177,16 @@ def build_index(root: str | Path) -> str:
     periods: dict[tuple[str, str], list[ArchivedRun]] = {}
     for run in runs:  # list_runs gives them by unit, period and revision
         periods.setdefault((run.unit, run.period), []).append(run)
+    facts = {run.path: run_facts(run) for run in runs}
     units: dict[str, dict] = {}
     for (code, _), revisions in periods.items():
         unit = units.setdefault(code, {"code": code, "name": "", "rows": [], "zones": set()})
-        signed = to_sign(revisions)
+        signed = to_sign(revisions, facts)
         for previous, run in zip([None, *revisions[:-1]], revisions):
             results = run.results or {}
             unit["name"] = results.get("unit") or unit["name"]
-            unit["zones"].add((results.get("unit_info") or {}).get("mui_gio") or DEFAULT_TIME_ZONE)
-            unit["rows"].append(_run_row(root, run, previous, run is signed))
+            unit["zones"].add(zone_of(results))
+            unit["rows"].append(_run_row(root, run, previous, run is signed, facts[run.path]))
     zones = {z for unit in units.values() for z in unit["zones"]}
     zone = zones.pop() if len(zones) == 1 else DEFAULT_TIME_ZONE  # the page's own time: the units' zone
     for unit in units.values():  # newest period first, revisions newest first within it

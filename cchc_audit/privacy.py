@@ -288,8 +288,15 @@ def _lower_span(words: list[str], before: str) -> tuple[int, int] | None:
 
 
 def _stretches(words: list[str]) -> list[tuple[int, int, bool]]:
-    """A run split into capitalised and lower-case stretches, offices left out: [(i, j, upper)]."""
+    """A run split into capitalised and lower-case stretches, offices left out: [(i, j, upper)].
+    A word in capitals beside one that is only capitalised is an abbreviation (`ĐT`, `SĐT`, `UBND`),
+    no part of a name (`Nguyễn Thị Hoa ĐT`); a name in capitals (`ĐINH CÔNG TRÁNG`) stays whole."""
     offices = _offices(words)
+
+    def titled(k):
+        return 0 <= k < len(words) and _capitalised(words[k]) and not words[k].isupper()
+
+    offices |= {i for i, w in enumerate(words) if len(w) > 1 and w.isupper() and (titled(i - 1) or titled(i + 1))}
     spans, i = [], 0
     while i < len(words):
         if i in offices:
@@ -326,10 +333,11 @@ def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
         chosen = []
         if found:
             chosen.append(found)
-        address = bool(_HOUSE_NUMBER.search(text[:run[0].start()]))
+        start = run[0].start()  # what comes before is read near it only: long texts stay linear
+        address = bool(_HOUSE_NUMBER.search(text, max(0, start - 24), start))
         # The words before each stretch, as masked so far: a place word that was part of a name
         # just masked (`Mai Kiệt` before `võ văn`) is no context, on this pass as on the next.
-        said = "".join(shown[-6:]) + text[position:run[0].start()]  # enough for the last two words
+        said = "".join(shown[-6:]) + text[max(position, start - 200):start]  # enough for the last two words
         context, done = _WORD.findall(said)[-2:], 0
         for i, j, upper in _stretches(words):
             context += words[done:i]  # offices between stretches

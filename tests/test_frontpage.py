@@ -144,3 +144,18 @@ def test_the_real_run_is_marked_to_sign_with_its_params_file(sample_q1):
     assert row["Ngày"] == "05/04/2024" and row["Thay"].startswith("bản đầu tiên")
     results = json.loads((sample_q1.path / archive.RESULTS).read_text(encoding="utf-8"))
     assert results["generated_at"].endswith("+07:00")  # recorded in the unit's zone
+
+
+def test_odd_values_in_results_json_neither_break_the_page_nor_mark_a_revision(tmp_path, q1):
+    out = tmp_path / "reports"
+    revision(out, q1, lang=["vi"])  # not the schema: skipped as unreadable, as other bad values are
+    revision(out, q1, unit_info=[1], params_file="<b>x</b>.yaml", generated_at="2024-04-05T02:30:00+00:00")
+    revision(out, q1 | {"unit_info": {"mui_gio": "Sao Hỏa/Olympus"}}, generated_at="2024-04-05T02:30:00+00:00")
+    assert "results.json: lang" in archive.list_runs(out)[0].problem
+    html = frontpage.build_index(out)
+    shown = {r["revision"]: r for r in rows(html)}
+    assert not shown["rev-001"]["to_sign"] and shown["rev-003"]["to_sign"]
+    assert "&lt;b&gt;x&lt;/b&gt;.yaml" in html and "<b>x" not in html
+    assert shown["rev-002"]["Thời"] == shown["rev-003"]["Thời"] == "05/04/2024 09:30"  # the default zone
+    assert "Sao Hỏa" not in html
+    assert shown["rev-002"]["Thay"].startswith("không so được với rev-001")

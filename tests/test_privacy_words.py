@@ -92,6 +92,9 @@ MASKED = [
     ("Chủ tịch Công đoàn Hà Văn Tuấn ký", ["Văn Tuấn"], "Chủ tịch Công đoàn Hà V. T. ký"),
     ("Giao cho cô Võ Thị Sáu, lớp Mầm 1", ["Thị Sáu"], "Giao cho cô Võ T. S., lớp Mầm 1"),
     ("Hồ sơ của Nguyễn Văn An.", ["Văn An"], "Hồ sơ của Nguyễn V. A."),
+    ("cô Nguyễn Thị Hoa ĐT 0903123456", ["Thị Hoa", "0903123456"], "cô Nguyễn T. H. ĐT *******456"),
+    ("Biên bản do ĐINH CÔNG TRÁNG lập, SĐT 0903 123 456", ["CÔNG TRÁNG", "0903 123"],
+     "Biên bản do ĐINH C. T. lập, SĐT **** *** 456"),
     ("Họ tên: Trần Minh Khoa, email khoa.tran@gmail.com", ["Minh Khoa", "khoa.tran"],
      "Họ tên: Trần M. K., email k***@gmail.com"),
 ]
