@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cchc-audit",
         description=both("help.description"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser,
-                                metavar="{run,batch,validate,sample,notebooks}")
+                                metavar="{run,batch,validate,sample,notebooks,plan,sign,verify}")
 
     run = sub.add_parser("run", help=both("help.command.run"))
     run.add_argument("--period", help=both("help.run.period"))
@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
     nbs = sub.add_parser("notebooks", help=both("help.command.notebooks"))
     nbs.add_argument("--out", required=True, help=both("help.nbs.out"))
     nbs.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    pln = sub.add_parser("plan", help=both("help.command.plan"))
+    pln_sub = pln.add_subparsers(dest="plan_command", parser_class=_Parser, metavar="{import}", required=True)
+    imp = pln_sub.add_parser("import", help=both("help.plan.import"))
+    imp.add_argument("file", help=both("help.plan.file"))
+    imp.add_argument("--out", help=both("help.plan.out"))
+    imp.add_argument("--previous", help=both("help.plan.previous"))
+    imp.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     return parser
 
 
@@ -112,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return BAD_INPUT
     command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
-               "sample": cmd_sample, "notebooks": cmd_notebooks}[args.command]
+               "sample": cmd_sample, "notebooks": cmd_notebooks, "plan": cmd_plan}[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:
@@ -307,6 +315,25 @@ def cmd_notebooks(args) -> int:
     for path in written:
         print(f"  - {path}")
     print(text("cli.open_with", _lang(args), path=Path(args.out) / "explore.ipynb"))
+    return OK
+
+
+# --- plan import ------------------------------------------------------------------------------
+
+def cmd_plan(args) -> int:
+    """Draft a plan file from the unit's plan document; print the review table."""
+    from . import plan_import
+
+    lang = _lang(args)
+    out, draft, load_error = plan_import.import_plan(args.file, args.out, args.previous)
+    print(text("planimport.written", lang, path=out, targets=draft.targets, tasks=draft.tasks))
+    if load_error is None:
+        print(text("planimport.loads", lang))
+    else:
+        _err(text("planimport.does_not_load", lang, error=load_error.message(lang)))
+    if draft.notes:
+        print(text("planimport.review_table", lang, count=len(draft.notes)))
+        print(plan_import.review_table(draft.notes, lang))
     return OK
 
 

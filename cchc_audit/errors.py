@@ -193,3 +193,13 @@ def outcomes_exit_code(statuses) -> int:
     if "error" in statuses:
         return FAILED
     return BAD_INPUT if "bad_input" in statuses else OK
+
+
+# --- plan import, signing, verifying (plan_import.py, signing.py, verify.py) ---------------------
+
+class PlanImportError(InputError):
+    """A plan document that cannot be drafted into a plan file, or a plan file already there."""
+
+
+class SigningError(InputError):
+    """A revision that cannot be signed as asked: no PDF, no signature block, a key that does not open."""
