@@ -106,6 +106,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", help=both("help.plan.out"))
     imp.add_argument("--previous", help=both("help.plan.previous"))
     imp.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    sgn = sub.add_parser("sign", help=both("help.command.sign"))
+    sgn.add_argument("revision", help=both("help.sign.revision"))
+    sgn.add_argument("--p12", help=both("help.sign.p12"))
+    sgn.add_argument("--passphrase-env", default="CCHC_P12_PASSPHRASE", help=both("help.sign.passphrase_env"))
+    sgn.add_argument("--pkcs11", help=both("help.sign.pkcs11"))
+    sgn.add_argument("--token", help=both("help.sign.token"))
+    sgn.add_argument("--key-label", help=both("help.sign.key_label"))
+    sgn.add_argument("--pin-env", default="CCHC_PKCS11_PIN", help=both("help.sign.pin_env"))
+    sgn.add_argument("--seal", help=both("help.sign.seal"))
+    sgn.add_argument("--number", help=both("help.sign.number"))
+    sgn.add_argument("--title", default="HIỆU TRƯỞNG", help=both("help.sign.title"))
+    sgn.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    ver = sub.add_parser("verify", help=both("help.command.verify"))
+    ver.add_argument("path", help=both("help.verify.path"))
+    ver.add_argument("--trust", action="append", help=both("help.verify.trust"))
+    ver.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     return parser
 
 
@@ -120,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return BAD_INPUT
     command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
-               "sample": cmd_sample, "notebooks": cmd_notebooks, "plan": cmd_plan}[args.command]
+               "sample": cmd_sample, "notebooks": cmd_notebooks, "plan": cmd_plan,
+               "sign": cmd_sign, "verify": cmd_verify}[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:
@@ -335,6 +354,39 @@ def cmd_plan(args) -> int:
         print(text("planimport.review_table", lang, count=len(draft.notes)))
         print(plan_import.review_table(draft.notes, lang))
     return OK
+
+
+# --- sign, verify ------------------------------------------------------------------------------
+
+def cmd_sign(args) -> int:
+    """Sign a revision's internal PDF; the signed copy goes beside the revision."""
+    from . import signing
+
+    lang = _lang(args)
+    if args.p12:
+        key = signing.pkcs12_key(args.p12, os.environ.get(args.passphrase_env))
+    elif args.pkcs11:
+        key = signing.pkcs11_key(args.pkcs11, os.environ.get(args.pin_env), args.token, args.key_label)
+    else:
+        raise BadInput(text("sign.no_key", lang))
+    with key as signer:
+        folder = signing.sign_revision(args.revision, signer, seal=args.seal, title=args.title, number=args.number,
+                                       lang=lang)
+    record = signing.signed_record(folder)
+    print(text("sign.signed", lang, path=folder / record["signed_pdf"]))
+    print(text("sign.signed_by", lang, signer=record["signer"], time=record["signed_at"], page=record["page"]))
+    return OK
+
+
+def cmd_verify(args) -> int:
+    """Check manifests, signatures and the sequence of revisions; print the table."""
+    from . import verify
+    from .signatures import load_trust
+
+    lang = _lang(args)
+    rows = verify.verify_path(args.path, load_trust(args.trust) if args.trust else None)
+    print(verify.report(rows, lang))
+    return verify.status(rows)
 
 
 def _refuse_overwrite(existing: list[Path], lang: str) -> int:
