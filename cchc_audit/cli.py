@@ -7,6 +7,7 @@ else. Messages are Vietnamese unless --lang en.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import os
@@ -363,15 +364,17 @@ def cmd_sign(args) -> int:
     from . import signing
 
     lang = _lang(args)
+    def secret(env: str, prompt: str) -> str | None:  # from the environment, else asked at the terminal
+        return os.environ.get(env) or (getpass.getpass(text(prompt, lang)) if sys.stdin.isatty() else None)
+
     if args.p12:
-        key = signing.pkcs12_key(args.p12, os.environ.get(args.passphrase_env))
+        key = signing.pkcs12_key(args.p12, secret(args.passphrase_env, "sign.ask_passphrase"))
     elif args.pkcs11:
-        key = signing.pkcs11_key(args.pkcs11, os.environ.get(args.pin_env), args.token, args.key_label)
+        key = signing.pkcs11_key(args.pkcs11, secret(args.pin_env, "sign.ask_pin"), args.token, args.key_label)
     else:
         raise BadInput(text("sign.no_key", lang))
     with key as signer:
-        folder = signing.sign_revision(args.revision, signer, seal=args.seal, title=args.title, number=args.number,
-                                       lang=lang)
+        folder = signing.sign_revision(args.revision, signer, seal=args.seal, title=args.title, number=args.number)
     record = signing.signed_record(folder)
     print(text("sign.signed", lang, path=folder / record["signed_pdf"]))
     print(text("sign.signed_by", lang, signer=record["signer"], time=record["signed_at"], page=record["page"]))

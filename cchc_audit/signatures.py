@@ -119,18 +119,23 @@ def check_signing(revision: Path, folder: Path, trust: list | None = None) -> Si
     """A signing folder against its revision: its own manifest, the revision's manifest hash it
     recorded, the revision's PDF as the signed PDF's first bytes, and the signatures themselves."""
     from .archive import verify
+    from .safeio import check_file, read_bytes
 
     problems: list[str] = []
-    try:
-        record = json.loads((folder / SIGNATURE_JSON).read_text(encoding="utf-8"))
+    try:  # bounded and regular: a FIFO planted in the archive must not hang the front page
+        record = json.loads(read_bytes(folder / SIGNATURE_JSON, "json").decode("utf-8"))
         record = record if isinstance(record, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         record = {}
         problems.append("sign.check.no_record")
     if not verify(folder).ok:
         problems.append("sign.check.manifest")
-    original = revision / INTERNAL_PDF
-    signed = folder / SIGNED_PDF
+    original, signed = revision / INTERNAL_PDF, folder / SIGNED_PDF
+    for path in (original, signed):
+        try:
+            check_file(path)
+        except (OSError, ValueError):
+            return Signing(folder, record, [], problems + ["sign.check.not_the_revisions_pdf"])
     if not (revision / MANIFEST).is_file() or record.get("revision_manifest_sha256") != sha256_file(revision / MANIFEST):
         problems.append("sign.check.revision_changed")
     if not original.is_file() or not signed.is_file() or not _starts_with(signed, original):

@@ -99,7 +99,12 @@ def pkcs11_key(module: str | Path, pin: str | None, token: str | None = None, ke
     except Exception as exc:  # noqa: BLE001 - python-pkcs11 raises its own hierarchy and OSError
         raise SigningError("sign.pkcs11", module=module, error=type(exc).__name__) from None
     try:
-        yield PKCS11Signer(session, key_label=key_label, cert_label=cert_label or key_label)
+        signer = PKCS11Signer(session, key_label=key_label, cert_label=cert_label or key_label)
+        try:
+            signer.signing_cert  # noqa: B018 - fetched now, so a wrong label is said before any work
+        except Exception as exc:  # noqa: BLE001 - pyHanko and python-pkcs11 raise their own kinds
+            raise SigningError("sign.pkcs11_key", label=key_label or cert_label or "", error=type(exc).__name__) from None
+        yield signer
     finally:
         session.close()
 
@@ -223,9 +228,21 @@ def _principal(revision: Path) -> str | None:
     return next((n.strip() for n in names if isinstance(n, str) and n.strip()), None)
 
 
+def _report_lang(revision: Path) -> str:
+    """The language the report was written in (the run's params): the stamp speaks it too."""
+    from .archive import PARAMS_YAML
+    from .i18n import DEFAULT_LANG, LANGS
+    from .safeio import read_yaml
+
+    try:
+        lang = (read_yaml(revision / PARAMS_YAML) or {}).get("lang")
+    except Exception:  # noqa: BLE001 - an unreadable archived file: the default language
+        lang = None
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
 def sign_revision(revision: str | Path, signer, *, seal: str | Path | None = None, title: str = DEFAULT_TITLE,
-                  name: str | None = None, number: str | None = None, lang: str = "vi",
-                  now: dt.datetime | None = None) -> Path:
+                  name: str | None = None, number: str | None = None, now: dt.datetime | None = None) -> Path:
     """Sign `revision`'s internal PDF; the signed copy goes to a new `sig-NNN` folder of its
     companion folder, built aside and renamed into place. Returns that folder."""
     from .i18n import text
@@ -247,6 +264,7 @@ def sign_revision(revision: str | Path, signer, *, seal: str | Path | None = Non
     when = (now or dt.datetime.now(VIETNAM)).astimezone(VIETNAM).replace(microsecond=0)
     original = pdf.read_bytes()
     name = name or _principal(revision)
+    lang = _report_lang(revision)
     signed, placed = sign_pdf(original, signer, layout, seal=seal, title=title, name=name,
                               number=number or report_number(layout), when=when,
                               labels=(text("sign.stamp.signer", lang), text("sign.stamp.time", lang)))

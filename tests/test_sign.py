@@ -181,6 +181,10 @@ def test_a_pkcs11_token_signs_and_a_second_signing_never_replaces_the_first(sign
         with signing.pkcs11_key(module, "000000", token="cchc-test", key_label="signer"):
             pass
     assert caught.value.key == "sign.pkcs11"
+    with pytest.raises(SigningError) as caught:  # a label the token does not hold: said before any work
+        with signing.pkcs11_key(module, PIN, token="cchc-test", key_label="no-such-key"):
+            pass
+    assert caught.value.key == "sign.pkcs11_key" and "no-such-key" in caught.value.message("en")
 
 
 def test_signing_refuses_a_wrong_passphrase_an_altered_revision_and_a_revision_without_pdf(signed, pki, tmp_path):
