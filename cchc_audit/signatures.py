@@ -50,13 +50,21 @@ def load_trust(paths) -> list:
     """The certificates of a trust store the user gives: PEM or DER files, or folders of them."""
     from asn1crypto import pem, x509
 
+    from .errors import InputError
+
     certs = []
     for path in map(Path, paths or ()):
-        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            data = file.read_bytes()
-            blobs = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
-            certs += [x509.Certificate.load(der) for der in blobs]
+        try:
+            files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                data = file.read_bytes()
+                blobs = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+                for der in blobs:
+                    cert = x509.Certificate.load(der)
+                    cert.native  # noqa: B018 - parsed now, so a file that is no certificate is said here
+                    certs.append(cert)
+        except (OSError, ValueError, TypeError) as exc:
+            raise InputError("verify.bad_trust", path=path, error=type(exc).__name__) from None
     return certs
 
 

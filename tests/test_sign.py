@@ -222,3 +222,9 @@ def test_the_signature_box_is_found_by_its_words_wherever_the_layout_puts_it():
     assert (box.page, box.y0, box.y1) == (0, 415, 497) and abs((box.x0 + box.x1) / 2 - 425) < 1
     assert signature_box(Layout((page,), lines[:1]), "HIỆU TRƯỞNG", SIGNER) is None
     assert appendix_pages(Layout((page, Page(1, 842, 595)), lines)) == [1]
+
+
+def test_the_command_without_a_key_says_so_and_exits_2(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "cchc_audit", "sign", str(tmp_path), "--lang", "en"],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "--p12 FILE or --pkcs11 MODULE" in done.stderr

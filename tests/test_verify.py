@@ -152,3 +152,12 @@ def test_the_command_prints_the_table_and_exits_0_or_2(archive_copy, pki):
     assert done.stdout.splitlines()[0].split() == ["Item", "Check", "Result", "Detail"]
     bad = _cli(str(archive_copy), "--trust", str(pki.other_ca))
     assert bad.returncode == 2 and "KHÔNG ĐẠT" in bad.stdout and "Kho lưu trữ KHÔNG nguyên vẹn: 1 mục" in bad.stdout
+
+
+def test_a_trust_store_that_holds_no_certificate_is_bad_input(tmp_path):
+    (tmp_path / "junk.pem").write_text("not a certificate\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        signatures.load_trust([tmp_path / "junk.pem"])
+    assert caught.value.key == "verify.bad_trust" and "junk.pem" in caught.value.message("en")
+    done = _cli(str(tmp_path), "--trust", str(tmp_path / "junk.pem"))
+    assert done.returncode == 2 and "junk.pem" in done.stderr
