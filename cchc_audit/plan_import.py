@@ -105,7 +105,7 @@ def read_lines(path: str | Path) -> list[str]:
         return _docx_lines(path)
     if suffix == ".txt":
         try:
-            return safeio.read_text(path, "text").splitlines()
+            return safeio.read_text(path, "text").lstrip("\ufeff").splitlines()  # Notepad's BOM
         except UnicodeDecodeError as exc:
             raise PlanImportError("planimport.not_utf8", path=path, byte=exc.start) from None
     raise PlanImportError("planimport.format", path=path, suffix=suffix or "-")

@@ -1,6 +1,7 @@
 """`cchc-audit verify PATH`: a revision, a unit or the whole archive checked, one row per finding.
 
-- every revision's files against its `MANIFEST.sha256` (archive.verify);
+- every revision's files against its `MANIFEST.sha256` (archive.verify), the district roll-ups'
+  (`_rollup/`) included;
 - the sequence of each period's revisions: `rev-001` on without a gap; a signing folder whose
   revision is gone, and a revision the front page still lists but the archive lost, are
   revisions removed;
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 from .archive import MANIFEST, verify
 from .errors import BAD_INPUT, OK, InputError
 from .i18n import DEFAULT_LANG, text
+from .rollup import ROLLUP_DIR
 from .signatures import COMPANION_SUFFIX, check_signing, signings
 
 _REV = re.compile(r"^rev-(\d{3,})$")
@@ -61,6 +63,8 @@ def _scope(path: Path) -> tuple[Path, list[Path], list[Path]]:
     if periods := _periods(path):
         return path.parent, periods, []
     units = [c for c in sorted(path.iterdir()) if c.is_dir() and not c.name.startswith((".", "_"))]
+    if (path / ROLLUP_DIR).is_dir():  # the district roll-ups are archived revisions too
+        units += sorted(d for d in (path / ROLLUP_DIR).iterdir() if d.is_dir())
     return path, [p for unit in units for p in _periods(unit)], []
 
 

@@ -244,3 +244,9 @@ def test_the_command_imports_and_prints_the_review_table(tmp_path):
     again = subprocess.run([sys.executable, "-m", "cchc_audit", "plan", "import", str(tmp_path / SEED.name)],
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 2 and "không ghi đè" in again.stderr
+
+
+def test_a_text_saved_with_notepads_byte_order_mark_imports_the_same(tmp_path, committed):
+    (tmp_path / "kh.txt").write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes().replace(b"\n", b"\r\n"))
+    out, _, error = plan_import.import_plan(tmp_path / "kh.txt")
+    assert error is None and essence(load_plan(out)) == committed

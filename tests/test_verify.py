@@ -161,3 +161,14 @@ def test_a_trust_store_that_holds_no_certificate_is_bad_input(tmp_path):
     assert caught.value.key == "verify.bad_trust" and "junk.pem" in caught.value.message("en")
     done = _cli(str(tmp_path), "--trust", str(tmp_path / "junk.pem"))
     assert done.returncode == 2 and "junk.pem" in done.stderr
+
+
+def test_the_district_roll_ups_are_verified_too(archive_copy):
+    rollup = archive_copy / "_rollup" / "nha-be" / "2024-Q1" / "rev-001"
+    rollup.mkdir(parents=True)
+    (rollup / "rollup.json").write_text('{"units": []}\n', encoding="utf-8")
+    archive.write_manifest(rollup)
+    rows = verify.verify_path(archive_copy)
+    assert ("_rollup/nha-be/2024-Q1/rev-001", "manifest", True) in [(r.item, r.kind, r.ok) for r in rows]
+    _flip_one_byte(rollup / "rollup.json", at=3)
+    assert ("_rollup/nha-be/2024-Q1/rev-001", "manifest", "verify.files_bad") in _failed(verify.verify_path(archive_copy))
