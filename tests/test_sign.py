@@ -228,3 +228,18 @@ def test_the_command_without_a_key_says_so_and_exits_2(tmp_path):
     done = subprocess.run([sys.executable, "-m", "cchc_audit", "sign", str(tmp_path), "--lang", "en"],
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "--p12 FILE or --pkcs11 MODULE" in done.stderr
+
+
+def test_poppler_and_pdfminer_find_the_same_block_and_appendices(sample_q1):
+    """The fast reader (poppler) and the pure-Python fallback (pdfminer) agree on the sample's PDF."""
+    from cchc_audit.pdflayout import pdfminer_layout, poppler_layout
+
+    _needs_pdf(sample_q1)
+    pdf = sample_q1.path / archive.INTERNAL_PDF
+    fast, slow = poppler_layout(pdf, tool_or_skip("pdftotext")), pdfminer_layout(pdf)
+    sizes = [[v for p in layout.pages for v in (p.width, p.height)] for layout in (fast, slow)]
+    assert len(fast.pages) == len(slow.pages) and sizes[0] == pytest.approx(sizes[1], abs=0.5)
+    assert appendix_pages(fast) == appendix_pages(slow) and len(appendix_pages(fast)) == 4
+    a, b = signature_box(fast, "HIỆU TRƯỞNG", SIGNER), signature_box(slow, "HIỆU TRƯỞNG", SIGNER)
+    assert a.page == b.page
+    assert (a.x0, a.y0, a.x1, a.y1) == pytest.approx((b.x0, b.y0, b.x1, b.y1), abs=3)
