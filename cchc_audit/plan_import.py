@@ -361,7 +361,7 @@ def import_plan(document: str | Path, out: str | Path | None = None,
 
 def review_table(notes: list[Note], lang: str = DEFAULT_LANG) -> str:
     """The review table as the terminal shows it."""
-    from .tables import table
+    from .termtable import table
 
     header = [text(f"planimport.column.{c}", lang) for c in ("entry", "field", "note")]
     return table(header, [[n.entry, n.field, n.message(lang)] for n in notes])

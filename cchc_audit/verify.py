@@ -155,7 +155,7 @@ def status(rows: list[Row]) -> int:
 
 def report(rows: list[Row], lang: str = DEFAULT_LANG) -> str:
     """The table, then one line that says whether the archive is intact."""
-    from .tables import table
+    from .termtable import table
 
     header = [text(f"verify.column.{c}", lang) for c in ("what", "check", "status", "detail")]
     body = [[r.item, text(f"verify.kind.{r.kind}", lang), text("verify.ok" if r.ok else "verify.failed", lang),
