@@ -7,6 +7,7 @@ else. Messages are Vietnamese unless --lang en.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import math
 import os
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cchc-audit",
         description=both("help.description"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser,
-                                metavar="{run,batch,validate,sample,notebooks}")
+                                metavar="{run,batch,validate,sample,notebooks,plan,sign,verify}")
 
     run = sub.add_parser("run", help=both("help.command.run"))
     run.add_argument("--period", help=both("help.run.period"))
@@ -98,6 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
     nbs = sub.add_parser("notebooks", help=both("help.command.notebooks"))
     nbs.add_argument("--out", required=True, help=both("help.nbs.out"))
     nbs.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    pln = sub.add_parser("plan", help=both("help.command.plan"))
+    pln_sub = pln.add_subparsers(dest="plan_command", parser_class=_Parser, metavar="{import}", required=True)
+    imp = pln_sub.add_parser("import", help=both("help.plan.import"))
+    imp.add_argument("file", help=both("help.plan.file"))
+    imp.add_argument("--out", help=both("help.plan.out"))
+    imp.add_argument("--previous", help=both("help.plan.previous"))
+    imp.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    sgn = sub.add_parser("sign", help=both("help.command.sign"))
+    sgn.add_argument("revision", help=both("help.sign.revision"))
+    sgn.add_argument("--p12", help=both("help.sign.p12"))
+    sgn.add_argument("--passphrase-env", default="CCHC_P12_PASSPHRASE", help=both("help.sign.passphrase_env"))
+    sgn.add_argument("--pkcs11", help=both("help.sign.pkcs11"))
+    sgn.add_argument("--token", help=both("help.sign.token"))
+    sgn.add_argument("--key-label", help=both("help.sign.key_label"))
+    sgn.add_argument("--pin-env", default="CCHC_PKCS11_PIN", help=both("help.sign.pin_env"))
+    sgn.add_argument("--seal", help=both("help.sign.seal"))
+    sgn.add_argument("--number", help=both("help.sign.number"))
+    sgn.add_argument("--title", default="HIỆU TRƯỞNG", help=both("help.sign.title"))
+    sgn.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
+
+    ver = sub.add_parser("verify", help=both("help.command.verify"))
+    ver.add_argument("path", help=both("help.verify.path"))
+    ver.add_argument("--trust", action="append", help=both("help.verify.trust"))
+    ver.add_argument("--lang", choices=LANGS, default=None, help="vi | en")
     return parser
 
 
@@ -112,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return BAD_INPUT
     command = {"run": cmd_run, "batch": cmd_batch, "validate": cmd_validate,
-               "sample": cmd_sample, "notebooks": cmd_notebooks}[args.command]
+               "sample": cmd_sample, "notebooks": cmd_notebooks, "plan": cmd_plan,
+               "sign": cmd_sign, "verify": cmd_verify}[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:
@@ -308,6 +336,60 @@ def cmd_notebooks(args) -> int:
         print(f"  - {path}")
     print(text("cli.open_with", _lang(args), path=Path(args.out) / "explore.ipynb"))
     return OK
+
+
+# --- plan import ------------------------------------------------------------------------------
+
+def cmd_plan(args) -> int:
+    """Draft a plan file from the unit's plan document; print the review table."""
+    from . import plan_import
+
+    lang = _lang(args)
+    out, draft, load_error = plan_import.import_plan(args.file, args.out, args.previous)
+    print(text("planimport.written", lang, path=out, targets=draft.targets, tasks=draft.tasks))
+    if load_error is None:
+        print(text("planimport.loads", lang))
+    else:
+        _err(text("planimport.does_not_load", lang, error=load_error.message(lang)))
+    if draft.notes:
+        print(text("planimport.review_table", lang, count=len(draft.notes)))
+        print(plan_import.review_table(draft.notes, lang))
+    return OK
+
+
+# --- sign, verify ------------------------------------------------------------------------------
+
+def cmd_sign(args) -> int:
+    """Sign a revision's internal PDF; the signed copy goes beside the revision."""
+    from . import signing
+
+    lang = _lang(args)
+    def secret(env: str, prompt: str) -> str | None:  # from the environment, else asked at the terminal
+        return os.environ.get(env) or (getpass.getpass(text(prompt, lang)) if sys.stdin.isatty() else None)
+
+    if args.p12:
+        key = signing.pkcs12_key(args.p12, secret(args.passphrase_env, "sign.ask_passphrase"))
+    elif args.pkcs11:
+        key = signing.pkcs11_key(args.pkcs11, secret(args.pin_env, "sign.ask_pin"), args.token, args.key_label)
+    else:
+        raise BadInput(text("sign.no_key", lang))
+    with key as signer:
+        folder = signing.sign_revision(args.revision, signer, seal=args.seal, title=args.title, number=args.number)
+    record = signing.signed_record(folder)
+    print(text("sign.signed", lang, path=folder / record["signed_pdf"]))
+    print(text("sign.signed_by", lang, signer=record["signer"], time=record["signed_at"], page=record["page"]))
+    return OK
+
+
+def cmd_verify(args) -> int:
+    """Check manifests, signatures and the sequence of revisions; print the table."""
+    from . import verify
+    from .signatures import load_trust
+
+    lang = _lang(args)
+    rows = verify.verify_path(args.path, load_trust(args.trust) if args.trust else None)
+    print(verify.report(rows, lang))
+    return verify.status(rows)
 
 
 def _refuse_overwrite(existing: list[Path], lang: str) -> int:

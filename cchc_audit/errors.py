@@ -205,3 +205,13 @@ class NotFound(Keyed, LookupError):
 
     def __str__(self) -> str:
         return self.message(self.lang)
+
+
+# --- plan import, signing, verifying (plan_import.py, signing.py, verify.py) ---------------------
+
+class PlanImportError(InputError):
+    """A plan document that cannot be drafted into a plan file, or a plan file already there."""
+
+
+class SigningError(InputError):
+    """A revision that cannot be signed as asked: no PDF, no signature block, a key that does not open."""
