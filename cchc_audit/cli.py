@@ -378,7 +378,8 @@ def cmd_sign(args) -> int:
     record = signing.signed_record(folder)
     print(text("sign.signed", lang, path=folder / record["signed_pdf"]))
     print(text("sign.signed_by", lang, signer=record["signer"], time=record["signed_at"], page=record["page"]))
-    return OK
+    root = Path(args.revision).resolve().parents[2]  # <archive>/<unit>/<period>/rev-NNN
+    return _front_page(root, lang) if (root / "index.html").is_file() else OK  # shows who signed
 
 
 def cmd_verify(args) -> int:

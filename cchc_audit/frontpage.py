@@ -28,6 +28,7 @@ from .fmt import fmt_date, fmt_number, fmt_pct
 from .i18n import both, text
 from .resources import TEMPLATE_DIR
 from .results import STATUSES, run_summary, status_label
+from .signatures import revision_signatures
 from .trends import period_from_json
 from .unit import DEFAULT_TIME_ZONE, time_zone
 
@@ -146,6 +147,10 @@ def _run_row(root: Path, run: ArchivedRun, previous: ArchivedRun | None, to_sign
         "index": (f"{fmt_number(summary['index_score'], 'vi')}/{fmt_number(summary['index_max'], 'vi')}"
                   if summary["index_score"] is not None else "—"),
         "links": links,
+        "signatures": [
+            {"signer": sig["signer"], "when": local_time(sig["signed_at_text"], zone_of(results)),
+             "valid": sig["valid"], "href": _href(root, sig["pdf"])}
+            for sig in revision_signatures(run.path)],
         "readable": run.results is not None,
         "problem": run.problem or "",
         "start": period.start if period else dt.date.min,

@@ -160,6 +160,13 @@ def test_the_front_page_reads_who_signed_and_when(signed, pki):
     (untrusted,) = signatures.revision_signatures(revision, signatures.load_trust([pki.other_ca]))
     assert untrusted["valid"] is False and untrusted["trusted"] is False
     assert signatures.revision_signatures(revision.parent / "rev-009") == []
+    # `sign` rebuilt the archive's front page: the revision's row names the signer, the time and a
+    # link to the signed copy.
+    root = signed[0]
+    page = (root / "index.html").read_text(encoding="utf-8")
+    assert SIGNER in page and "chữ ký hợp lệ" in page
+    assert f"{row['signed_at']:%d/%m/%Y %H:%M}" in page
+    assert "rev-001.signatures/sig-001/" + signatures.SIGNED_PDF in page
 
 
 @pytest.mark.skipif(softhsm_module() is None, reason="softhsm2 is not installed (Debian package softhsm2; .ci/run installs it)")
