@@ -54,6 +54,7 @@ class Params:
     principal: str | None = None  # overrides don_vi.yaml's hieu_truong
     prepared_by: str | None = None  # "Người lập"
     recommendations: tuple[str, ...] = ()  # part V "Kiến nghị, đề xuất"
+    causes: tuple[str, ...] = ()  # part IV.3 "Nguyên nhân" (empty: a space for the inspector)
     report_date: dt.date | None = None  # the date line; None = the day of the run
     source: Path | None = None  # the params file the values came from, if any
     # key -> (where it was given: the params file or "" for the command line, the key as given there)
@@ -118,6 +119,7 @@ class Params:
             "principal": self.principal,
             "prepared_by": self.prepared_by,
             "recommendations": list(self.recommendations),
+            "causes": list(self.causes),
             "report_date": iso(self.report_date),
         }
 

@@ -26,6 +26,7 @@ KEYS = (
     "period", "data", "plan", "lang", "out", "convention", "start", "end",
     "extra_days_off", "extra_working_days", "waivers", "publication_deadline_working_days",
     "index_766", "recipients", "principal", "prepared_by", "recommendations", "report_date",
+    "causes",
 )
 WAIVER_KEYS = ("check", "justification", "expires")
 INDEX_KEYS = ("points", "threshold")
@@ -265,7 +266,7 @@ def validate(raw: dict[str, Any], source: str, base: Path) -> tuple[dict[str, An
             v = c.count(key, value)
         elif key == "index_766":
             v = c.index_766(key, value)
-        elif key in ("recipients", "recommendations"):
+        elif key in ("recipients", "recommendations", "causes"):
             v = c.texts(key, value)
         else:  # principal, prepared_by
             v = c.text(key, value)
