@@ -221,7 +221,7 @@ def test_the_english_report_cites_the_plan_and_its_bullets_in_english(sample_q1)
     assert ("Pursuant to Plan No. 040/KH-TMNMN of 19 February 2024 of Trường Mầm non Mạ Non "
             "(Plan for carrying out administrative reform") in header
     assert " on for " not in header
-    # The plan's bullets are in Phụ lục I, the full per-item table (the body summarises).
+    # The plan's bullets are in Phụ lục I, the full per-item table, on screen (the print stays short).
     appendix = text(report.render(sample_q1, "checks_table", "en", "internal"))
     assert "Take part in administrative-reform contests" in appendix
     assert "Tham gia Hội thi về CCHC" not in appendix
