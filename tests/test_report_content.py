@@ -7,19 +7,16 @@ report without free text from the params, the registers or the inspector's place
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import hostile_unit
 import pytest
 import soup
 import yaml
+from test_report_form import audit_of, other  # noqa: F401 (a fixture)
 from unitdata import run
 
 from cchc_audit import fmt, i18n, report, resources, tthc_stats
-from cchc_audit.audit import run_audit
 from cchc_audit.codes import Status
 from cchc_audit.errors import PlanError
-from cchc_audit.params import resolve
 from cchc_audit.plan import DEADLINE_ONGOING, load_plan
 
 text = soup.visible_text
@@ -31,21 +28,9 @@ RECOMMENDATION = f"Đề nghị bố trí người thay cô Lê Thị Mai Phươ
 CAUSE = f"Thầy Trần Văn Khoa (CCCD {ID_NUMBER}) chuyển công tác giữa kỳ"
 
 
-def audit_of(params_file: Path):
-    params = resolve(params_file)
-    return run_audit(params.period_range(), params.data, params.plan_path, params)
-
-
 @pytest.fixture(scope="module")
 def q1():
     return audit_of(resources.PARAMS_DIR / "2024-Q1.yaml")
-
-
-@pytest.fixture(scope="module")
-def other(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("other")
-    data = hostile_unit.build(folder / "data")
-    return audit_of(hostile_unit.write_params(folder / "params.yaml", data))
 
 
 @pytest.fixture(scope="module")
