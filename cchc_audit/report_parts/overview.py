@@ -142,7 +142,7 @@ def public_overview_view(audit, lang: str) -> dict:
     targets = targets_of(audit)
     counts = Counter(c.status for c in targets)
     assessed = counts[Status.DAT] + counts[Status.KHONG_DAT]
-    unit = unit_view(audit)["name_plain"] or label("public_unit_blank", lang)
+    unit = unit_view(audit)["name_plain"] or label("blank", lang)  # a missing name is left blank
     lead = label("public_lead", lang, period=lower_first(period_label(audit.period, lang), lang),
                  dates=period_dates(audit.period, lang), unit=unit, met=counts[Status.DAT], assessed=assessed)
     if counts[Status.KHONG_DAT]:
