@@ -24,7 +24,7 @@ from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-BODY_PAGES_AT_MOST = 14  # a document a principal signs; the sample's Q1 body is 13 pages (was 20)
+BODY_PAGES_AT_MOST = 14  # a document a principal signs: the sample's Q1 body is 14 pages (it was 20)
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,7 @@ def test_the_signature_block_stays_with_the_end_of_the_body(printed):
     index = signature_page(pages)
     page = pages[index]
     assert "./." in page and "V. KIẾN NGHỊ, ĐỀ XUẤT" in page and "Nguyễn Thị Minh Thư" in page
+    assert "3. Nguyên nhân" in page  # part IV's last point, part V and the end mark with it
     assert page.index("./.") < page.index("Nơi nhận:")
     assert len(lines(page)) >= 12  # body text on the page, not a signature alone
     print(f"\nsample Q1: {len(pages)} pages, the body ends on page {index + 1}")

@@ -191,8 +191,9 @@ def test_parts_without_personal_data_are_shared(audit):
     # The appendix of file hashes and the space left for the inspector are internal.
     internal, public = both(audit, "methodology")
     assert "SHA-256" in internal and "SHA-256" not in public
-    internal, public = both(audit, "assessment")
-    assert "Nguyên nhân" in internal and "Nguyên nhân" not in public and "người kiểm tra" not in public
+    internal, public = both(audit, "assessment")  # IV.3 is in the signed report's closing
+    assert "Nguyên nhân" in report.render(audit, "signature", "vi", "internal")
+    assert "Nguyên nhân" not in public and "người kiểm tra" not in public
 
 
 def test_summary_shows_every_target_with_its_figures(audit):

@@ -132,7 +132,8 @@ def test_a_task_with_no_row_reads_no_evidence_not_a_bare_not_met(q1):
 # --- part IV ------------------------------------------------------------------------------------------
 
 def test_part_iv_has_strengths_weaknesses_and_causes_each_miss_once(q1):
-    html = report.render(q1, "assessment", "vi", "internal")
+    # IV.3 opens the signed report's closing block (with part V and the signature, one page).
+    html = report.render(q1, "assessment", "vi", "internal") + report.render(q1, "signature", "vi", "internal")
     page = soup.parse(html)
     assert [soup.text_of(h) for h in page.select("h3")] == ["1. Ưu điểm", "2. Hạn chế", "3. Nguyên nhân"]
     body = text(html)
@@ -150,7 +151,7 @@ def test_part_iv_has_strengths_weaknesses_and_causes_each_miss_once(q1):
 def test_causes_and_recommendations_from_the_params_print_in_the_internal_report_masked(with_free_text):
     assessment = text(report.render(with_free_text, "assessment", "vi", "internal"))
     closing = text(report.render(with_free_text, "signature", "vi", "internal"))
-    assert "chuyển công tác giữa kỳ" in assessment and "người kiểm tra" not in assessment
+    assert "chuyển công tác giữa kỳ" in closing and "người kiểm tra" not in closing
     assert "1. Đề nghị bố trí người thay" in closing
     for secret in (PHONE, ID_NUMBER):
         assert secret not in assessment + closing

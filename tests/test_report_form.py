@@ -63,7 +63,8 @@ def test_header_comes_from_the_unit_the_plan_and_the_params(sample_q1, other):
 def test_signature_block_comes_from_the_params_and_the_unit(sample_q1, other):
     closing = text(report.render(sample_q1, "signature", "vi", "internal"))
     # Part V, the end mark and the signature: one block, kept on one page.
-    assert closing.startswith("V. KIẾN NGHỊ, ĐỀ XUẤT (Phần dành cho người kiểm tra ghi kiến nghị, đề xuất.) ./. ")
+    assert closing.startswith("3. Nguyên nhân (Phần dành cho người kiểm tra ghi nguyên nhân của các hạn chế.) "
+                              "V. KIẾN NGHỊ, ĐỀ XUẤT (Phần dành cho người kiểm tra ghi kiến nghị, đề xuất.) ./. ")
     sig = closing.split("./. ", 1)[1]
     assert sig == ("Nơi nhận: - Phòng GD&ĐT huyện Nhà Bè (để báo cáo); - Ban Giám hiệu (để chỉ đạo); "
                    "- Tổ Văn phòng (để thực hiện); - Lưu: VT. HIỆU TRƯỞNG Nguyễn Thị Minh Thư "

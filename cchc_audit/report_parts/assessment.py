@@ -1,5 +1,5 @@
 """Part IV, the overall assessment (1. Ưu điểm, 2. Hạn chế, 3. Nguyên nhân), and the closing of
-the signed report: part V (Kiến nghị, đề xuất), the end mark and the signature block kept
+the signed report: IV.3, part V (Kiến nghị, đề xuất), the end mark and the signature block kept
 together on one page.
 
 No list repeats another: the strengths say what was met in sentences, per plan area; the
@@ -101,18 +101,20 @@ def assessment_view(audit, lang: str, audience: str, history: History | None = N
         "strengths": strengths(audit, lang) or [label("strengths_none", lang)],
         "weak_title": label("weak_title", lang),
         "weak": weaknesses(audit, lang) or [label("weak_none", lang)],
-        "causes_title": label("causes_title", lang),
-        "show_causes": not public,
-        "causes": free_text(audit, "causes", audience),
-        "causes_blank": label("causes_blank", lang),
-        # The signed report ends after part V (signature.py); the public one ends here.
+        # The signed report goes on with IV.3, part V and the signature (closing_view); the
+        # public one ends here.
         "end_mark": label("end_mark", lang) if public else "",
     }
 
 
 def closing_view(audit, lang: str, audience: str, history: History | None = None) -> dict:
-    """Part V, the end mark and the signature block (internal report only)."""
+    """IV.3 (Nguyên nhân), part V, the end mark and the signature block: the signed report's
+    closing, kept on one page (internal report only: free text from the params, or a space for
+    the inspector)."""
     return {
+        "causes_title": label("causes_title", lang),
+        "causes": free_text(audit, "causes", audience),
+        "causes_blank": label("causes_blank", lang),
         "recommendations_title": label("part_V", lang),
         "recommendations": free_text(audit, "recommendations", audience),
         "recommendations_blank": label("recommendations_blank", lang),
