@@ -2,7 +2,10 @@
 
 A run is built in a temporary folder `<out>/.tmp-*` (same filesystem, so the final `os.rename`
 is atomic) and moved into place only when complete, with `MANIFEST.sha256` listing the SHA-256 of
-every other file in it, so `sha256sum -c MANIFEST.sha256` verifies it in the folder. A run that
+every other file in it, so `sha256sum -c MANIFEST.sha256` verifies it in the folder. The archive is
+readable by others (a web server, a colleague on the shared drive) and writable by its owner only:
+folders `0755`, files `0644`, whatever the umask and the private modes of `tempfile` (`0700`,
+`0600`) the run was built with. A run that
 fails leaves nothing behind; a run killed outright (kill -9, power cut) may leave its `.tmp-*`
 folder, which no listing takes for a run and the next run removes once it is `STALE_AFTER` old.
 """
@@ -40,6 +43,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_COMPONENT = 80
 # A temporary folder untouched this long belongs to a run that died: a live run keeps writing.
 STALE_AFTER = 24 * 3600
+DIR_MODE, FILE_MODE = 0o755, 0o644
 
 
 
@@ -67,6 +71,34 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def make_dirs(path: Path) -> None:
+    """`path` and its missing parents, each created `DIR_MODE` whatever the umask; folders that
+    exist already are left as their owner set them."""
+    path = Path(path)
+    if path.is_dir():
+        return
+    make_dirs(path.parent)
+    try:
+        path.mkdir()
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+        return  # made meanwhile by a concurrent run
+    os.chmod(path, DIR_MODE)
+
+
+def publish_modes(root: Path) -> None:
+    """Every folder under `root` (itself included) `DIR_MODE`, every file `FILE_MODE`: readable by
+    all, writable by the owner only. Links are not followed."""
+    root = Path(root)
+    os.chmod(root, DIR_MODE)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                os.chmod(path, DIR_MODE if name in dirnames else FILE_MODE)
 
 
 def _safe_relpath(name: str) -> str:
@@ -107,7 +139,7 @@ class RunBuilder:
 
     def open(self) -> Path:
         self._made_out = not self.out.exists()
-        self.out.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.out)
         clean_stale(self.out)
         self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.out))
         return self.tmp
@@ -157,9 +189,10 @@ class RunBuilder:
         """Write the manifest and move the folder into the next free revision."""
         assert self.tmp is not None, "open() first"
         self.write_manifest()
+        publish_modes(self.tmp)  # mkdtemp made it 0700: opened to readers only now it is complete
         parent = self.out / self.unit / self.period
         _check_inside(self.out, parent)
-        parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(parent)
         # The folder holds at least the manifest, so renaming onto an existing revision fails
         # (ENOTEMPTY/EEXIST) instead of replacing it: a concurrent run just takes the next number.
         number = next_revision(parent)
@@ -385,7 +418,7 @@ def results_problem(results) -> str | None:
             [dt.date.fromisoformat(period[k]) for k in ("start", "end") if period.get(k) is not None]
         except ValueError:
             return bad("period.start/end")
-    for key in ("unit", "unit_code", "generated_at"):
+    for key in ("unit", "unit_code", "generated_at", "lang", "report_date", "params_file"):
         if results.get(key) is not None and not isinstance(results[key], str):
             return bad(key)
     checks = results.get("checks", [])

@@ -89,7 +89,12 @@ class Audit:
             "period": self.period.to_json(),
             "plan": {"number": self.plan.number, "date": self.plan.date.isoformat(),
                      "path": self.plan.path.name},
-            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+            "generated_at": self.generated_at.astimezone(self.unit.zone).isoformat(timespec="seconds"),
+            # What the archive's front page tells revisions apart by (the one to sign is the
+            # latest Vietnamese one): the report's language and date, and the params file's name.
+            "lang": getattr(self.params, "lang", None),
+            "report_date": to_jsonable(getattr(self.params, "report_date", None)),
+            "params_file": getattr(self.params, "source_file", None),
             "software": {"cchc_audit": __version__},
             "fingerprint": self.fingerprint,
             "inputs": [{"register": i.register, "file": i.path.name, "sha256": i.sha256, "rows": i.rows}

@@ -193,3 +193,15 @@ def outcomes_exit_code(statuses) -> int:
     if "error" in statuses:
         return FAILED
     return BAD_INPUT if "bad_input" in statuses else OK
+
+
+class NotFound(Keyed, LookupError):
+    """What the analyst asked for (explore.py) is not in the run or the archive; said in the
+    language of the call that raised it."""
+
+    def __init__(self, key: str, lang: str = DEFAULT_LANG, **values: Any):
+        super().__init__(key, **values)
+        self.lang = lang
+
+    def __str__(self) -> str:
+        return self.message(self.lang)

@@ -54,9 +54,12 @@ class Params:
     principal: str | None = None  # overrides don_vi.yaml's hieu_truong
     prepared_by: str | None = None  # "Người lập"
     recommendations: tuple[str, ...] = ()  # part V "Kiến nghị, đề xuất"
-    causes: tuple[str, ...] = ()  # part IV.3 "Nguyên nhân" (empty: a space for the inspector)
+    causes: tuple[str, ...] = ()  # part IV.3 "Nguyên nhân"
     report_date: dt.date | None = None  # the date line; None = the day of the run
     source: Path | None = None  # the params file the values came from, if any
+    # That file's name as the user gave it: kept through the archived params.yaml (`source_file`),
+    # so the archive's front page names `2024-Q1.yaml`, not the copy the notebook read.
+    source_file: str | None = None
     # key -> (where it was given: the params file or "" for the command line, the key as given there)
     origin: dict[str, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -121,6 +124,7 @@ class Params:
             "recommendations": list(self.recommendations),
             "causes": list(self.causes),
             "report_date": iso(self.report_date),
+            "source_file": self.source_file,
         }
 
     def to_yaml(self) -> str:
@@ -161,6 +165,8 @@ def resolve(params_file: str | Path | None = None, *, cwd: str | Path | None = N
     file_source = str(params_file) if params_file is not None else ""
     origin = {k: ("", _flag(k)) if k in flag_values else (file_source, k) for k in KEYS}
 
+    if source is not None:
+        values.setdefault("source_file", source.name)
     values.setdefault("data", SAMPLE_DIR)
     values.setdefault("out", Path(_normpath(cwd / "reports")))
     params = Params(source=source, origin=origin, **values)

@@ -1,6 +1,12 @@
 """Reading and checking a params file's values (or the command line's): the keys it may hold, a
 YAML loader that keeps dates as text and refuses duplicate keys, and a checker that turns raw
-values into typed ones and collects an `Issue` for every bad one (params.py merges them)."""
+values into typed ones and collects an `Issue` for every bad one (params.py merges them).
+
+Free text in the file (`FREE_TEXT`: waiver justifications, recipients, recommendations, causes) is
+masked here, as it is read (privacy.scrub_text: names as `Nguyễn V. A.`, phone and ID numbers to
+their last 3 digits), so that no later stage, the report, results.json, the archived notebook or
+the archived params.yaml, ever holds it unmasked. The principal's and the preparer's names are
+the signatories' own, printed whole in the signature block as Nghị định 30 asks."""
 
 from __future__ import annotations
 
@@ -25,9 +31,11 @@ MAX_POINTS = 100  # Decision 766 scores out of 100
 KEYS = (
     "period", "data", "plan", "lang", "out", "convention", "start", "end",
     "extra_days_off", "extra_working_days", "waivers", "publication_deadline_working_days",
-    "index_766", "recipients", "principal", "prepared_by", "recommendations", "report_date",
-    "causes",
+    "index_766", "recipients", "principal", "prepared_by", "recommendations", "causes", "report_date",
+    "source_file",
 )
+# The keys holding free text, masked as read; `waivers[].justification` is free text too.
+FREE_TEXT = ("recipients", "recommendations", "causes")
 WAIVER_KEYS = ("check", "justification", "expires")
 INDEX_KEYS = ("points", "threshold")
 _WAIVER_FIELDS = "{" + ", ".join(WAIVER_KEYS) + "}"
@@ -160,11 +168,18 @@ class _Checker:
         out = [self.date(f"{key}[{i}]", v) for i, v in enumerate(value)]
         return tuple(sorted(set(d for d in out if d is not None)))
 
-    def texts(self, key, value):
+    def texts(self, key, value, read=None):
         if not isinstance(value, list):
             return self.bad(key, value, "param.texts")
-        out = [self.text(f"{key}[{i}]", v) for i, v in enumerate(value)]
+        out = [(read or self.text)(f"{key}[{i}]", v) for i, v in enumerate(value)]
         return tuple(v for v in out if v is not None)
+
+    def free_text(self, key, value):
+        """Text that may name a person: masked as it is read (see the module's docstring)."""
+        from .privacy import scrub_text  # late: privacy pulls in pandas
+
+        text = self.text(key, value)
+        return None if text is None else scrub_text(text)
 
     def count(self, key, value):
         # Bounded: a deadline of 10**100 working days would walk the calendar forever.
@@ -188,7 +203,8 @@ class _Checker:
                 if name not in entry or entry[name] is None:
                     self.bad(f"{k}.{name}", MISSING, f"param.waiver_{name}")
                     continue
-                fields[name] = (self.date if name == "expires" else self.text)(f"{k}.{name}", entry[name])
+                read = {"expires": self.date, "justification": self.free_text}.get(name, self.text)
+                fields[name] = read(f"{k}.{name}", entry[name])
             if len(fields) == 3 and None not in fields.values():
                 out.append(Waiver(**fields))
         return tuple(out)
@@ -266,8 +282,11 @@ def validate(raw: dict[str, Any], source: str, base: Path) -> tuple[dict[str, An
             v = c.count(key, value)
         elif key == "index_766":
             v = c.index_766(key, value)
-        elif key in ("recipients", "recommendations", "causes"):
-            v = c.texts(key, value)
+        elif key in FREE_TEXT:
+            v = c.texts(key, value, c.free_text)
+        elif key == "source_file":  # a name, never the folder it was in
+            v = c.text(key, value)
+            v = Path(v).name or None if v is not None else None
         else:  # principal, prepared_by
             v = c.text(key, value)
         if v is not None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 
+from .privacy_words import FAMILY_NAMES, NOT_NAMES, OFFICES, PLACE_WORDS, PUBLIC_NAMES, STRONG_MIDDLE, TITLE_WORDS
 from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS, REGISTERS, TEXT
 
 MASK = "*"
@@ -98,39 +100,15 @@ def masker(column: str):
 
 # --- free text ------------------------------------------------------------------------------
 
-# Vietnamese family names: the common ones (together well over 95% of the population) and rarer
-# ones, Kinh and of other peoples, that registers hold too.
-FAMILY_NAMES = frozenset("""
-Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương
-Lâm Phùng Mai Tô Hà Tạ Châu Cao Lưu Lương Thái Quách Đinh La Tăng Kiều Hứa Triệu Tôn Thân Khúc Diệp
-Mạc Lục Âu Giang Kim Chu Từ Nghiêm Lại Lã Hàn Phó Quan Ông Bạch Đàm Đồng Khổng Nông Ninh Trà Viên
-Tiêu Vi Hầu Doãn Lò Đường Thạch Thiều Lữ Mã Khương Văn Hoa Tất Ung Hoàng Lạc Nhữ Phí Lều
-Khuất Cù Ân Bế Bồ Cấn Chử Cung Đậu Đới Giáp Hạ Hán Hình Kha Khâu Lang Mẫn Mông Ngạc Ngũ Nhan Ôn
-Phương Quản Sầm Tào Thi Thiệu Tiết Tòng Trang Trì Ưng Yên Ma Diêm Đái Lỗ Thang Tống Bì Phù Dư
-Bàn Giàng Vàng Sùng Thào Mùa Ksor Siu Niê Kpă Rơ Đoạn Lạng Lộc Mang Mầu Âu Ngọ Quàng Sái Thạch
-""".split())
 _FAMILY_FOLDED = frozenset(f.casefold() for f in FAMILY_NAMES)
-# Middle names so common that "<family> Văn/Thị ..." is a person whatever the case it is typed in.
-STRONG_MIDDLE = frozenset({"văn", "thị"})
-# Words that announce a person: the capitalised words after them are a name.
-TITLE_WORDS = frozenset({
-    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "dì", "cậu", "thầy", "cháu", "bé", "con", "trẻ",
-    "mr", "mrs", "ms", "đồng chí", "phụ huynh", "học sinh", "giáo viên", "cô giáo", "thầy giáo",
-    "nhân viên", "người nộp", "người gửi",
-})
-# Places and bodies that open with a family name and are not people.
-NOT_NAMES = frozenset({"hà nội", "hà giang", "hà nam", "hà tĩnh", "hồ chí minh", "lâm đồng", "cao bằng",
-                       "đoàn thanh", "văn phòng", "hoa sen", "mai vàng", "kim đồng", "tô châu"})
-# Offices written in capitals before a name (`Phó Hiệu trưởng Nguyễn Văn An`): the office is not
-# part of the name, even though `Phó` is also a family name.
-OFFICES = (("phó", "hiệu", "trưởng"), ("phó", "hiệu"), ("hiệu", "trưởng"), ("phó", "chủ", "tịch"),
-           ("chủ", "tịch"), ("phó", "giám", "đốc"), ("giám", "đốc"), ("phó", "bí", "thư"), ("bí", "thư"),
-           ("tổ", "trưởng"), ("tổ", "phó"), ("phó", "trưởng"), ("trưởng", "phòng"), ("phó", "phòng"))
-# A name right after these words names a street, a place or a school, not a person in the register:
-# `đường Đinh Tiên Hoàng`, `Trường Tiểu học Nguyễn Văn Trỗi`.
-PLACE_WORDS = frozenset({"đường", "phố", "phường", "quận", "huyện", "xã", "tỉnh", "thị trấn", "thành phố",
-                         "ấp", "thôn", "khu", "ngõ", "hẻm", "kiệt", "lộ", "cầu", "chợ", "học", "sở",
-                         "trường", "non", "số", "nhà", "đại lộ", "công viên", "bến", "tên"})
+# Of the names streets carry, those that read as a street's even without `đường` or a house number
+# before them: not the ones with `Văn`/`Thị` (`Võ Thị Sáu`), which a person in a register may bear,
+# nor those opening with a word that announces a person (`Cô Giang`).
+_PLAIN_PUBLIC = frozenset(p for p in PUBLIC_NAMES
+                          if not set(p.split(" ")) & STRONG_MIDDLE and p.split(" ")[0] not in TITLE_WORDS)
+_LONGEST_OFFICE = max(len(o.split(" ")) for o in OFFICES)
+_OFFICE_FIRST = frozenset(o.split(" ")[0] for o in OFFICES)
+_NAME_WORDS = _FAMILY_FOLDED | STRONG_MIDDLE
 # Words a lower-case name does not run into: where "ông nguyễn văn an nộp..." stops.
 _NOT_GIVEN = frozenset({"đến", "nộp", "gửi", "phản", "có", "đã", "và", "là", "số", "ở", "tại", "lớp", "gọi",
                         "hỏi", "xin", "về", "được", "không", "đang", "sđt", "đt", "điện", "cccd", "cmnd",
@@ -186,11 +164,35 @@ def _mask_words(words: list[str]) -> str:
     return _initials(words)
 
 
+# A name masking already wrote (`Nguyễn V. A.`, `T. H.`): left as it is, so that masking twice (the
+# params file is masked when read, and read again from the archived copy) changes nothing.
+_MASKED = re.compile(r"(?<![^\W\d_])(?:([^\W\d_]+)[ \t\u00a0]+)?((?:[^\W\d_]\.[ \t\u00a0]?)*[^\W\d_]\.)")
+# A house number just before a run of words: `12 Cô Giang`, `284/3A Lê Văn Lương`.
+_HOUSE_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,5}[A-Za-z]?(?:/\d{1,5}[A-Za-z]?)*[ \t\u00a0]+$")
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in _MASKED.finditer(text):
+        if not match.group(2).replace(".", "").replace(" ", "").isupper():
+            continue  # `v.v.`: an abbreviation, not initials
+        family = match.group(1)
+        keep = family is not None and _capitalised(family) and family.casefold() in _FAMILY_FOLDED
+        spans.append((match.start() if keep else match.start(2), match.end()))
+    return spans
+
+
 def _word_runs(text: str):
-    """Maximal runs of words separated by spaces only (any case): [[match, ...], ...]."""
+    """Maximal runs of words separated by spaces only (any case): [[match, ...], ...]; the words of
+    a name already masked belong to none."""
+    masked = _masked_spans(text)
     runs, current = [], []
     for match in _WORD.finditer(text):
-        if current and _SPACE.fullmatch(text[current[-1].end():match.start()]):
+        if any(start <= match.start() < end for start, end in masked):
+            if current:
+                runs.append(current)
+            current = []
+        elif current and _SPACE.fullmatch(text[current[-1].end():match.start()]):
             current.append(match)
         else:
             if current:
@@ -215,39 +217,50 @@ def _titled(before: str) -> bool:
     return bool(before) and (before in TITLE_WORDS or last in TITLE_WORDS)
 
 
-def _strip_office(words: list[str]) -> int:
-    """How many leading words of a capitalised run are an office (`Phó Hiệu Trưởng`)."""
-    folded = tuple(w.casefold() for w in words)
-    for office in OFFICES:
-        if folded[:len(office)] == office and len(words) > len(office):
-            return len(office)
-    return 0
+def _offices(words: list[str]) -> set[int]:
+    """Which words of a run are an office (`Phó Hiệu trưởng`, `tổ trưởng chuyên môn`), in any case.
+    Capitalised whole right after a capitalised family name, the words are a name instead: `Văn Thư`
+    of `Nguyễn Văn Thư`, while `Văn thư Nguyễn...` and `Do Phó Hiệu trưởng` hold an office."""
+    folded = [w.casefold() for w in words]
+    found: set[int] = set()
+    i = 0
+    while i < len(words):
+        size = 0 if folded[i] not in _OFFICE_FIRST else next(
+            (k for k in range(min(_LONGEST_OFFICE, len(words) - i), 0, -1) if " ".join(folded[i:i + k]) in OFFICES), 0)
+        after_name = i > 0 and i - 1 not in found and _capitalised(words[i - 1]) and folded[i - 1] in _NAME_WORDS
+        if size and not (after_name and all(_capitalised(w) for w in words[i:i + size])):
+            found.update(range(i, i + size))
+            i += size
+        else:
+            i += 1
+    return found
 
 
-def _name_span(words: list[str], before: str, known: frozenset[str]) -> tuple[int, int] | None:
-    """Which words of a run of capitalised words are a name: (first, last+1), or None."""
+def _name_span(words: list[str], before: str, known: frozenset[str], address: bool) -> tuple[int, int] | None:
+    """Which words of a run of capitalised words are a name: (first, last+1), or None. `address`:
+    the run follows a house number."""
     n = len(words)
-    for size in range(n, 1, -1):  # a name the registers hold, longest first
+    for size in range(n, 1, -1) if known else ():  # a name the registers hold, longest first
         for first in range(0, n - size + 1):
             if _key(words[first:first + size]) in known:
                 return first, first + size
     folded = tuple(w.casefold() for w in words)
-    if folded in OFFICES:  # `Phó Hiệu` of `Phó Hiệu trưởng`
+    whole = _key(words)
+    if whole in NOT_NAMES or _place(before) or folded[0] in PLACE_WORDS:  # `Đường Lê Lợi`
         return None
-    skip = _strip_office(words)
-    if skip:
-        span = _name_span(words[skip:], "", known)
-        return None if span is None else (span[0] + skip, span[1] + skip)
-    if _key(words) in NOT_NAMES or _place(before) or folded[0] in PLACE_WORDS:  # `Đường Lê Lợi`
+    if address and whole in PUBLIC_NAMES:  # `12 Cô Giang`, `284 Lê Văn Lương`
         return None
-    if words[0].casefold() in TITLE_WORDS and n > 1:  # "Bà Lan", "Thầy Nguyễn Văn An"
-        return 1, n
+    if folded[0] in TITLE_WORDS:  # "Bà Lan", "Thầy Nguyễn Văn An"; a title alone names no one
+        title = 2 if " ".join(folded[:2]) in TITLE_WORDS else 1  # "Cô Giáo Lan"
+        return (title, n) if n > title else None
     if _titled(before):  # "cháu Bình"
         return 0, n
     for first in range(n - 1):  # "... Nguyễn Văn An", "Khuất Thị Hoa": from the family name on
-        strong = words[first + 1].casefold() in STRONG_MIDDLE and n - first >= 3  # `Khuất Văn Hùng`
-        if (words[first].casefold() in _FAMILY_FOLDED or strong) and _key(words[first:]) not in NOT_NAMES \
-                and not any(_key(words[k:k + 2]) in NOT_NAMES for k in range(first, n - 1)):
+        strong = folded[first + 1] in STRONG_MIDDLE and n - first >= 3  # `Khuất Văn Hùng`
+        rest = _key(words[first:])
+        if (folded[first] in _FAMILY_FOLDED or strong) and rest not in NOT_NAMES and rest not in _PLAIN_PUBLIC \
+                and not any(_key(words[k:k + 2]) in NOT_NAMES for k in range(first, n - 1)
+                            if not (k == first + 1 and folded[k] in STRONG_MIDDLE)):  # `Nguyễn Văn Phòng`
             return first, n
     return None
 
@@ -258,7 +271,7 @@ def _lower_span(words: list[str], before: str) -> tuple[int, int] | None:
     person, or with `văn`/`thị` as its middle name; never after a street or place word."""
     folded = [w.casefold() for w in words]
     n = len(words)
-    if _place(before):
+    if _place(before) or " ".join(folded) in _PLAIN_PUBLIC:
         return None
     for first in range(n - 1):
         if folded[first] not in _FAMILY_FOLDED:
@@ -274,41 +287,80 @@ def _lower_span(words: list[str], before: str) -> tuple[int, int] | None:
     return None
 
 
+def _stretches(words: list[str]) -> list[tuple[int, int, bool]]:
+    """A run split into capitalised and lower-case stretches, offices left out: [(i, j, upper)].
+    A word in capitals beside one that is only capitalised is an abbreviation (`ĐT`, `SĐT`, `UBND`),
+    no part of a name (`Nguyễn Thị Hoa ĐT`); a name in capitals (`ĐINH CÔNG TRÁNG`) stays whole."""
+    offices = _offices(words)
+
+    def titled(k):
+        return 0 <= k < len(words) and _capitalised(words[k]) and not words[k].isupper()
+
+    offices |= {i for i, w in enumerate(words) if len(w) > 1 and w.isupper() and (titled(i - 1) or titled(i + 1))}
+    spans, i = [], 0
+    while i < len(words):
+        if i in offices:
+            i += 1
+            continue
+        j, upper = i, _capitalised(words[i])
+        while j < len(words) and j not in offices and _capitalised(words[j]) == upper:
+            j += 1
+        spans.append((i, j, upper))
+        i = j
+    return spans
+
+
+@lru_cache(maxsize=16)
+def _lengths(known: frozenset[str]) -> frozenset[int]:
+    """How many words the registers' names have (2 to 6 are looked for): a frozenset's hash is
+    kept, so this is worked out once per set of names, not once per text."""
+    return frozenset(n for n in (name.count(" ") + 1 for name in known) if 2 <= n <= 6)
+
+
 def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
     pieces, position = [], 0
+    shown = []  # the text as masked (not redacted) so far, the context later words are read in
     for run in _word_runs(text):
         words = [m.group() for m in run]
-        spans = []
-        i = 0
-        while i < len(words):  # split the run into capitalised and lower-case stretches
-            j = i
-            upper = _capitalised(words[i])
-            while j < len(words) and _capitalised(words[j]) == upper:
-                j += 1
-            spans.append((i, j, upper))
-            i = j
         # A name the registers hold is found in any case, across stretches.
         found = None
-        for size in range(min(len(words), 6), 1, -1):
-            for first in range(len(words) - size + 1):
-                if _key(words[first:first + size]) in known:
-                    found = (first, first + size)
-                    break
+        folded = [w.casefold() for w in words]
+        for size in sorted(_lengths(known), reverse=True):
+            found = next(((first, first + size) for first in range(len(words) - size + 1)
+                          if " ".join(folded[first:first + size]) in known), None)
             if found:
                 break
         chosen = []
         if found:
             chosen.append(found)
-        for i, j, upper in spans:
+        start = run[0].start()  # what comes before is read near it only: long texts stay linear
+        address = bool(_HOUSE_NUMBER.search(text, max(0, start - 24), start))
+        # The words before each stretch, as masked so far: a place word that was part of a name
+        # just masked (`Mai Kiệt` before `võ văn`) is no context, on this pass as on the next.
+        said = "".join(shown[-6:]) + text[max(position, start - 200):start]  # enough for the last two words
+        context, done = _WORD.findall(said)[-2:], 0
+        for i, j, upper in _stretches(words):
+            context += words[done:i]  # offices between stretches
+            done = j
             if found and not (j <= found[0] or i >= found[1]):
+                context += words[i:j]
                 continue
-            before = _before(text, run[i].start())
-            span = _name_span(words[i:j], before, known) if upper else _lower_span(words[i:j], before)
-            if span is not None:
-                chosen.append((i + span[0], i + span[1]))
+            before = " ".join(context[-2:]).casefold()
+            span = _name_span(words[i:j], before, known, address and i == 0) if upper \
+                else _lower_span(words[i:j], before)
+            if span is None:
+                context += words[i:j]
+                continue
+            chosen.append((i + span[0], i + span[1]))
+            context += words[i:i + span[0]] + _WORD.findall(_mask_words(words[i + span[0]:i + span[1]])) \
+                + words[i + span[1]:j]
         for first, last in sorted(chosen):
             start, end = run[first].start(), run[last - 1].end()
-            pieces += [text[position:start], REDACTED if redact else _mask_words(words[first:last])]
+            masked = _mask_words(words[first:last])
+            if not redact and masked.endswith(".") and text[end:end + 1] == ".":
+                end += 1  # `... Nguyễn Văn An.` ends with one full stop, not two
+            pieces += [text[position:start], REDACTED if redact else masked]
+            shown += [text[position:start], masked]
             position = end
     pieces.append(text[position:])
     return "".join(pieces)

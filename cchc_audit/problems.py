@@ -29,6 +29,7 @@ class ProblemCode(StrEnum):
     CSV_QUOTE = "csv_quote"
     FILE_EMPTY = "file_empty"
     UNIT_FILE = "unit_file"
+    UNIT_TIME_ZONE = "unit_time_zone"
     FILE_OUTSIDE = "file_outside"
     PATH_OUTSIDE = "path_outside"
     FILE_LINK_LOOP = "file_link_loop"

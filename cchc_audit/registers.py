@@ -27,7 +27,7 @@ from .problems import ProblemCode as P
 from .schema import Register
 from .sheets import HEADER_SEARCH_ROWS, READABLE, Sheet, open_sheet
 from .text import slug
-from .unit import Unit, load_unit_info
+from .unit import TimeZoneError, Unit, load_unit_info
 
 
 @dataclass
@@ -78,6 +78,9 @@ def load_unit(data_dir: str | Path) -> UnitData:
         unit = load_unit_info(data_dir)
     except safeio.UnsafeInput as exc:
         problems.append(Problem("don_vi.yaml", exc.line, None, None, exc.code, exc.detail))
+        unit = Unit(folder=data_dir.resolve().name)
+    except TimeZoneError as exc:  # a value of a key, named with its line
+        problems.append(exc.problem)
         unit = Unit(folder=data_dir.resolve().name)
     except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -18,13 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
-import pandas as pd
 from markupsafe import Markup
 
-from . import privacy, templating
-from .codes import META_KEY, Audience, Status
-from .fmt import fmt_target
-from .messages import label
+from . import templating
+from .codes import META_KEY, Audience
 from .report_parts import (
     assessment,
     header,
@@ -37,9 +34,7 @@ from .report_parts import (
     tasks,
     trends,
 )
-from .report_parts.common import field_of
 from .resources import CSS, TEMPLATE_DIR
-from .results import run_summary, status_label
 from .trends import History, load_history
 
 FRAGMENTS_DIR = TEMPLATE_DIR / "fragments"
@@ -142,70 +137,3 @@ def standalone_html(audit, lang: str = "vi", audience: str = Audience.INTERNAL, 
     body = "\n".join(render(audit, part, lang, audience, history) for part in PARTS)
     # Both are trusted: the stylesheet ships with the package; the body is already-escaped HTML.
     return render_template("page.html.j2", lang, audience=audience, css=Markup(css), body=Markup(body))
-
-
-# --- tables for the analyst's notebook ------------------------------------------------------------
-
-def checks_frame(audit, lang: str = "vi") -> pd.DataFrame:
-    """Every check as one row: id, kind, area, wording, figures, target and status label."""
-    rows = [{
-        "id": c.id, "kind": c.kind, "area": c.area, "title": c.title(lang),
-        "numerator": c.numerator, "denominator": c.denominator, "value": c.value,
-        "target": fmt_target(c.comparator, c.target, lang, label("any_target", lang)),
-        "status": c.status,
-        "status_label": status_label(c.status, lang),
-        "items": 0 if c.items is None else len(c.items),
-    } for c in audit.checks]
-    columns = ["id", "kind", "area", "title", "numerator", "denominator", "value", "target",
-               "status", "status_label", "items"]
-    return pd.DataFrame(rows, columns=columns).set_index("id")
-
-
-def items_frame(audit, check_id: str, audience: str = Audience.INTERNAL) -> pd.DataFrame:
-    """The rows behind one check, personal columns masked (internal) or dropped (public)."""
-    items = next(c for c in audit.checks if c.id == check_id).items
-    if items is None:
-        return pd.DataFrame(columns=["ly_do"])
-    if audience == Audience.PUBLIC:
-        return privacy.public_frame(items)
-    return privacy.mask_frame(items)
-
-
-def index_frame(audit, lang: str = "vi") -> pd.DataFrame:
-    rows = [{
-        "id": field_of(i, "id"), "title": field_of(i, "title_en" if lang == "en" else "title_vi"),
-        "numerator": field_of(i, "numerator"), "denominator": field_of(i, "denominator"),
-        "value": field_of(i, "value"), "threshold": field_of(i, "threshold"),
-        "max_points": field_of(i, "max_points"), "points": field_of(i, "points"), "arisen": field_of(i, "arisen"),
-    } for i in (field_of(field_of(audit, "index_766"), "items", ()) or ())]
-    columns = ["id", "title", "numerator", "denominator", "value", "threshold", "max_points", "points",
-               "arisen"]
-    return pd.DataFrame(rows, columns=columns).set_index("id")
-
-
-RUN_COLUMNS = ["unit", "period", "revision", "generated_at", "fingerprint", "targets", "met",
-               "not_met", "index_766", "path"]
-
-
-def runs_frame(runs) -> pd.DataFrame:
-    """Archived runs (archive.list_runs) as a table, one row per revision; empty when there are none."""
-
-    rows = []
-    for run in runs:
-        results = field_of(run, "results") or {}
-        summary = run_summary(results)
-        rows.append({
-            "unit": field_of(run, "unit"), "period": field_of(run, "period"), "revision": field_of(run, "revision"),
-            "generated_at": results.get("generated_at"), "fingerprint": results.get("fingerprint"),
-            "targets": summary["targets"], "met": summary["by_status"][Status.DAT],
-            "not_met": summary["by_status"][Status.KHONG_DAT], "index_766": summary["index_score"],
-            "path": str(field_of(run, "path")),
-        })
-    return pd.DataFrame(rows, columns=RUN_COLUMNS)
-
-
-def run_checks_frame(run) -> pd.DataFrame:
-    """The checks of one archived run (its results.json) as a table."""
-    checks = (field_of(run, "results") or {}).get("checks", [])
-    columns = ["id", "kind", "status", "numerator", "denominator", "value", "target", "comparator"]
-    return pd.DataFrame([{k: c.get(k) for k in columns} for c in checks], columns=columns)

@@ -33,6 +33,7 @@ SAMPLE_PLAN = SAMPLE_DIR / "ke_hoach.yaml"
 SAMPLE_PLAN_TEXT = SAMPLE_DIR / "ke-hoach-cchc-2024.txt"
 NOTEBOOKS_DIR = BUNDLED / "notebooks"
 AUDIT_NOTEBOOK = NOTEBOOKS_DIR / "audit.ipynb"
+EXPLORE_NOTEBOOK = NOTEBOOKS_DIR / "explore.ipynb"  # the analyst's (explore.py)
 PARAMS_DIR = BUNDLED / "params"
 TEMPLATE_DIR = _path("templates")
 CSS = TEMPLATE_DIR / "static" / "report.css"

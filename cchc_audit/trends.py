@@ -1,4 +1,5 @@
-"""Earlier periods of the same unit, read back from the archive, for comparison and trends.
+"""Archived runs read back for comparison: earlier periods of the same unit (the report's trends),
+and the latest run of every unit and period in a language (the analyst's, explore.py).
 
 "The same length" means the same kind of period (quarter with quarter, half with half, year with
 year, month with month; custom ranges of the same number of days) under the same convention, so
@@ -70,6 +71,41 @@ def same_length(a: Period, b: Period) -> bool:
     if a.kind == "custom":
         return (a.end - a.start) == (b.end - b.start)
     return True
+
+
+def run_language(run_dir: str | Path) -> str | None:
+    """The language a revision was run in: `lang` of its `params.yaml` (pipeline.py writes it),
+    None when the file is absent or unreadable."""
+    import yaml
+
+    from .archive import PARAMS_YAML
+    from .safeio import read_yaml
+
+    try:
+        values = read_yaml(Path(run_dir) / PARAMS_YAML)
+    except (OSError, ValueError, yaml.YAMLError):  # UnsafeInput and UnicodeDecodeError are ValueErrors
+        return None
+    lang = values.get("lang") if isinstance(values, dict) else None
+    return lang if isinstance(lang, str) else None
+
+
+def latest_runs(root: str | Path, lang: str | None = None, unit: str | None = None) -> list:
+    """The latest readable revision of each unit and period archived under `root` (of `unit`
+    only, when given), as `archive.ArchivedRun`s by unit and period. With `lang`, the latest
+    revision run in that language, else (none was) the latest of any: a revision's figures do not
+    depend on its language, its reports do. Revisions whose results.json is unreadable are left
+    out (`archive.list_runs` says why)."""
+    from .archive import list_runs
+
+    chosen: dict[tuple[str, str], tuple[tuple[bool, int], object]] = {}
+    for run in list_runs(root, unit=unit):
+        if run.problem is not None:
+            continue
+        rank = (lang is None or run_language(run.path) == lang, run.revision)
+        key = (run.unit, run.period)
+        if key not in chosen or rank > chosen[key][0]:
+            chosen[key] = (rank, run)
+    return [run for _, (_, run) in sorted(chosen.items())]
 
 
 def load_history(archive_dir: str | Path | None, unit_code: str, period: Period,

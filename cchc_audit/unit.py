@@ -5,10 +5,31 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import safeio
 from .errors import UnitFileError
+from .problems import Problem, ProblemCode
 from .text import slug
+
+DEFAULT_TIME_ZONE = "Asia/Ho_Chi_Minh"
+
+
+class TimeZoneError(UnitFileError):
+    """`mui_gio` names no time zone: reported as a problem of don_vi.yaml, with its line and value."""
+
+    def __init__(self, path: Path, value: str, line: int | None):
+        super().__init__("unit.time_zone", path=path, value=value, default=DEFAULT_TIME_ZONE)
+        self.problem = Problem(path.name, line, "mui_gio", value, ProblemCode.UNIT_TIME_ZONE, DEFAULT_TIME_ZONE)
+
+
+def time_zone(name: str | None) -> ZoneInfo:
+    """The IANA zone `name` (a unit's `mui_gio`), or Vietnam's when it is not given or unknown: an
+    archived run read back is never refused for its zone (a new one is, in `load_unit_info`)."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -22,7 +43,12 @@ class Unit:
     dien_thoai: str | None = None  # the office's phone, shown in the public report
     email: str | None = None  # the office's e-mail
     website: str | None = None  # the school's website
+    mui_gio: str = DEFAULT_TIME_ZONE  # time zone (IANA name) the archive's times are shown in
     folder: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return time_zone(self.mui_gio)
 
     @property
     def code(self) -> str:
@@ -48,4 +74,13 @@ def load_unit_info(data_dir: Path) -> Unit:
         if not isinstance(loaded, dict):
             raise UnitFileError("unit.not_mapping", path=path)
         info = {k: (None if v is None else str(v).strip() or None) for k, v in loaded.items() if k in known}
+    zone = info.pop("mui_gio", None)
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            lines = safeio.read_text(path, "yaml", data_dir).splitlines()
+            line = next((i for i, text in enumerate(lines, 1) if text.lstrip().startswith("mui_gio")), None)
+            raise TimeZoneError(path, zone, line) from None
+        info["mui_gio"] = zone
     return Unit(folder=Path(data_dir).resolve().name, **info)
