@@ -219,14 +219,22 @@ def satisfaction_chart(rows: list[tuple[str, dict[int, int]]], lang: str = "vi")
                 ax.text(start + share / 2, yi, fmt_share(round(share) / 100, lang), ha="center",
                         va="center", fontsize=FONT_SIZE - 1, color="#000000" if level in (3, 4) else "#ffffff")
         left = [a + b for a, b in zip(left, shares)]
-    ax.set_yticks(y, names)
+    import textwrap
+
+    ax.set_yticks(y, ["\n".join(textwrap.wrap(name, 24)) for name in names])
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(lambda v, _: fmt_share(v / 100, lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=5, fontsize=FONT_SIZE - 1.5,
               frameon=False, handlelength=1)
     caption = label("chart_satisfaction", lang)
+
+    def level_text(level: int, count: int, total: int) -> str:
+        return label("chart_level_share", lang, level=level, name=label(f"level.{level}", lang),
+                     count=fmt_int(count, lang), share=fmt_pct(count / total, lang))
+
     alt = caption + ": " + "; ".join(
-        f"{name}: " + ", ".join(f"{label('chart_level', lang)} {k}: {v}" for k, v in sorted(levels.items()))
+        label("chart_responses", lang, name=name, total=fmt_int(sum(levels.values()), lang)) + " " + ", ".join(
+            level_text(k, v, sum(levels.values())) for k, v in sorted(levels.items()))
         for name, levels in rows)
     return _encode(fig, alt, caption)
 

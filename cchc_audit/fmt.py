@@ -2,8 +2,9 @@
 
 Vietnamese (`vi`): `98,50%`, `1.234`, `05/04/2024`, and in a document's date line `ngày 05 tháng 4
 năm 2024` (Nghị định 30/2020/NĐ-CP: a leading zero for days below 10 and for months 1 and 2).
-English (`en`): `98.50%`, `1,234`, `2024-04-05`, and `5 April 2024`. A missing value prints as an
-em dash (numbers) or nothing (dates).
+English (`en`): `98.50%`, `1,234`, and every date in one style, `5 April 2024` (in tables, in
+sentences and in the date line alike). A missing value prints as an em dash (numbers) or nothing
+(dates).
 """
 
 from __future__ import annotations
@@ -72,11 +73,14 @@ def fmt_points(delta, lang: str = "vi", digits: int = 2) -> str:
 
 
 def fmt_target(comparator: str | None, threshold, lang: str = "vi", any_text: str = "") -> str:
-    """`≥ 98%`; a target that only asks for "some" (comparator `any`) prints `any_text`."""
+    """`≥ 98%`; a target of all (`>= 100%`) prints `100%`, as the plan says it; a target that
+    only asks for "some" (comparator `any`) prints `any_text`."""
     if comparator == "any":
         return any_text
     if comparator is None:
         return DASH
+    if comparator == ">=" and not is_missing(threshold) and float(threshold) >= 1:
+        return fmt_share(threshold, lang)
     return f"{COMPARATOR_SIGNS.get(comparator, comparator)} {fmt_share(threshold, lang)}"
 
 
@@ -102,7 +106,7 @@ def fmt_date(value, lang: str = "vi") -> str:
     day = as_date(value)
     if day is None:
         return "" if is_missing(value) else str(value)
-    return day.isoformat() if lang == "en" else day.strftime("%d/%m/%Y")
+    return date_words(day, lang) if lang == "en" else day.strftime("%d/%m/%Y")
 
 
 def fmt_datetime(value, lang: str = "vi") -> str:
@@ -115,16 +119,14 @@ def fmt_datetime(value, lang: str = "vi") -> str:
             return value
     if isinstance(value, dt.datetime):
         zone = value.strftime(" %z") if value.tzinfo else ""
-        return value.strftime("%Y-%m-%d %H:%M" if lang == "en" else "%d/%m/%Y %H:%M") + zone
+        return fmt_date(value.date(), lang) + value.strftime(" %H:%M") + zone
     return fmt_date(value, lang)
 
 
 def fmt_date_prose(value, lang: str = "vi") -> str:
-    """A date inside a sentence: `19/02/2024` (vi, as documents write it), `19 February 2024` (en)."""
-    day = as_date(value)
-    if day is None or lang != "en":
-        return fmt_date(value, lang)
-    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    """A date inside a sentence: `19/02/2024` (vi, as documents write it), `19 February 2024` (en,
+    as everywhere in English)."""
+    return fmt_date(value, lang)
 
 
 def date_words(day: dt.date, lang: str = "vi") -> str:

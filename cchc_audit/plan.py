@@ -58,6 +58,9 @@ class Task:
     text_en: str
     items: tuple[str, ...] = ()  # the bullets under the task
     items_en: tuple[str, ...] = ()  # their English glosses, one per bullet (optional)
+    # "Thời hạn": a date, or DEADLINE_ONGOING for work the plan asks "thường xuyên"; None when the
+    # plan gives none (the task is then due within the plan's year).
+    deadline: dt.date | str | None = None
     # A task is measured like a target (checks.evaluate): evidenced in P, 1 of 1.
     kind = "task"
     check = "task_evidenced"
@@ -114,7 +117,8 @@ _PLAN_FIELDS = {"number", "date", "year", "issuer", "title_vi", "title_en", "bas
 _AREA_FIELDS = {"id", "section", "source", "title_vi", "title_en"}
 _TARGET_FIELDS = {"id", "source", "area", "text_vi", "text_en", "check", "comparator", "threshold",
                   "registers", "params"}
-_TASK_FIELDS = {"id", "source", "area", "text_vi", "text_en", "items", "items_en"}
+_TASK_FIELDS = {"id", "source", "area", "text_vi", "text_en", "items", "items_en", "deadline"}
+DEADLINE_ONGOING = "thuong_xuyen"  # a task's `deadline:` for work the plan asks "thường xuyên"
 
 
 class _Entry:
@@ -269,8 +273,12 @@ def load_plan(path: str | Path, root: str | Path | None = None) -> Plan:
         items_en = e.text_list("items_en", required=False)
         if items_en and len(items_en) != len(items):
             e.fail("items_en", "plan.items_en")
+        deadline = e.data.get("deadline")
+        if deadline is not None and deadline != DEADLINE_ONGOING and (
+                not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime)):
+            e.fail("deadline", "plan.deadline", ongoing=DEADLINE_ONGOING)
         tasks.append(Task(e.entry, e.text("source"), e.text("area"), e.text("text_vi"),
-                          e.text("text_en"), items, items_en))
+                          e.text("text_en"), items, items_en, deadline))
 
     return Plan(
         number=meta.text("number"), date=date, year=year, issuer=meta.text("issuer"),

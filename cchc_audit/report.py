@@ -29,7 +29,6 @@ from .report_parts import (
     inspection,
     method,
     overview,
-    signature,
     statistics,
     targets,
     tasks,
@@ -84,15 +83,18 @@ _PARTS: dict[str, tuple[Callable, str]] = {
     "trends": (trends.trends_view, "trends.html.j2"),
     "tasks": (tasks.tasks_view, "tasks.html.j2"),
     "assessment": (assessment.assessment_view, "assessment.html.j2"),
-    "signature": (signature.signature_view, "signature.html.j2"),
+    "signature": (assessment.closing_view, "signature.html.j2"),
     "checks_table": (inspection.checks_table_view, "checks_table.html.j2"),
     "statistics": (statistics.statistics_view, "statistics.html.j2"),
     "index766": (index766.index_view, "index766.html.j2"),
     "methodology": (method.methodology_view, "methodology.html.j2"),
 }
 PARTS = tuple(_PARTS)
-# Parts of the signed report only: the public report has no signature block.
-INTERNAL_ONLY = frozenset({"signature"})
+# Parts of the signed report only: the public report has no part V (a space for the inspector, or
+# free text from the params) and no signature block.
+# Nor Phụ lục I: every target and task again, in full, is the district's, not a parent's (the
+# public report's parts I-III carry the same statuses).
+INTERNAL_ONLY = frozenset({"signature", "checks_table"})
 
 
 def render(audit, part: str, lang: str = "vi", audience: str = Audience.INTERNAL,

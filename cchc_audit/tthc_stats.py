@@ -13,16 +13,21 @@ import pandas as pd
 COLUMNS = ["nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "nhan_ky_truoc",
            "da_tong", "da_truoc_han", "da_dung_han", "da_qua_han",
            "dang_tong", "dang_trong_han", "dang_qua_han", "qua_han_co_xin_loi", "qua_han_chua_xin_loi"]
+# Not a column of the form, but what makes it add up: received = resolved + in progress + this
+# (the note under the table states it).
+WITHDRAWN = "rut_tu_choi"
 TOTAL = "total"
 
 
 def tthc_statistics(dossiers: pd.DataFrame, period) -> pd.DataFrame:
-    """One row per procedure (`<code> — <name>`) with the columns of `COLUMNS`, and a row `total`.
+    """One row per procedure (`<code> — <name>`) with the columns of `COLUMNS` and `WITHDRAWN`,
+    and a row `total`.
 
     "Trước hạn" is a result before the due date, "đúng hạn" on it; received = carried over from
     before the period (received earlier, still open when it began) + received in it, online or in
     person and by post (a dossier with no channel counts as in person). Withdrawn and refused
-    dossiers are left out of the results, as they are out of II.1.1.a."""
+    dossiers are left out of the results, as they are out of II.1.1.a, and counted in `WITHDRAWN`
+    (received in the period, then withdrawn or refused), so that every row adds up."""
     d = dossiers
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end)
@@ -43,11 +48,12 @@ def tthc_statistics(dossiers: pd.DataFrame, period) -> pd.DataFrame:
         "da_tong": resolved, "da_truoc_han": early, "da_dung_han": on_due, "da_qua_han": d["tre_han"].astype(bool),
         "dang_tong": in_progress, "dang_trong_han": in_progress & ~overdue, "dang_qua_han": overdue,
         "qua_han_co_xin_loi": apologised, "qua_han_chua_xin_loi": late_set & ~apologised,
+        WITHDRAWN: received & ~kept,
     }, index=d.index).astype(int)
     flags["nhan_tong"] = flags["nhan_truc_tuyen"] + flags["nhan_truc_tiep"] + flags["nhan_ky_truoc"]
     names = d["tt_ten_thu_tuc"].astype("string").fillna(d["ma_thu_tuc"].astype("string"))
     flags["thu_tuc"] = d["ma_thu_tuc"].astype("string") + " — " + names
-    table = flags.groupby("thu_tuc", sort=True)[COLUMNS].sum()
+    table = flags.groupby("thu_tuc", sort=True)[COLUMNS + [WITHDRAWN]].sum()
     table = table[table.sum(axis=1) > 0]
     table.loc[TOTAL] = table.sum()
     return table

@@ -40,6 +40,9 @@ class Unit:
     dia_danh: str | None = None  # place, for the date line
     ky_hieu: str | None = None  # abbreviation in document numbers
     hieu_truong: str | None = None  # principal
+    dien_thoai: str | None = None  # the office's phone, shown in the public report
+    email: str | None = None  # the office's e-mail
+    website: str | None = None  # the school's website
     mui_gio: str = DEFAULT_TIME_ZONE  # time zone (IANA name) the archive's times are shown in
     folder: str = ""
 

@@ -160,11 +160,12 @@ def test_the_satisfied_levels_in_the_text_are_the_ones_the_check_uses(monkeypatc
     from cchc_audit.checks import satisfaction
 
     assert messages.definition("satisfaction", "en").endswith("those at level 4 or 5.")
-    assert messages.reason("khong_hai_long", "vi") == "Không hài lòng (mức 1-3)"
+    # Level 3 is "Bình thường" in the legend: the reason does not call it "Không hài lòng".
+    assert messages.reason("khong_hai_long", "vi") == "Dưới mức Hài lòng (mức 1–3)"
     monkeypatch.setattr(satisfaction, "SATISFIED", 3)
     assert messages.definition("satisfaction", "en").endswith("those at level 3, 4 or 5.")
     assert messages.definition("satisfaction", "vi").endswith("(3, 4, 5).")
-    assert messages.reason("khong_hai_long", "en") == "Not satisfied (level 1-2)"
+    assert messages.reason("khong_hai_long", "en") == "Below Satisfied (level 1–2)"
 
 
 def test_the_evidence_line_of_appendix_i_agrees_with_its_count():

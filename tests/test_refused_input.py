@@ -303,7 +303,10 @@ def test_a_run_without_don_vi_yaml_names_no_unit_anywhere(tmp_path, capsys):
         assert not folder_name.search(html), name
         assert '<div class="unit-name"></div>' in html
         assert re.search(r"<title>Báo cáo (nội bộ|công khai) — Quý I năm 2024</title>", html)
-        assert f"năm 2024, {label('blank')} báo cáo kết quả tự kiểm tra" in html
+        if name == INTERNAL_HTML:  # the opening line; the public report's first screen
+            assert f"năm 2024, {label('blank')} báo cáo kết quả tự kiểm tra" in html
+        else:
+            assert f"đến ngày 31/03/2024), {label('blank')} đạt " in html
     assert json.loads((run / "results.json").read_text(encoding="utf-8"))["unit"] == ""
     front = (archive / "index.html").read_text(encoding="utf-8")
     assert '<h2><span class="mono">vo_danh_xyz</span></h2>' in front  # the code, as a code, and no name

@@ -147,7 +147,8 @@ def test_register_text_is_escaped(audit, audience):
     images = soup.parse(html).find_all("img")
     assert images and all(re.fullmatch(r"data:image/png;base64,[A-Za-z0-9+/=]+", i["src"]) for i in images)
     assert not any("onerror" in i.attrs for i in images)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the procedure's name, shown as text
+    if audience == "internal":  # the public report lists no cases (the name is II.1.4's case)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the procedure's name, shown as text
 
 
 def test_internal_report_masks_personal_data(audit):
@@ -170,20 +171,29 @@ def test_public_report_carries_no_personal_data(audit):
     for text in ("Nguyễn Văn An", "Trần Thị Bình", STAFF, SENDER, "Nguyễn V. A.", "Võ T. G.", "Phạm V. D.",
                  "*******", "Giáo viên", "QĐ 01/QĐ-TMNMN"):  # job titles and free text too
         assert text not in html, text
-    # The codes and the aggregates are still there.
+    # The aggregates are still there; the lists of cases, with their Excel row numbers, are not.
     targets = report.render(audit, "targets", "vi", "public")
-    assert "HS2" in targets and "HS3" in targets and "CB2" in targets and "DT1" in targets
+    assert "1/2" in targets and "50,00%" in targets
+    assert "HS2" not in html and "CB2" not in html and "Dòng" not in html
     assert "Nơi nhận" not in html  # no signature block either
 
 
 def test_parts_without_personal_data_are_shared(audit):
-    for part in ("overview", "tasks", "assessment", "index766", "methodology"):
+    for part in ("index766", "statistics", "trends"):
         internal, public = both(audit, part)
         assert internal == public and internal
-    internal, public = both(audit, "signature")
-    assert internal and public == ""
-    internal, public = both(audit, "checks_table")  # task evidence: the reference is internal
+    # Part V with the signature, and Phụ lục I, are the signed report's only.
+    for part in ("signature", "checks_table"):
+        internal, public = both(audit, part)
+        assert internal and public == ""
+    internal, public = both(audit, "direction")  # task evidence: the reference is internal
     assert "QĐ 01/QĐ-TMNMN" in internal and "QĐ 01/QĐ-TMNMN" not in public
+    # The appendix of file hashes and the space left for the inspector are internal.
+    internal, public = both(audit, "methodology")
+    assert "SHA-256" in internal and "SHA-256" not in public
+    internal, public = both(audit, "assessment")  # IV.3 is in the signed report's closing
+    assert "Nguyên nhân" in report.render(audit, "signature", "vi", "internal")
+    assert "Nguyên nhân" not in public and "người kiểm tra" not in public
 
 
 def test_summary_shows_every_target_with_its_figures(audit):
@@ -203,21 +213,32 @@ def test_self_inspection_table_has_result_evidence_and_remedy(audit):
         assert f'<td class="code">{check.id}</td>' in html
     cells = soup.cells_after(soup.row(html, "II.1.1.a"), "II.1.1.a")
     assert cells[1] == "1/2 = 50,00%; chỉ tiêu ≥ 98%"
-    assert cells[2] == "Sổ ho_so.csv, thu_tuc.csv<br/>1 trường hợp liệt kê tại mục II.1.1.a"
+    # The registers by their titles, not their file names (Phụ lục IV lists the files).
+    assert cells[2] == ("Nguồn: Sổ theo dõi hồ sơ thủ tục hành chính; Danh mục thủ tục hành chính<br/>"
+                        "1 trường hợp liệt kê tại mục II.1.1.a")
     assert cells[4] == "Rà soát nguyên nhân 1 hồ sơ giải quyết trễ hạn; theo dõi hạn trả hằng ngày."
     # A task without evidence, and a target without its register.
     task = soup.text_of(soup.row(html, "III.1.2"))
     assert "Chưa có minh chứng trong kỳ" in task and "Triển khai thực hiện, lưu minh chứng trong kỳ tới." in task
     missing = soup.text_of(soup.row(html, "II.2.1"))
-    assert "Thiếu dữ liệu" in missing and "Lập, bổ sung sổ khao_sat theo mẫu." in missing
+    assert "Thiếu dữ liệu" in missing and "Lập, bổ sung phiếu khảo sát hài lòng theo mẫu." in missing
     english = report.render(audit, "checks_table", "en", "internal")
     assert "Review why 1 dossier was late" in english and "Remedy" in english
 
 
-def test_tasks_without_evidence_come_first(audit):
+def test_tasks_in_plan_order_the_unrecorded_named_once(audit):
     html = report.render(audit, "direction", "vi", "internal")
-    order = [c for c in soup.codes(html) if re.fullmatch(r"III\.1\.\d+", c)]
-    assert order[-1] == "III.1.1"  # the one task with evidence, after all those without
+    rows = soup.parse(html).select("table.tasks tbody tr")
+    assert [tr["id"] for tr in rows] == ["ct-III-1-1"]  # the one task the register records
+    cells = [soup.text_of(td) for td in rows[0].find_all("td")]
+    assert cells[0] == "1" and cells[1].startswith("III.1.1") and "Hiệu trưởng" in cells[1]
+    assert cells[3] == "Năm 2024"  # no deadline in the plan: within the plan's year
+    ids = [t.id for t in audit.plan.tasks if t.area == "III.1" and t.id != "III.1.1"]
+    missing = soup.parse(html).select_one("p.missing-tasks")
+    assert soup.text_of(missing).startswith(f"Chưa có minh chứng trong kỳ ({len(ids)} nhiệm vụ):")
+    # Named once each, in plan order, each the target of the overview's link.
+    assert [span.get_text() for span in missing.select("span.code")] == ids
+    assert [span["id"] for span in missing.select("span.code")] == ["ct-" + i.replace(".", "-") for i in ids]
     assert "Hoàn thành 1/11 nhiệm vụ" in html
 
 

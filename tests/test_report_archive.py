@@ -72,7 +72,9 @@ def test_history_is_the_same_unit_same_length_earlier_periods(out, audits):
 
 def test_summary_table_shows_the_change_since_the_previous_period(out, audits):
     q4, q3 = audits["2024-Q4"], audits["2024-Q3"]
-    html = report.render(q4, "targets", "vi", "public", report.history(q4, out))
+    public = report.render(q4, "targets", "vi", "public", report.history(q4, out))
+    assert "So với kỳ trước (điểm %)" in public and public.count('class="num change') == len(q4.targets)
+    html = report.render(q4, "targets", "vi", "internal", report.history(q4, out))
     assert "So với kỳ trước (điểm %)" in html
     assert "so với Quý III năm 2024 (từ ngày 01/07/2024 đến ngày 30/09/2024), bản lưu rev-001" in html
     for check in q4.targets:

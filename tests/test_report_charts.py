@@ -10,10 +10,11 @@ import subprocess
 import sys
 
 import pytest
+import soup
 from PIL import Image
 from unitdata import run
 
-from cchc_audit import charts, report, resources
+from cchc_audit import charts, i18n, report, resources
 from cchc_audit.audit import run_audit
 from cchc_audit.params import resolve
 from cchc_audit.report_parts.targets import target_charts
@@ -70,19 +71,29 @@ def test_chart_text_says_the_figures(year):
     assert f"T1: {first['value'] * 100:.2f}%".replace(".", ",") in on_time.alt
     levels = year.check("II.2.2").extra["levels"]
     satisfaction = target_charts(year, "en")["II.2.2"][0]
-    for level, count in levels.items():
-        assert f"level {level}: {count}" in satisfaction.alt
-    assert satisfaction.caption == "Satisfaction levels (responses by level 1–5)"
+    total = sum(levels.values())
+    for level, count in levels.items():  # each level with the legend's name, its count and share
+        name = i18n.text(f"level.{level}", "en")
+        assert f"level {level} ({name}) {count} ({100 * count / total:.2f}%)" in satisfaction.alt
+    # The bars are shares of the responses, and each says whose survey it is, in words.
+    assert satisfaction.caption == "Share of survey responses by satisfaction level (%, levels 1–5)"
+    assert "People satisfied with how their procedures were handled" in satisfaction.alt
+    assert "II.2.2" not in satisfaction.alt
 
 
 def test_charts_sit_under_their_targets_in_both_reports(year):
-    for audience in ("internal", "public"):
-        html = report.render(year, "targets", "vi", audience)
-        sections = re.split(r'<h[34][^>]*id="ct-', html)
-        on_time = next(s for s in sections if s.startswith("II-1-1-a\""))
-        assert on_time.count("<img") == 1 and "Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng" in on_time
-        digitization = next(s for s in sections if s.startswith("II-4\""))
-        assert digitization.count("<img") == 1 and "Số hóa và tái sử dụng dữ liệu theo tháng" in digitization
+    html = report.render(year, "targets", "vi", "internal")
+    sections = re.split(r'<h[34][^>]*id="ct-', html)
+    on_time = next(s for s in sections if s.startswith("II-1-1-a\""))
+    assert on_time.count("<img") == 1 and "Tỷ lệ hồ sơ giải quyết đúng hạn theo tháng" in on_time
+    digitization = next(s for s in sections if s.startswith("II-4\""))
+    assert digitization.count("<img") == 1 and "Số hóa và tái sử dụng dữ liệu theo tháng" in digitization
+    # The public report: the same charts under its summary table, each with its figures in words.
+    public = report.render(year, "targets", "vi", "public")
+    drawn = [c for charts_of in target_charts(year, "vi").values() for c in charts_of]
+    assert public.count("<img") == len(drawn) == 3
+    page = soup.parse(public)
+    assert [p.get_text() for p in page.select("p.chart-text")] == [c.alt for c in drawn]
 
 
 def test_no_register_no_chart(tmp_path):

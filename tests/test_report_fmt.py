@@ -51,10 +51,11 @@ def test_decimals_thresholds_and_point_changes():
 def test_dates():
     day = dt.date(2024, 4, 5)
     assert fmt.fmt_date_prose(day, "vi") == "05/04/2024" and fmt.fmt_date_prose(day, "en") == "5 April 2024"
-    assert fmt.fmt_date(day, "vi") == "05/04/2024" and fmt.fmt_date(day, "en") == "2024-04-05"
+    # English dates have one style, in tables as in sentences and the date line.
+    assert fmt.fmt_date(day, "vi") == "05/04/2024" and fmt.fmt_date(day, "en") == "5 April 2024"
     assert fmt.fmt_date("2024-12-31", "vi") == "31/12/2024" and fmt.fmt_date(None) == ""
     assert fmt.fmt_datetime(dt.datetime(2024, 4, 5, 9, 7), "vi") == "05/04/2024 09:07"
-    assert fmt.fmt_datetime(dt.datetime(2024, 4, 5, 9, 7), "en") == "2024-04-05 09:07"
+    assert fmt.fmt_datetime(dt.datetime(2024, 4, 5, 9, 7), "en") == "5 April 2024 09:07"
 
 
 @pytest.mark.parametrize("day, vi, en", [
@@ -99,11 +100,13 @@ def cutoff_audit():
 
 
 def test_a_cut_off_report_states_its_dates_and_convention(cutoff_audit):
-    header = report.render(cutoff_audit, "header", "vi", "public")
+    header = report.render(cutoff_audit, "header", "vi", "internal")
     assert "(từ ngày 15/12/2023 đến ngày 14/03/2024, theo kỳ báo cáo CCHC định kỳ" in header
     assert "— Quý I" in header
-    english = report.render(cutoff_audit, "header", "en", "public")
+    english = report.render(cutoff_audit, "header", "en", "internal")
     assert "15 December 2023 to 14 March 2024, by the cut-off of periodic CCHC reports" in english
+    # The public report says them on its first screen.
+    assert "từ ngày 15/12/2023 đến ngày 14/03/2024" in report.render(cutoff_audit, "overview", "vi", "public")
     for part in ("statistics", "methodology"):  # the appendices state them too
         assert "từ ngày 15/12/2023 đến ngày 14/03/2024" in report.render(cutoff_audit, part, "vi", "public")
 
@@ -121,13 +124,16 @@ def test_cut_off_figures_count_the_cut_off_dates(cutoff_audit):
 def test_explicit_dates_are_stated():
     params = resolve(None, start="2024-02-01", end="2024-02-20", data=str(SAMPLE))
     audit = run_audit(params.period_range(), params.data, params.plan_path, params)
-    header = report.render(audit, "header", "vi", "public")
-    assert "từ ngày 01/02/2024 đến ngày 20/02/2024, theo ngày bắt đầu và kết thúc ghi trong tệp tham số" in header
+    for part, audience in (("header", "internal"), ("overview", "public")):
+        assert ("từ ngày 01/02/2024 đến ngày 20/02/2024, theo ngày bắt đầu và kết thúc ghi trong tệp tham số"
+                in report.render(audit, part, "vi", audience))
 
 
 def test_english_report_uses_english_conventions(cutoff_audit):
     html = "".join(report.render(cutoff_audit, p, "en", "internal") for p in ("targets", "statistics"))
     assert re.search(r"\d\.\d\d%", html) and not re.search(r"\d,\d\d%", html)
-    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", html)  # ISO dates in tables
+    assert not re.search(r"\b\d\d/\d\d/\d{4}\b", html)  # no Vietnamese dates in English tables
+    assert not re.search(r"\b\d{4}-\d\d-\d\d\b", html)  # nor ISO ones: one style, "5 April 2024"
+    assert re.search(r"\b\d{1,2} (January|February|March|April|December) 20\d\d\b", html)
     vi = report.render(cutoff_audit, "targets", "vi", "internal")
     assert re.search(r"\d,\d\d%", vi) and re.search(r"\b\d\d/\d\d/\d{4}\b", vi)

@@ -22,10 +22,11 @@ from ..fmt import (
     fmt_target,
     is_missing,
 )
+from ..i18n import has
 from ..messages import label
 from ..params import DEFAULT_PUBLICATION_DAYS
 from ..results import CheckResult
-from ..schema import BOOL, DATE, ENUM, MONTH, REGISTERS
+from ..schema import BOOL, DATE, ENUM, LEVEL, MONTH, REGISTERS
 
 # Rows listed under one check; the rest are counted (results.json has them all). A met target's
 # items are individual findings, not a failure: a shorter list keeps the report readable.
@@ -127,12 +128,42 @@ def target_text(comparator, threshold, lang: str) -> str:
     return fmt_target(comparator, threshold, lang, label("any_target", lang))
 
 
-def waiver_line(check: CheckResult, lang: str) -> str | None:
-    """`Miễn trừ đến 31/12/2024: <lý do>`, or that an expired waiver was not applied."""
+def figure_name(target, lang: str) -> str:
+    """A target as a parent names it (`Người dân hài lòng với dịch vụ của trường`): the catalog's
+    `public_fig.<check>[.<linh_vuc>]`, else the target's id."""
+    check = field_of(target, "check")
+    subject = (field_of(target, "params") or {}).get("linh_vuc")
+    for key in ([f"public_fig.{check}.{subject}"] if subject else []) + [f"public_fig.{check}"]:
+        if has(key, lang):
+            return label(key, lang)
+    return str(field_of(target, "id", ""))
+
+
+def register_title(name: str, lang: str) -> str:
+    """A register as the official text names it (`Sổ theo dõi hồ sơ thủ tục hành chính`), never
+    by its file or code name."""
+    register = REGISTERS.get(name)
+    if register is None:
+        return name
+    return register.title_en if lang == "en" else register.title_vi
+
+
+def check_notes(check: CheckResult, lang: str) -> list[str]:
+    """A check's notes as the report prints them: without the waiver's own note (it quotes the
+    justification, free text from the params; `waiver_line` says the waiver for each audience)."""
+    justification = str((check.waiver or {}).get("justification") or "").strip()
+    return [n.text(lang) for n in check.notes if not (justification and justification in n.text(lang))]
+
+
+def waiver_line(check: CheckResult, lang: str, audience: str = Audience.INTERNAL) -> str | None:
+    """`Miễn trừ đến 31/12/2024: <lý do>`, or that an expired waiver was not applied. The public
+    report gives the expiry without the reason (free text from the params)."""
     waiver = check.waiver
     if not waiver:
         return None
     until = fmt_date(waiver.get("expires"), lang)
+    if audience == Audience.PUBLIC:
+        return label("waiver_until" if waiver.get("active") else "waiver_expired_public", lang, until=until)
     if waiver.get("active"):
         return label("waiver_active", lang, until=until, reason=waiver.get("justification", ""))
     return label("waiver_expired", lang, until=until, reason=waiver.get("justification", ""))
@@ -160,6 +191,12 @@ def _cell(column: str, value, lang: str) -> str:
         return messages.choice_label(column, value, lang)
     if kind == MONTH:
         return str(value)
+    if kind == LEVEL and not isinstance(value, bool):
+        try:  # a satisfaction level with its name, as the chart's legend gives it: `3 — Bình thường`
+            level = int(value)
+        except (TypeError, ValueError):
+            return str(value)
+        return f"{level} — {label(f'level.{level}', lang)}" if has(f"level.{level}", lang) else str(level)
     if isinstance(value, float):
         return fmt_int(value, lang) if value.is_integer() else fmt_number(value, lang)
     if isinstance(value, int):
@@ -170,6 +207,8 @@ def _cell(column: str, value, lang: str) -> str:
 def _column_class(column: str, series: pd.Series) -> str:
     """Dates and codes do not wrap; counts align right."""
     kind = _COLUMN_KINDS.get(column)
+    if column == "ly_do":
+        return "reason"
     if kind == DATE or pd.api.types.is_datetime64_any_dtype(series.dtype):
         return "date"
     if column in privacy.PUBLIC_TEXT_COLUMNS and column not in ("ten_thu_tuc", "ly_do") or kind == MONTH:

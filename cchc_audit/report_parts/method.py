@@ -5,11 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__, messages
+from ..codes import Audience
 from ..fmt import fmt_date, fmt_datetime, fmt_int
 from ..messages import label
 from ..results import STATUSES, status_label
 from ..trends import History
-from .common import appendix_head, field_of, period_dates, period_label, publication_days, tasks_of
+from .common import (
+    appendix_head,
+    field_of,
+    period_dates,
+    period_label,
+    publication_days,
+    register_title,
+    tasks_of,
+)
 
 
 def _calendar_view(calendar: dict, lang: str) -> dict:
@@ -40,8 +49,9 @@ def _calendar_view(calendar: dict, lang: str) -> dict:
     }
 
 
-def waivers_view(audit, lang: str) -> list[dict]:
-    """Every waiver of the params file: the check, why, until when, and whether it applied."""
+def waivers_view(audit, lang: str, public: bool = False) -> list[dict]:
+    """Every waiver of the params file: the check, why (internal report only: free text from the
+    params), until when, and whether it applied."""
     by_id = {c.id: c for c in audit.checks}
     rows = []
     for waiver in list(field_of(field_of(audit, "params"), "waivers", ()) or ()):
@@ -55,7 +65,7 @@ def waivers_view(audit, lang: str) -> list[dict]:
                           status=status_label(before, lang) if before in STATUSES else "—")
         else:
             state = label("waiver_ignored", lang)
-        rows.append({"check": waiver.check, "justification": waiver.justification,
+        rows.append({"check": waiver.check, "justification": "" if public else waiver.justification,
                      "expires": fmt_date(waiver.expires, lang), "state": state, "applied": applied})
     return rows
 
@@ -74,18 +84,22 @@ def methodology_view(audit, lang: str, audience: str, history: History | None = 
     inputs = []
     for record in field_of(audit, "inputs", ()) or ():
         path = field_of(record, "path", "")
-        inputs.append({"register": field_of(record, "register", ""), "file": Path(str(path)).name,
+        inputs.append({"register": register_title(field_of(record, "register", ""), lang),
+                       "file": Path(str(path)).name,
                        "rows": fmt_int(field_of(record, "rows"), lang), "sha256": field_of(record, "sha256", "")})
     notes = []
     for note in field_of(audit, "methodology", ()) or ():
         notes.append(note.text(lang) if hasattr(note, "text") else str(note))
+    public = audience == Audience.PUBLIC
     return {
         "head": appendix_head(audit, "IV", label("methodology", lang), lang),
+        # The public report: no file names, hashes or fingerprint (REPORT-FORM.md).
+        "public": public,
         "period": label("period_line", lang, period=period_label(audit.period, lang),
                         dates=period_dates(audit.period, lang)),
         "definitions": definitions,
         "calendar": _calendar_view(field_of(audit, "calendar"), lang),
-        "waivers": waivers_view(audit, lang),
+        "waivers": waivers_view(audit, lang, public),
         "inputs": inputs,
         "notes": notes,
         "software": label("software_line", lang, version=__version__),

@@ -3,6 +3,7 @@ previous period."""
 
 from __future__ import annotations
 
+from ..codes import Audience
 from ..fmt import DASH, fmt_int, fmt_pct, fmt_points, is_missing
 from ..messages import label
 from ..results import STATUSES, CheckResult, status_label
@@ -40,7 +41,8 @@ def change_since(check: CheckResult, history: History | None, lang: str) -> dict
     return {"text": text, "before": was, "direction": direction}
 
 
-def check_row(number: int, check: CheckResult, lang: str, history: History | None = None) -> dict:
+def check_row(number: int, check: CheckResult, lang: str, history: History | None = None,
+              audience: str = Audience.INTERNAL) -> dict:
     denominator_zero = check.denominator in (None, 0)
     return {
         "stt": number,
@@ -52,7 +54,7 @@ def check_row(number: int, check: CheckResult, lang: str, history: History | Non
         "target": target_text(check.comparator, check.target, lang),
         "status": check.status,
         "status_label": status_label(check.status, lang),
-        "waiver": waiver_line(check, lang),
+        "waiver": waiver_line(check, lang, audience),
         "change": change_since(check, history, lang),
     }
 
@@ -68,10 +70,11 @@ def summary_view(audit, lang: str, audience: str, kinds=("target", "task"),
         for check in audit.checks:
             if check.kind == kind:
                 number += 1
-                rows.append(check_row(number, check, lang, history))
+                rows.append(check_row(number, check, lang, history, audience))
         if rows:
             groups.append({"title": label(title_key, lang), "rows": rows})
     previous = history.previous if history else None
     return {"groups": groups, "single": len(kinds) == 1, "compare": previous is not None,
+            "public": audience == Audience.PUBLIC,
             "compare_head": label("col_change", lang),
             "compare_note": compared_line(history, lang) if previous is not None else ""}

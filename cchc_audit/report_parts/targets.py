@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import charts, messages
+from .. import charts
 from ..codes import Audience, Status
 from ..fmt import DASH, fmt_int, fmt_pct
 from ..messages import label
@@ -13,16 +13,18 @@ from .common import (
     MAX_ITEMS_MET,
     anchor,
     areas_of,
+    check_notes,
     field_of,
+    figure_name,
     fmt_figure,
     item_table,
     known_names,
     memo,
     personal_columns,
     plan_targets,
-    publication_days,
     target_text,
     targets_of,
+    waiver_line,
 )
 from .summary import summary_view
 
@@ -42,24 +44,27 @@ def _parts_view(check: CheckResult, lang: str) -> list[dict]:
     return out
 
 
-def _check_detail(check: CheckResult, target, lang: str, audience: str, personal, names,
-                  days: int) -> dict:
-    definition = (messages.definition(target.check, lang, days=days)
-                  if target is not None else None)
+def _check_detail(check: CheckResult, lang: str, audience: str, personal, names) -> dict:
+    """One target under its area: figure, target, status, parts and notes, and the items behind
+    it. The items are the internal report's (the public one has no row numbers and no lists of
+    cases); a met target's show on screen only, so the printed report stays one a principal
+    signs (results.json and the analyst's notebook hold them all)."""
+    public = audience == Audience.PUBLIC
     return {
         "id": check.id,
         "anchor": anchor(check.id),
         "title": check.title(lang),
-        "definition": definition,
         "figure": fmt_figure(check, lang),
         "target": target_text(check.comparator, check.target, lang),
         "status": check.status,
         "status_label": status_label(check.status, lang),
         "parts": _parts_view(check, lang),
-        "notes": [n.text(lang) for n in check.notes],
-        "items": item_table(check.items, lang, audience, personal,
-                            MAX_ITEMS_MET if check.status in (Status.DAT, Status.MIEN_TRU) else MAX_ITEMS,
-                            check.registers, names),
+        "notes": check_notes(check, lang),
+        "waiver": waiver_line(check, lang, audience),
+        "items": None if public else item_table(
+            check.items, lang, audience, personal,
+            MAX_ITEMS_MET if check.status in (Status.DAT, Status.MIEN_TRU) else MAX_ITEMS, check.registers, names),
+        "items_screen_only": check.status == Status.DAT,
         "charts": [],
     }
 
@@ -101,7 +106,9 @@ def _target_charts(audit, lang: str) -> dict[str, list[charts.Chart]]:
                 out.setdefault(digitized[0].id, []).append(chart)
     surveys = [c for c in _checks_by(audit, "satisfaction") if (c.extra or {}).get("levels")]
     if surveys:
-        rows = [(c.id, {int(k): int(v) for k, v in c.extra["levels"].items()}) for c in surveys]
+        named = plan_targets(audit)
+        rows = [(figure_name(named[c.id], lang) if c.id in named else c.id,
+                 {int(k): int(v) for k, v in c.extra["levels"].items()}) for c in surveys]
         chart = charts.satisfaction_chart(rows, lang)
         if chart:
             out.setdefault(surveys[-1].id, []).append(chart)
@@ -109,7 +116,6 @@ def _target_charts(audit, lang: str) -> dict[str, list[charts.Chart]]:
 
 
 def targets_view(audit, lang: str, audience: str, history: History | None = None) -> dict:
-    targets = plan_targets(audit)
     personal = personal_columns(audit)
     names = known_names(audit) if audience != Audience.PUBLIC else frozenset()
     drawn = target_charts(audit, lang)
@@ -120,9 +126,11 @@ def targets_view(audit, lang: str, audience: str, history: History | None = None
     def details(checks):
         out = []
         for c in checks:
-            detail = _check_detail(c, targets.get(c.id), lang, audience, personal, names,
-                                   publication_days(audit))
+            detail = _check_detail(c, lang, audience, personal, names)
             detail["charts"] = drawn.get(c.id, [])
+            # On paper a met target is its row of the summary table: its detail (the items) is
+            # for the screen, unless it carries a chart or the figures of its parts.
+            detail["screen_only"] = c.status == Status.DAT and not detail["charts"] and not detail["parts"]
             out.append(detail)
         return out
 
@@ -136,11 +144,16 @@ def targets_view(audit, lang: str, audience: str, history: History | None = None
             "title": area.title_en if lang == "en" else area.title_vi,
             # An area that is one target (II.3, II.4...) already carries its wording as heading.
             "single": len(checks) == 1 and checks[0].id == area.id,
-            "checks": details(checks),
+            "checks": (shown := details(checks)),
+            "screen_only": all(d["screen_only"] for d in shown),
         })
     for area_id, checks in by_area.items():  # an area the plan does not list (defensive)
         areas.append({"number": area_id, "anchor": anchor(area_id), "title": "", "single": False,
-                      "checks": details(checks)})
+                      "checks": details(checks), "screen_only": False})
     return {"title": label("part_II", lang),
             "summary": summary_view(audit, lang, audience, ("target",), history),
+            "method_note": label("targets_method_note", lang),
+            # The public report: the table and the charts; no lists of cases (REPORT-FORM.md).
+            "public": audience == Audience.PUBLIC,
+            "charts": [ch for checks in drawn.values() for ch in checks],
             "areas": areas}

@@ -23,6 +23,8 @@ DEFAULT_UNIT: dict[str, str] = {
     "dia_danh": "Nhà Bè",
     "ky_hieu": "TMNMN",
     "hieu_truong": "Nguyễn Thị Minh Thư",  # invented
+    "dien_thoai": "028 3873 0123",  # invented: the office's, shown in the public report
+    "email": "mnmanon.nhabe@example.edu.vn",  # invented
 }
 
 TITLE_ROWS = 3  # unit name, register title, blank; the header is the next row
