@@ -88,7 +88,6 @@ def test_results_notebook_and_internal_report_hold_it_only_masked(revision):
             assert not [raw for raw in (PHONE, CCCD, NAME) if raw in content], path
 
 
-@pytest.mark.xfail(strict=True, reason="public report free text: branch print-public")
 def test_the_public_report_holds_it_in_no_form(revision):
     public_html = (revision / archive.PUBLIC_HTML).read_text(encoding="utf-8")
     public = text(public_html)
