@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -183,6 +184,8 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -
 
 
 def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
+    import numpy as np  # here: most commands never open a workbook
+
     name = Path(path).name
     budget = XLSX_MAX_UNZIPPED
     xml = _unzip(book, member, budget, path)
@@ -192,22 +195,22 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
         columns, rows = _column_number(found.group(1)), int(found.group(2))
     pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
     refs = pattern.findall(xml)
-    if refs:
-        rows = max(rows, max(int(digits) for _, digits in refs))
-        widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
+    if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
+        letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+        rows = max(rows, max(map(int, digits)))
+        widest = max(letters, key=lambda letters: (len(letters), letters))
         columns = max(columns, _column_number(widest))
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
     if not shared:
         return
-    lengths = _shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name)
-    total = 0
-    for match in _SHARED_REF.finditer(xml):
-        index = int(match.group(1))
-        total += lengths[index] if index < len(lengths) else 0
-        if total > XLSX_MAX_TEXT:
-            raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
+    lengths = np.array(_shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name) + [0], dtype=np.int64)
+    cited = _SHARED_REF.findall(xml)
+    index = np.fromiter(map(int, cited), dtype=np.int64, count=len(cited))
+    index[index >= len(lengths) - 1] = len(lengths) - 1  # a cell naming no entry: nothing
+    if int(lengths[index].sum()) > XLSX_MAX_TEXT:
+        raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
 
 
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -104,9 +105,10 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     if chosen is None:
         return Sheet([], kind)
     index, name, sheet, rows = chosen
-    for number, row in enumerate(rows, start=1):
-        if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row):
-            raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
+    if max(map(len, filter(str.__instancecheck__, chain.from_iterable(rows))), default=0) > safeio.CELL_MAX_CHARS:
+        number = next(n for n, row in enumerate(rows, start=1)
+                      if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row))
+        raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
         merges = _ods_merges(io.BytesIO(raw), name)
@@ -179,7 +181,7 @@ def _looks_like_text(head: bytes) -> bool:
 # result (files written by scripts, never recalculated) and error values (#N/A, #DIV/0!); and cells
 # holding a formula at all (a pre-filled formula row is not data). Byte marks of either, found by
 # plain search (a false alarm only costs the full parse below).
-_MARKS = (b"<f", b":f", b"=\"e\"", b"='e'")
+_MARKS = re.compile(rb"<f|:f|=\"e\"|='e'")
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -220,7 +222,7 @@ def _formula_cells(path, sheet: str | None = None):
             tail, marked = b"", False
             for chunk in iter(lambda: handle.read(1 << 22), b""):
                 window = tail + chunk
-                if any(mark in window for mark in _MARKS):
+                if _MARKS.search(window):
                     marked = True
                     break
                 tail = chunk[-8:]
