@@ -28,15 +28,18 @@ from .problems import ProblemCode as P
 
 MB = 1 << 20
 # Largest file read per kind: far above any school's register, far below a process's memory.
-LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
+LIMITS = {"xlsx": 200 * MB, "csv": 400 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
 YAML_MAX_DEPTH = 40
-# XLSX: what calamine may be asked to hold.
-XLSX_MAX_CELLS = 5_000_000  # rows x columns of the first sheet, empty cells included
+# XLSX: what calamine may be asked to hold. A city's one-stop register (a million dossiers a
+# year, some twenty columns) fits; a sheet claiming more cells, or shared text out of all
+# proportion to its cells, is refused.
+XLSX_MAX_CELLS = 25_000_000  # rows x columns of the first sheet, empty cells included
 XLSX_MAX_MEMBERS = 5_000
-XLSX_MAX_UNZIPPED = 400 * MB  # the members calamine reads, decompressed
+XLSX_MAX_UNZIPPED = 1024 * MB  # the members calamine reads, decompressed
 XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip bomb
-XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together
-XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table
+XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together,
+XLSX_TEXT_PER_CELL = 64  # ... or this many per cell that refers to one, when that is more
+XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table, or one per cell of the sheet if more
 CELL_MAX_CHARS = 32_767  # Excel's own limit for one cell
 
 
@@ -205,11 +208,13 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
     if not shared:
         return
-    lengths = np.array(_shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name) + [0], dtype=np.int64)
+    entries = max(XLSX_MAX_SHARED, rows * max(columns, 1))
+    lengths = _shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name, entries)
+    lengths = np.array(lengths + [0], dtype=np.int64)
     cited = _SHARED_REF.findall(xml)
     index = np.fromiter(map(int, cited), dtype=np.int64, count=len(cited))
     index[index >= len(lengths) - 1] = len(lengths) - 1  # a cell naming no entry: nothing
-    if int(lengths[index].sum()) > XLSX_MAX_TEXT:
+    if int(lengths[index].sum()) > max(XLSX_MAX_TEXT, XLSX_TEXT_PER_CELL * len(cited)):
         raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
 
 
@@ -217,12 +222,12 @@ _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _TAG = re.compile(rb"<[^>]*>")
 
 
-def _shared_lengths(xml: bytes, name: str) -> list[int]:
+def _shared_lengths(xml: bytes, name: str, entries: int = XLSX_MAX_SHARED) -> list[int]:
     """Byte length of each shared string's text (a bound on its characters); one longer than a
     cell may hold is refused here, before calamine copies it into every cell that names it."""
     lengths = []
     for match in _SI.finditer(xml):
-        if len(lengths) >= XLSX_MAX_SHARED:  # millions of tiny strings: a table no register needs
+        if len(lengths) >= entries:  # millions of tiny strings: a table no register needs
             raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
         size = len(_TAG.sub(b"", match.group(1) or b""))
         if size > 4 * CELL_MAX_CHARS:  # 4 bytes per character at most in UTF-8
