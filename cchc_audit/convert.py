@@ -58,7 +58,11 @@ def convert(raw: pd.Series, column: Column):
     and the typed column is taken from the distinct values' typed column."""
     converter = _CONVERTERS[column.kind]
     codes, uniques = _distinct(raw.to_numpy(dtype=object))
-    results = [converter(key[1] if isinstance(key, tuple) else key, column) for key in uniques]
+    if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
+        results = [(key.strip() or None) if key.__class__ is str else _to_text(key[1] if isinstance(key, tuple)
+                   else key, column) for key in uniques]
+    else:
+        results = [converter(key[1] if isinstance(key, tuple) else key, column) for key in uniques]
     failed = np.fromiter((isinstance(r, _Bad) for r in results), bool, len(results))
     typed = _finish(pd.Series([None if f else r for r, f in zip(results, failed)], dtype=object), column)
     values = typed.take(codes).set_axis(raw.index)

@@ -163,7 +163,7 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     return data
 
 
-def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -> None:
+def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
     """Refuse, before calamine reads it, a workbook whose first sheet (member `sheet`) would make it
     allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
     at a zip bomb's ratio), or whose cells refer to more than XLSX_MAX_TEXT characters of shared
@@ -183,15 +183,17 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -
     members = [sheet] if sheet else [n for n in book.namelist()
                                      if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     for member in members:
-        _check_sheet(book, member, path)
+        _check_sheet(book, member, path, inspect)
 
 
-def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
+def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None:
     import numpy as np  # here: most commands never open a workbook
 
     name = Path(path).name
     budget = XLSX_MAX_UNZIPPED
     xml = _unzip(book, member, budget, path)
+    if inspect is not None:  # the caller's look at the sheet while it is decompressed anyway
+        inspect(member, xml)
     rows = columns = 0
     found = _DIMENSION.search(xml, 0, 4096)
     if found:

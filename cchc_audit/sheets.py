@@ -83,9 +83,11 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
     from python_calamine import CalamineWorkbook
 
+    marked: dict[str, bool] = {}  # sheet member -> holds a formula or error mark (_formula_cells)
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            safeio.xlsx_preflight(book, None, path)
+            safeio.xlsx_preflight(book, None, path,
+                                  lambda member, xml: marked.__setitem__(member, bool(_MARKS.search(xml))))
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
@@ -114,7 +116,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         merges = _ods_merges(io.BytesIO(raw), name)
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
     if kind == "xlsx":
-        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name)
+        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
     return result
 
 
@@ -209,24 +211,27 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     return member if member in book.namelist() else None
 
 
-def _formula_cells(path, sheet: str | None = None):
+def _formula_cells(path, sheet: str | None = None, marked: dict[str, bool] | None = None):
     """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
-    result or an error value, {(row, column) of every formula cell}). Cheap when there are none."""
+    result or an error value, {(row, column) of every formula cell}). Cheap when there are none;
+    `marked` says of sheet members already searched whether they hold a mark."""
     found: dict[tuple[int, int], tuple[str, str]] = {}
     formulas: set[tuple[int, int]] = set()
     with zipfile.ZipFile(path) as book:
         member = _sheet_member(book, sheet)
-        if member is None:
+        seen = None if member is None or marked is None else marked.get(member)
+        if member is None or seen is False:
             return found, formulas
-        with book.open(member) as handle:
-            tail, marked = b"", False
-            for chunk in iter(lambda: handle.read(1 << 22), b""):
-                window = tail + chunk
-                if _MARKS.search(window):
-                    marked = True
-                    break
-                tail = chunk[-8:]
-        if not marked:
+        if seen is None:
+            with book.open(member) as handle:
+                tail, seen = b"", False
+                for chunk in iter(lambda: handle.read(1 << 22), b""):
+                    window = tail + chunk
+                    if _MARKS.search(window):
+                        seen = True
+                        break
+                    tail = chunk[-8:]
+        if not seen:
             return found, formulas
         row, column, parent = -1, -1, None
         with book.open(member) as handle:
