@@ -30,6 +30,8 @@ def measure(n: int, reps: int) -> dict:
     import tracemalloc
     from pathlib import Path
 
+    import pandas as pd
+
     from cchc_audit.audit import run_audit
     from cchc_audit.plan import load_plan
     from cchc_audit.registers import UnitData
@@ -55,10 +57,17 @@ def measure(n: int, reps: int) -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     on_time = result.check("II.1.1.a")
+    storage = sorted({str(f[c].dtype.storage) for f in registers.values() for c in f.columns
+                      if isinstance(f[c].dtype, pd.StringDtype)})
+    try:
+        import pyarrow  # noqa: F401 - only whether it is there
+        arrow = True
+    except ImportError:
+        arrow = False
     return {"n": n, "dossiers": len(registers["ho_so"]), "median_s": statistics.median(times),
             "min_s": min(times), "reps": reps, "peak_alloc_mb": peak / 2**20,
             "data_rss_mb": data_mb, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "on_time": [on_time.numerator, on_time.denominator]}
+            "on_time": [on_time.numerator, on_time.denominator], "storage": storage, "pyarrow": arrow}
 
 
 def main() -> None:
@@ -89,6 +98,8 @@ def main() -> None:
         print(f"{large['dossiers']:,} / {small['dossiers']:,} dossiers (x{size:.0f}): time x"
               f"{large['median_s'] / small['median_s']:.1f} ({marginal:.2f} µs per added dossier), "
               f"peak allocation x{large['peak_alloc_mb'] / small['peak_alloc_mb']:.1f}")
+    print(f"text columns stored as {rows[0]['storage']} (pyarrow {'installed' if rows[0]['pyarrow'] else 'absent'}; "
+          "the storage is chosen by convert.STRING, not by pyarrow's presence)")
     big = max(rows, key=lambda r: r["dossiers"])
     if big["dossiers"] >= 1_000_000:
         met = big["median_s"] < TIME_TARGET and big["max_rss_mb"] < MEMORY_TARGET_MB
