@@ -10,7 +10,9 @@ on a `LocalCluster` of one single-threaded process per core; with it, on that cl
 
 Each worker keeps warm Jupyter kernels (`kernel.KernelPool`, a Dask worker plugin) and reuses them
 unit after unit, each reset to a fresh kernel's state first; and it keeps papermill, nbconvert and
-the compiled report templates loaded. That is what makes a round cheaper than single runs.
+the compiled report templates loaded. That is what makes a round cheaper than single runs. The
+plugin is the round's own (a name no other round uses) and is unregistered as the round ends, so
+rounds sharing a scheduler never stop each other's kernels and none is left idle on the workers.
 
 A unit already archived for the period is skipped (its latest run goes into the roll-up) unless
 `--force`. Exit status: 0 every unit archived (or skipped), 2 some had bad input and none
