@@ -70,13 +70,40 @@ def measure(n: int, reps: int) -> dict:
             "on_time": [on_time.numerator, on_time.denominator], "storage": storage, "pyarrow": arrow}
 
 
+def child(python: str, n: int) -> dict:
+    done = subprocess.run([python, __file__, "--one", str(n)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare(sizes: list[int], other: str) -> None:
+    """The checks in this environment and in `other`, alternately (twice each), per size."""
+    print(f"{'dossiers':>10} {'this s':>8} {'other s':>8} {'other/this':>10}  storage this / other (pyarrow?)")
+    for n in sizes:
+        mine, theirs = [], []
+        for _ in range(2):
+            mine.append(child(sys.executable, n))
+            theirs.append(child(other, n))
+        a = statistics.median(r["median_s"] for r in mine)
+        b = statistics.median(r["median_s"] for r in theirs)
+        print(f"{n:>10,} {a:>8.3f} {b:>8.3f} {b / a:>10.2f}  {mine[0]['storage']} ({mine[0]['pyarrow']}) / "
+              f"{theirs[0]['storage']} ({theirs[0]['pyarrow']})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(REPS))
+    parser.add_argument("--against", metavar="PYTHON",
+                        help="another environment's python (e.g. one with pyarrow installed): each size "
+                             "is measured in both, alternately, and the ratio printed")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, REPS.get(args.one, 3))))
+        return
+    if args.against:
+        compare(args.sizes, args.against)
         return
     rows = []
     for n in args.sizes:

@@ -27,6 +27,10 @@ MAX_INT = 1_000_000_000
 # installed (pandas' default then stores them in Arrow, and the checks run slower over it).
 STRING = pd.StringDtype("python")  # the contract's text columns: missing is pd.NA
 STRING_NAN = pd.StringDtype("python", na_value=np.nan)  # columns outside the contract, as pandas' own `str`
+# The text pandas infers inside the checks (labels, np.where of words, maps) follows the same
+# choice, unless the user chose a storage themselves ("auto" is pandas' default: Arrow if installed).
+if pd.get_option("mode.string_storage") == "auto":
+    pd.set_option("mode.string_storage", "python")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
