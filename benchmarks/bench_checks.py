@@ -30,6 +30,8 @@ def measure(n: int, reps: int) -> dict:
     import tracemalloc
     from pathlib import Path
 
+    import pandas as pd
+
     from cchc_audit.audit import run_audit
     from cchc_audit.plan import load_plan
     from cchc_audit.registers import UnitData
@@ -55,19 +57,53 @@ def measure(n: int, reps: int) -> dict:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     on_time = result.check("II.1.1.a")
+    storage = sorted({str(f[c].dtype.storage) for f in registers.values() for c in f.columns
+                      if isinstance(f[c].dtype, pd.StringDtype)})
+    try:
+        import pyarrow  # noqa: F401 - only whether it is there
+        arrow = True
+    except ImportError:
+        arrow = False
     return {"n": n, "dossiers": len(registers["ho_so"]), "median_s": statistics.median(times),
             "min_s": min(times), "reps": reps, "peak_alloc_mb": peak / 2**20,
             "data_rss_mb": data_mb, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "on_time": [on_time.numerator, on_time.denominator]}
+            "on_time": [on_time.numerator, on_time.denominator], "storage": storage, "pyarrow": arrow}
+
+
+def child(python: str, n: int) -> dict:
+    done = subprocess.run([python, __file__, "--one", str(n)], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(done.stderr)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare(sizes: list[int], other: str) -> None:
+    """The checks in this environment and in `other`, alternately (twice each), per size."""
+    print(f"{'dossiers':>10} {'this s':>8} {'other s':>8} {'other/this':>10}  storage this / other (pyarrow?)")
+    for n in sizes:
+        mine, theirs = [], []
+        for _ in range(2):
+            mine.append(child(sys.executable, n))
+            theirs.append(child(other, n))
+        a = statistics.median(r["median_s"] for r in mine)
+        b = statistics.median(r["median_s"] for r in theirs)
+        print(f"{n:>10,} {a:>8.3f} {b:>8.3f} {b / a:>10.2f}  {mine[0]['storage']} ({mine[0]['pyarrow']}) / "
+              f"{theirs[0]['storage']} ({theirs[0]['pyarrow']})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(REPS))
+    parser.add_argument("--against", metavar="PYTHON",
+                        help="another environment's python (e.g. one with pyarrow installed): each size "
+                             "is measured in both, alternately, and the ratio printed")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, REPS.get(args.one, 3))))
+        return
+    if args.against:
+        compare(args.sizes, args.against)
         return
     rows = []
     for n in args.sizes:
@@ -89,6 +125,8 @@ def main() -> None:
         print(f"{large['dossiers']:,} / {small['dossiers']:,} dossiers (x{size:.0f}): time x"
               f"{large['median_s'] / small['median_s']:.1f} ({marginal:.2f} µs per added dossier), "
               f"peak allocation x{large['peak_alloc_mb'] / small['peak_alloc_mb']:.1f}")
+    print(f"text columns stored as {rows[0]['storage']} (pyarrow {'installed' if rows[0]['pyarrow'] else 'absent'}; "
+          "the storage is chosen by convert.STRING, not by pyarrow's presence)")
     big = max(rows, key=lambda r: r["dossiers"])
     if big["dossiers"] >= 1_000_000:
         met = big["median_s"] < TIME_TARGET and big["max_rss_mb"] < MEMORY_TARGET_MB

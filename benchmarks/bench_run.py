@@ -12,7 +12,7 @@ medians of `--reps` repetitions):
   nbconvert CLI exporting it to HTML: what any papermill + nbconvert report costs before it does
   anything.
 
-Target: audit / floor <= 0.8.
+Target: audit / floor <= 0.35 (issue 16; it was 0.8).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BIN, spread, timed, verdict  # noqa: E402
 
-TARGET = 0.8
+TARGET = 0.35
 
 
 def empty_notebook(path: Path) -> Path:

@@ -1,32 +1,58 @@
-"""Where the time of one `cchc-audit run --period 2024-Q1` goes.
+"""Where one `cchc-audit run` and one `batch` unit spend their time, stage by stage, as a table.
 
-    python benchmarks/profile_run.py [--cprofile run.prof]
+    python benchmarks/profile_run.py [--reps 5] [--units 8] [--data FOLDER] [--cprofile run.prof]
 
-Runs the command in this process (`cli.main`, exactly as the `cchc-audit` script does), with a
-timer around each stage, and prints when each started and how long it took; then, from the
-executed notebook's papermill metadata, the time of each cell in the kernel. The kernel boots in
-parallel with reading the registers: "wait for the kernel" is what was left of its boot and warm
-imports when the main process needed it. `--cprofile` also writes a cProfile of the whole run
-(main process only; the kernel is another process).
+- run: `--reps` times, each in a new process, `cli.main(["run", "--period", "2024-Q1", ...])`
+  exactly as the `cchc-audit` script runs it (the sample school, or `--data`), with a timer around
+  each stage; "start-up" is the Python start and the CLI's imports.
+- batch unit: in one process, `--units` runs of the same unit on one warm kernel reused unit after
+  unit, as a `batch` worker runs them (`pipeline.run_unit(params, kernel=...)`); the first unit,
+  which pays for the kernel's boot, is left out of the medians.
+- each notebook cell: papermill's own timing of the cells, from the executed notebooks.
+- charts: the report's chart functions, timed while the notebook's calls are replayed in this
+  process (the kernel is another process).
+
+Every figure is a median over the repetitions. The stages nest: "execute the notebook" holds the
+wait for the kernel and the exporter's warm-up (which overlaps the kernel's boot), then the cells.
+`--cprofile` writes a cProfile of the last run's main process.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import functools
 import json
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 T0 = time.perf_counter()
-STAGES: list[tuple[str, float, float]] = []
+PERIOD = "2024-Q1"
+STAGES: dict[str, list[float]] = {}
+ORDER = [
+    ("start-up", "Python start + imports of the CLI"),
+    ("prepare", "read + validate registers and plan"),
+    ("kernel_start", "kernel: launch (boots in parallel)"),
+    ("snapshot_inputs", "copy and hash the inputs into the revision"),
+    ("snapshot_frames", "write the validated frames for the kernel"),
+    ("execute", "execute the notebook (papermill, all)"),
+    ("warm_exporter", "  of which: import nbconvert, compile templates"),
+    ("kernel_prepare", "  of which: wait for the kernel, reset it"),
+    ("cells", "  of which: the cells (papermill's timing)"),
+    ("export_internal", "export the internal report"),
+    ("export_public", "export the public report"),
+    ("archive", "archive: manifest and rename into place"),
+    ("front_page", "archive front page"),
+    ("total", "total (wall)"),
+]
 
 
-def timer(owner, name: str, label: str) -> None:
+def timer(owner, name: str, label, stages: dict) -> None:
+    """Time every call of `owner.name` into stages[label] (label may be a function of the args)."""
     original = getattr(owner, name)
 
     @functools.wraps(original)
@@ -35,53 +61,174 @@ def timer(owner, name: str, label: str) -> None:
         try:
             return original(*args, **kwargs)
         finally:
-            STAGES.append((label, started - T0, time.perf_counter() - started))
+            key = label(*args, **kwargs) if callable(label) else label
+            stages[key] = stages.get(key, 0.0) + time.perf_counter() - started
 
     setattr(owner, name, wrapper)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cprofile", help="write a cProfile of the run to this file")
-    args = parser.parse_args()
-    from cchc_audit import cli, execute, export, kernel, pipeline
+def instrument(stages: dict) -> None:
+    from cchc_audit import archive, execute, export, kernel, pipeline, snapshot
 
-    STAGES.append(("python start + imports of the CLI", 0.0, time.perf_counter() - T0))
-    timer(pipeline, "prepare", "read and validate registers, plan")
-    timer(kernel.WarmKernel, "start", "launch the kernel (boots in parallel)")
-    timer(execute, "warm_exporter", "import nbconvert, compile templates")
-    timer(kernel.WarmKernel, "prepare", "wait for the kernel, reset it")
-    timer(execute, "execute_notebook", "execute the notebook (papermill, all)")
-    timer(export, "export_html", "export one audience")
-    timer(pipeline, "snapshot", "copy and hash the inputs into the revision")
-    timer(pipeline, "front_page", "archive front page")
+    timer(pipeline, "prepare", "prepare", stages)
+    timer(kernel.WarmKernel, "start", "kernel_start", stages)
+    timer(execute, "warm_exporter", "warm_exporter", stages)
+    timer(kernel.WarmKernel, "prepare", "kernel_prepare", stages)
+    timer(execute, "execute_notebook", "execute", stages)
+    timer(export, "export_html", lambda executed, target, audience, **kw: f"export_{audience}", stages)
+    timer(pipeline, "snapshot", "snapshot_inputs", stages)
+    timer(snapshot, "write", "snapshot_frames", stages)
+    timer(archive.RunBuilder, "commit", "archive", stages)
+    timer(pipeline, "front_page", "front_page", stages)
+
+
+def cell_times(run: Path) -> list[tuple[str, float]]:
+    nb = json.loads((run / "audit.ipynb").read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]).strip().splitlines()
+        label = source[-1][:52] if source else ""
+        found.append((label, cell["metadata"]["papermill"]["duration"] or 0.0))
+    return found
+
+
+def one_run(data: str | None, cprofile: str | None) -> dict:
+    """In this (new) process: one `cchc-audit run`, its stages timed."""
+    from cchc_audit import cli
+
+    stages = {"start-up": time.perf_counter() - T0}
+    instrument(stages)
     out = Path(tempfile.mkdtemp(prefix="profile-run-"))
     try:
-        argv = ["run", "--period", "2024-Q1", "--out", str(out)]
-        profiler = cProfile.Profile() if args.cprofile else None
+        argv = ["run", "--period", PERIOD, "--out", str(out)] + (["--data", data] if data else [])
+        import contextlib
+        import cProfile
+        import io
+
+        profiler = cProfile.Profile() if cprofile else None
         if profiler:
             profiler.enable()
-        code = cli.main(argv)
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(argv)
         if profiler:
             profiler.disable()
-            profiler.dump_stats(args.cprofile)
-        total = time.perf_counter() - T0
+            profiler.dump_stats(cprofile)
+        stages["total"] = time.perf_counter() - T0
         if code != 0:
             sys.exit(f"cchc-audit run failed ({code})")
-        print(f"\n{'stage':46} {'start s':>8} {'took s':>7}")
-        for label, start, took in sorted(STAGES, key=lambda s: s[1]):
-            print(f"{label:46} {start:8.2f} {took:7.2f}")
-        print(f"{'total':46} {'':8} {total:7.2f}")
-        (notebook,) = out.glob("*/2024-Q1/rev-001/audit.ipynb")
-        nb = json.loads(notebook.read_text(encoding="utf-8"))
-        print(f"\nin the kernel (papermill's own timing: {nb['metadata']['papermill']['duration']:.2f} s "
-              "from its start to its end)")
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                first = "".join(cell["source"]).strip().splitlines()[-1][:60]
-                print(f"  {cell['metadata']['papermill']['duration'] or 0:6.3f} s  [{cell['execution_count']}] {first}")
+        (run,) = out.glob(f"*/{PERIOD}/rev-001")
+        cells = cell_times(run)
+        stages["cells"] = sum(t for _, t in cells)
+        return {"stages": stages, "cells": cells}
     finally:
         shutil.rmtree(out, ignore_errors=True)
+
+
+def batch_units(data: str | None, units: int) -> list[dict]:
+    """In this process: `units` runs on one warm kernel, as a batch worker runs them."""
+    from cchc_audit import pipeline
+    from cchc_audit.kernel import KernelPool
+    from cchc_audit.params import resolve
+
+    stages: dict[str, float] = {}
+    instrument(stages)
+    out = Path(tempfile.mkdtemp(prefix="profile-batch-"))
+    pool = KernelPool(size_hint=1)
+    found = []
+    try:
+        for i in range(units):
+            stages.clear()
+            params = resolve(None, period=PERIOD, data=data, out=str(out / f"u{i}"))
+            kernel = pool.acquire()
+            started = time.perf_counter()
+            try:
+                run = pipeline.run_unit(params, kernel=kernel)
+            finally:
+                pool.release(kernel)
+            stages["total"] = time.perf_counter() - started
+            cells = cell_times(run)
+            stages["cells"] = sum(t for _, t in cells)
+            found.append({"stages": dict(stages), "cells": cells})
+    finally:
+        pool.shutdown()
+        shutil.rmtree(out, ignore_errors=True)
+    return found[1:] if len(found) > 1 else found
+
+
+def chart_time(data: str | None, reps: int) -> float:
+    """Median seconds in the chart functions over the notebook's report parts, replayed here."""
+    import contextlib
+    import io
+
+    from cchc_audit import charts, report
+    from cchc_audit import params as run_params
+    from cchc_audit.audit import run_audit
+
+    spent = {"charts": 0.0}
+    names = [n for n in dir(charts) if n.endswith("_chart") and callable(getattr(charts, n))]
+    for name in names:  # the report's parts call them as charts.<name>
+        timer(charts, name, "charts", spent)
+    from cchc_audit.registers import load_unit
+
+    settings = run_params.resolve(None, period=PERIOD, data=data)
+    registers = load_unit(settings.data)
+    parts = ["header", "overview", "direction", "targets", "trends", "tasks", "assessment", "signature",
+             "checks_table", "statistics", "index766", "methodology"]
+    times = []
+    for _ in range(reps + 1):  # the first round loads fonts: the kernel's warm-up does that
+        # A new audit each round: the charts are drawn once per audit (report_parts' memo).
+        audit = run_audit(settings.period_range(), settings.data, settings.plan_path, settings, data=registers)
+        spent["charts"] = 0.0
+        with contextlib.redirect_stdout(io.StringIO()):
+            for part in parts:
+                report.show(audit, part, settings.lang, None)
+        times.append(spent["charts"])
+    return statistics.median(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--units", type=int, default=8)
+    parser.add_argument("--data", help="a unit's folder (default: the sample school)")
+    parser.add_argument("--cprofile", help="write a cProfile of the last run to this file")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # the child process
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.data, args.cprofile)))
+        return
+    runs = []
+    for i in range(args.reps + 1):  # the first: caches (.pyc, matplotlib's font list), untimed
+        argv = [sys.executable, __file__, "--one"] + (["--data", args.data] if args.data else [])
+        if args.cprofile and i == args.reps:
+            argv += ["--cprofile", args.cprofile]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(done.stderr[-3000:])
+        if i:
+            runs.append(json.loads(done.stdout.splitlines()[-1]))
+    units = batch_units(args.data, args.units)
+    charts = chart_time(args.data, args.reps)
+    med = statistics.median
+
+    def column(records, key):
+        values = [r["stages"].get(key) for r in records]
+        values = [v for v in values if v is not None]
+        return f"{med(values):8.3f}" if values else f"{'-':>8}"
+
+    print(f"one `cchc-audit run --period {PERIOD}` ({len(runs)} runs) and one batch unit "
+          f"({len(units)} units on a reused warm kernel), medians in seconds")
+    print(f"{'stage':52} {'run':>8} {'unit':>8}")
+    for key, label in ORDER:
+        print(f"{label:52} {column(runs, key)} {column(units, key)}")
+    print(f"{'charts (chart functions, replayed in-process)':52} {charts:8.3f} {charts:8.3f}")
+    print("\nthe notebook's cells (papermill's timing)")
+    for i, (label, _) in enumerate(runs[0]["cells"]):
+        run_cell = med(r["cells"][i][1] for r in runs)
+        unit_cell = med(u["cells"][i][1] for u in units)
+        print(f"  [{i + 1:2}] {label:46} {run_cell:8.3f} {unit_cell:8.3f}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from .problems import Problem
 from .registers import InputFile, UnitData, load_unit
 from .results import STATUSES, CheckResult, Note, to_jsonable
 from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS
+from .snapshot import read as read_snapshot
 from .unit import Unit
 from .validate import all_problems
 
@@ -176,9 +177,16 @@ def calendar_info(calendar: WorkingCalendar, period: Period, params) -> dict:
 
 
 def run_audit(period: str | Period, data_dir: str | Path, plan: str | Path | Plan | None = None,
-              params=None, *, data: UnitData | None = None, today: dt.date | None = None) -> Audit:
-    """Audit one unit for one period. `params` is a `cchc_audit.params.Params` (or None)."""
-    data = data if data is not None else load_unit(data_dir)
+              params=None, *, data: UnitData | None = None, today: dt.date | None = None,
+              snapshot: str | Path | None = None) -> Audit:
+    """Audit one unit for one period. `params` is a `cchc_audit.params.Params` (or None).
+
+    The registers are `data` when given; else the validated frames of `snapshot` (a file the run
+    wrote, see snapshot.py) when it matches the files in `data_dir`; else read from `data_dir`."""
+    if data is None:
+        data = read_snapshot(snapshot, data_dir)
+    if data is None:
+        data = load_unit(data_dir)
     if not isinstance(plan, Plan):
         plan = load_plan(plan if plan else Path(data.data_dir) / "ke_hoach.yaml")
     period = resolve_period(period, params)

@@ -10,7 +10,9 @@ on a `LocalCluster` of one single-threaded process per core; with it, on that cl
 
 Each worker keeps warm Jupyter kernels (`kernel.KernelPool`, a Dask worker plugin) and reuses them
 unit after unit, each reset to a fresh kernel's state first; and it keeps papermill, nbconvert and
-the compiled report templates loaded. That is what makes a round cheaper than single runs.
+the compiled report templates loaded. That is what makes a round cheaper than single runs. The
+plugin is the round's own (a name no other round uses) and is unregistered as the round ends, so
+rounds sharing a scheduler never stop each other's kernels and none is left idle on the workers.
 
 A unit already archived for the period is skipped (its latest run goes into the roll-up) unless
 `--force`. Exit status: 0 every unit archived (or skipped), 2 some had bad input and none
@@ -34,7 +36,7 @@ from .i18n import text
 from .messages import outcome_label
 
 OK, BAD_INPUT, ERROR, SKIPPED = UnitOutcome.OK, UnitOutcome.BAD_INPUT, UnitOutcome.ERROR, UnitOutcome.SKIPPED
-PLUGIN = "cchc-audit-kernels"
+PLUGIN = "cchc-audit-kernels"  # each round's worker plugin is named PLUGIN-<random>: its own kernels
 # Generous: the sample takes about a second; a people's committee's 1M-dossier year, a minute.
 DEFAULT_TIME_LIMIT = 1800.0
 POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
@@ -102,9 +104,9 @@ def _plugin_class():
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class KernelPlugin(WorkerPlugin):
-        """Warm kernels for the worker's tasks: the first starts booting with the worker."""
-
-        name = PLUGIN
+        """Warm kernels for one round's tasks on a worker: the first starts booting as the round
+        begins, all are stopped when it ends (the round unregisters its plugin). Another round on
+        the same scheduler has a plugin, and kernels, of its own."""
 
         def setup(self, worker):
             from .kernel import KernelPool
@@ -117,15 +119,20 @@ def _plugin_class():
     return KernelPlugin
 
 
-def _kernel_pool():
-    """The worker's pool of warm kernels (a pool of this process when not on a Dask worker)."""
+def _kernel_pool(plugin: str | None = None):
+    """(pool, whether this unit owns it): the round's pool of warm kernels on this worker; off a
+    Dask worker a pool of this process; on a worker that lacks the round's plugin, a pool for this
+    unit alone (stopped after it), so that no kernel outlives the round."""
     global _LOCAL_POOL
     try:
         from distributed import get_worker
 
-        plugin = get_worker().plugins.get(PLUGIN)
-        if plugin is not None:
-            return plugin.pool
+        found = get_worker().plugins.get(plugin) if plugin else None
+        if found is not None:
+            return found.pool, False
+        from .kernel import KernelPool
+
+        return KernelPool(size_hint=0), True
     except (ImportError, ValueError):  # not running on a Dask worker
         pass
     if _LOCAL_POOL is None:
@@ -135,7 +142,7 @@ def _kernel_pool():
 
         _LOCAL_POOL = KernelPool(size_hint=0)
         atexit.register(_LOCAL_POOL.shutdown)
-    return _LOCAL_POOL
+    return _LOCAL_POOL, False
 
 
 _LOCAL_POOL = None
@@ -150,9 +157,10 @@ def _short(message: str) -> str:
 
 
 def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
-               params_file: str | None = None, time_limit: float | None = None) -> dict:
+               params_file: str | None = None, time_limit: float | None = None, plugin: str | None = None) -> dict:
     """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict.
-    `time_limit` also bounds each notebook cell here, a backstop to the round's own watchdog."""
+    `time_limit` also bounds each notebook cell here, a backstop to the round's own watchdog;
+    `plugin` names the round's worker plugin, whose warm kernels the unit runs on."""
     from . import pipeline
     from .params import ParamsError, resolve
 
@@ -162,7 +170,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         # The round's params file (report date, waivers, calendar overrides...) serves every unit;
         # the unit's own folder, the period and the archive come from the round.
         params = resolve(params_file, period=period, data=folder, out=out, lang=lang)
-        pool = _kernel_pool()
+        pool, owned = _kernel_pool(plugin)
         kernel = pool.acquire()
         healthy = False
         try:
@@ -172,6 +180,8 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         finally:
             # A kernel that saw a failure (a cell timed out, say) may still be busy: never lend it again.
             pool.release(kernel) if healthy else pool.discard(kernel)
+            if owned:
+                pool.shutdown()
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
@@ -228,11 +238,11 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         for outcome in outcomes.values():
             progress(done, total, outcome)
     if todo:
-        with _client(client, scheduler, workers) as dask_client:
+        with _client(client, scheduler, workers) as (dask_client, plugin):
             submitted = {}
             for unit in todo:
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file, time_limit,
+                                            period_id, str(out), lang, params_file, time_limit, plugin,
                                             pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")
@@ -312,10 +322,11 @@ def _restart_worker(client, worker: str) -> None:
 
 @contextmanager
 def _client(client, scheduler: str | None, workers: int | None):
-    """The given client; or one on `scheduler`; or a LocalCluster for this round, closed after."""
+    """(client, the round's plugin name): the given client; or one on `scheduler`; or a
+    LocalCluster for this round, closed after. The round's warm kernels are released as it ends."""
     if client is not None:
-        client.register_plugin(_plugin_class()(), name=PLUGIN)
-        yield client
+        with _round_plugin(client) as plugin:
+            yield client, plugin
         return
     from distributed import Client, LocalCluster
 
@@ -324,15 +335,29 @@ def _client(client, scheduler: str | None, workers: int | None):
             remote = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, ValueError, TypeError) as exc:  # refused, timed out, not an address
             raise SchedulerUnreachable(scheduler, exc) from None
-        with remote:
-            remote.register_plugin(_plugin_class()(), name=PLUGIN)
-            yield remote
+        with remote, _round_plugin(remote) as plugin:
+            yield remote, plugin
         return
     with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as local:
-        local.register_plugin(_plugin_class()(), name=PLUGIN)
-        yield local
+            Client(cluster) as local, _round_plugin(local) as plugin:
+        yield local, plugin
+
+
+@contextmanager
+def _round_plugin(client):
+    """This round's kernel plugin on every worker, under a name no other round uses: a round
+    started meanwhile on the same scheduler registers its own and never replaces (so stops) this
+    one's kernels. Unregistered at the end, which stops its kernels on every worker."""
+    name = f"{PLUGIN}-{os.urandom(6).hex()}"
+    client.register_plugin(_plugin_class()(), name=name)
+    try:
+        yield name
+    finally:
+        try:
+            client.unregister_worker_plugin(name)
+        except Exception:  # noqa: BLE001 - a cluster going down takes the kernels with it
+            logging.getLogger(__name__).warning("could not release the round's kernels (%s)", name)
 
 
 # --- the command ----------------------------------------------------------------------------

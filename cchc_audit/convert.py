@@ -23,6 +23,14 @@ from .text import slug
 
 YEARS = (1900, 2100)  # a date outside these years is a typing slip, not a register date
 MAX_INT = 1_000_000_000
+# Text columns stored as Python strings, chosen here rather than left to whether pyarrow is
+# installed (pandas' default then stores them in Arrow, and the checks run slower over it).
+STRING = pd.StringDtype("python")  # the contract's text columns: missing is pd.NA
+STRING_NAN = pd.StringDtype("python", na_value=np.nan)  # columns outside the contract, as pandas' own `str`
+# The text pandas infers inside the checks (labels, np.where of words, maps) follows the same
+# choice, unless the user chose a storage themselves ("auto" is pandas' default: Arrow if installed).
+if pd.get_option("mode.string_storage") == "auto":
+    pd.set_option("mode.string_storage", "python")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
@@ -44,35 +52,55 @@ def missing_column(column: Column, length: int):
         return pd.array([pd.NA] * length, dtype="Int64")
     if column.kind == schema.NUMBER:
         return np.full(length, np.nan)
-    return pd.array([pd.NA] * length, dtype="string")
+    return pd.array([pd.NA] * length, dtype=STRING)
 
 
 def convert(raw: pd.Series, column: Column):
-    """Raw cells -> (typed values, [(row, value as text, problem code, detail)])."""
+    """Raw cells -> (typed values, [(row, value as text, problem code, detail)]).
+
+    Column-wise: the distinct cells are found at once (pandas.factorize), each is converted once,
+    and the typed column is taken from the distinct values' typed column."""
     converter = _CONVERTERS[column.kind]
-    table: dict = {}
-    failures: dict = {}
-    keys = raw.map(_key)
-    for key in dict.fromkeys(keys.tolist()):
-        result = converter(key[1] if isinstance(key, tuple) else key, column)
-        if isinstance(result, _Bad):
-            failures[key] = result
-            table[key] = None
-        else:
-            table[key] = result
-    mapped = keys.map(lambda k: table[k])
+    codes, uniques = _distinct(raw.to_numpy(dtype=object))
+    if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
+        results = [(key.strip() or None) if key.__class__ is str else _to_text(key[1] if isinstance(key, tuple)
+                   else key, column) for key in uniques]
+    else:
+        results = [converter(key[1] if isinstance(key, tuple) else key, column) for key in uniques]
+    failed = np.fromiter((isinstance(r, _Bad) for r in results), bool, len(results))
+    typed = _finish(pd.Series([None if f else r for r, f in zip(results, failed)], dtype=object), column)
+    values = typed.take(codes).set_axis(raw.index)
     bad = []
-    if failures:
-        failed = keys.isin(list(failures))
-        for row_number, key in keys[failed].items():
-            failure = failures[key]
-            bad.append((int(row_number), _text(raw[row_number]), failure.code, failure.detail))
-    return _finish(mapped, column), bad
+    for at in np.flatnonzero(failed[codes]):
+        failure = results[codes[at]]
+        bad.append((int(raw.index[at]), _text(raw.iloc[at]), failure.code, failure.detail))
+    return values, bad
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """(code of each cell, the distinct cells). True == 1.0 and None, NaN are missing to pandas:
+    when the column holds any of them, the cells are keyed first so that each stays itself."""
+    kinds = set(map(type, values))
+    if bool in kinds or pd.isna(values).any():
+        values = np.fromiter((_key(v) for v in values), dtype=object, count=len(values))
+    codes, uniques = pd.factorize(values)
+    return codes, list(uniques)
+
+
+def text_cells(values: np.ndarray, empty: np.ndarray, index: pd.Index) -> pd.Series:
+    """Cells kept as written (a column outside the contract): their text, None where blank."""
+    codes, uniques = _distinct(values)
+    texts = np.array([None] + [_text(key[1] if isinstance(key, tuple) else key) for key in uniques], dtype=object)
+    return pd.Series(texts[np.where(empty, 0, codes + 1)], index=index, dtype=STRING_NAN)
 
 
 def _key(value):
-    # True == 1.0 in a dict: keep booleans apart from numbers.
-    return ("bool", value) if isinstance(value, bool) else value
+    # True == 1.0 in a dict: keep booleans apart from numbers; None and NaN apart from each other.
+    if isinstance(value, bool):
+        return ("bool", value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ("missing", value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -247,15 +275,18 @@ def _finish(mapped: pd.Series, column: Column):
         return mapped.astype("Int64")
     if kind == schema.NUMBER:
         return mapped.astype("float64")
-    return mapped.astype("string")
+    return mapped.astype(STRING)
 
 
 def swapped_dates(raw: pd.Series):
     """(first row, real date cells, text dates) when a date column shows a CSV opened with an
     English (US) locale: the dates whose day was <= 12 became real dates, month and day swapped,
     the others stayed text. Telltale: every real date has day <= 12, every dd/mm text date a day > 12."""
-    real = [(row, v) for row, v in raw.items() if isinstance(v, (dt.date, dt.datetime))]
-    if not real or any(v.day > 12 for _, v in real):
+    values = raw.to_numpy(dtype=object)
+    if any(isinstance(v, dt.date) and v.day > 12 for v in values):  # most often found in the first rows
+        return None
+    real = [(row, v) for row, v in zip(raw.index, values) if isinstance(v, (dt.date, dt.datetime))]
+    if not real:
         return None
     texts = [_DMY.match(v.strip()) for v in raw if isinstance(v, str) and v.strip()]
     days = [int(m.group(1)) for m in texts if m and isinstance(_to_date(m.group(0), None), pd.Timestamp)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .headers import blank, cell_text
 from .text import slug
 
@@ -133,21 +135,27 @@ def footer(rows: list[list], indexes: list[int], data_like) -> dict[str, list[in
     return found
 
 
-def data_rows(cells: list[list], first: int, known: set[int], formulas, hidden) -> tuple[list[int], list[int]]:
+def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tuple[list[int], list[int]]:
     """(Excel rows holding data, rows holding only a pre-filled STT or formula result) from row `first`
-    (from 0). A number under no register column (`known` positions), an STT, or a formula result
-    (`formulas`: (row, column) from 0) is not data alone; a formula without its result (`hidden`) is
-    reported, so its row stays."""
-    rows, prefilled = [], []
-    for index in range(first, len(cells)):
-        row = cells[index]
-        present = [p for p, c in enumerate(row) if not blank(c)]
-        if not present:
-            continue
-        if all((index, p) in formulas or
-               (p not in known and isinstance(row[p], (int, float)) and not isinstance(row[p], bool))
-               for p in present) and not any((index, p) in hidden for p in present):
-            prefilled.append(index + 1)
-            continue
-        rows.append(index + 1)
-    return rows, prefilled
+    (from 0) of the cell `grid` (headers.cell_grid; `empty` its headers.blank_cells). A number under
+    no register column (`known` positions), an STT, or a formula result (`formulas`: (row, column)
+    from 0) is not data alone; a formula without its result (`hidden`) is reported, so its row stays."""
+    cells, present = grid[first:], ~empty[first:]
+    alone = np.zeros(present.shape, dtype=bool)  # cells that are not data on their own
+    for position in range(grid.shape[1]):
+        if position not in known:
+            alone[:, position] = np.fromiter(
+                (isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells[:, position]),
+                bool, len(cells))
+    held = np.zeros(len(cells), dtype=bool)  # rows with a formula cell lacking its result
+    for marks, into in ((formulas, alone), (hidden, None)):
+        for row, position in marks:
+            if row >= first and row < len(grid) and position < grid.shape[1]:
+                if into is not None:
+                    into[row - first, position] = True
+                elif present[row - first, position]:
+                    held[row - first] = True
+    filled = present.any(axis=1)
+    prefilled = filled & (alone | ~present).all(axis=1) & ~held
+    numbers = np.arange(first + 1, len(grid) + 1)
+    return numbers[filled & ~prefilled].tolist(), numbers[prefilled].tolist()

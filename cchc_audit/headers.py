@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from difflib import SequenceMatcher
 
+import numpy as np
+
 from .schema import Column, Register
 from .text import slug
 
@@ -22,6 +24,26 @@ NEAR_RATIO = 0.85  # difflib ratio above which two header slugs are one column m
 
 def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_grid(rows: list[list]) -> np.ndarray:
+    """The rows as one 2-D array of cells (objects), shorter rows padded with empty cells ("")."""
+    width = max(map(len, rows), default=0)
+    if any(len(row) != width for row in rows):
+        rows = [row + [""] * (width - len(row)) for row in rows]
+    grid = np.empty((len(rows), width), dtype=object)
+    if rows and width:
+        grid[:] = rows
+    return grid
+
+
+def blank_cells(grid: np.ndarray) -> np.ndarray:
+    """`blank` of every cell of a 2-D grid, column by column."""
+    empty = np.empty(grid.shape, dtype=bool)
+    for position in range(grid.shape[1]):
+        empty[:, position] = np.fromiter(
+            (v is None or (isinstance(v, str) and not v.strip()) for v in grid[:, position]), bool, grid.shape[0])
+    return empty
 
 
 def cell_text(value) -> str:

@@ -113,8 +113,12 @@ def problems_text(problems, data_dir, lang: str) -> str:
 
 
 def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
-         timeout: int | None = None) -> Path:
+         timeout: int | None = None, reuse: bool = True) -> Path:
+    """Archive one run of the validated `unit_data`. With `reuse` (the default) the notebook takes
+    the validated frames from a snapshot instead of reading the registers again (snapshot.py);
+    without it, it reads the revision's copies itself, as the analyst's notebook does."""
     from . import archive, execute, export
+    from . import snapshot as handover
 
     unit_code = unit_data.unit.code
     unit_name = unit_data.unit.name
@@ -125,6 +129,8 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
         tmp = run.tmp
         data_rel, plan_rel = snapshot(run, params, unit_data, plan, lang)
         params.write(tmp / PARAMS_YAML)
+        if reuse:  # removed once the notebook has run: never archived
+            handover.write(tmp / handover.SNAPSHOT, unit_data)
         # Relative paths, with the kernel working in the run folder: the notebook reads only the
         # revision's own copies of the inputs (the ones validated), the archived notebook shows no
         # temporary path, and it re-runs from inside its folder or a copy of it.
@@ -137,6 +143,7 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
                 "params_file": PARAMS_YAML,
                 "output_dir": ".",
                 "archive_dir": str(params.out),  # earlier periods, for comparison and trends
+                "snapshot": handover.SNAPSHOT if reuse else "",
             }, cwd=tmp, kernel=kernel, timeout=timeout)
         except Exception as exc:
             kind = type(exc).__name__
@@ -150,6 +157,8 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
             # papermill's own message carries the whole coloured traceback; say it in one line.
             raise RuntimeError(i18n.text("run.notebook_failed", lang, cell=exc.exec_count)
                                + f"{exc.ename}: {exc.evalue}") from None
+        finally:
+            (tmp / handover.SNAPSHOT).unlink(missing_ok=True)
         results_path = tmp / archive.RESULTS
         if not results_path.is_file():
             raise RuntimeError(i18n.text("run.no_results", lang))

@@ -10,16 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from . import forms, safeio, schema
 from .archive import sha256_file
-from .convert import convert, missing_column, swapped_dates
+from .convert import convert, missing_column, swapped_dates, text_cells
 from .errors import Unreadable
 from .headers import blank as _blank
+from .headers import blank_cells, cell_grid, column_of, near_misses
 from .headers import cell_text as _text
-from .headers import column_of, near_misses
 from .headers import match_header as _match_header
 from .problems import Notice, Problem, column_letter
 from .problems import NoticeCode as N
@@ -184,8 +185,9 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             problems.append(Problem(name, best_row + 1, _text(cell), None, P.DUPLICATE_COLUMN,
                                     f"{headers[column]} ({letters[column]})", column_letter(position)))
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
-    rows, skipped = _table_rows(sheet, first, best, [best[r] for r in required], name, notices)
-    body = [cells[r - 1] for r in rows]
+    rows, skipped, grid, empty = _table_rows(sheet, first, best, [best[r] for r in required], name, notices)
+    at = np.asarray(rows, dtype=np.intp) - 1  # the table's rows in the cell grid
+    body, body_empty = grid[at], empty[at]
     index = pd.Index(rows, name="row", dtype="int64")
 
     frame = pd.DataFrame(index=index)
@@ -197,7 +199,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                       extra=f"{register.name}.{column.name}"))
             continue
         position = best[column.name]
-        raw = pd.Series([row[position] if position < len(row) else "" for row in body], index=index, dtype=object)
+        raw = pd.Series(body[:, position], index=index, dtype=object)  # a header cell's column: in the grid
         header, letter = headers[column.name], letters[column.name]
         swapped = swapped_dates(raw) if column.kind == schema.DATE else None
         if swapped is not None:
@@ -212,8 +214,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         for row_number, value, code, detail in bad:
             problems.append(Problem(name, row_number, header, value, code, detail, f"{letter}{row_number}"))
         if column.required:
-            empty = raw.map(_blank)
-            for row_number in raw.index[empty.to_numpy(bool)]:
+            for row_number in raw.index[body_empty[:, position]]:
                 if (int(row_number) - 1, position) not in hidden:  # reported below, as what it is
                     problems.append(Problem(name, int(row_number), header, "", P.EMPTY_REQUIRED,
                                             cell=f"{letter}{row_number}"))
@@ -224,14 +225,13 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     for position, label in header_of.items():
         if position in known_positions or label in frame.columns:
             continue
-        frame[label] = [(_text(row[position]) if position < len(row) and not _blank(row[position]) else None)
-                        for row in body]
-    unheaded = [p for p in range(max(map(len, body), default=0)) if p not in header_of]
-    for row_number, row in zip(rows, body) if unheaded else ():
-        for position in unheaded:
-            if position < len(row) and not _blank(row[position]):
-                problems.append(Problem(name, row_number, None, _text(row[position]), P.NO_HEADER,
-                                        cell=f"{column_letter(position)}{row_number}"))
+        frame[label] = text_cells(body[:, position], body_empty[:, position], index)
+    unheaded = [p for p in range(body.shape[1]) if p not in header_of]
+    where = np.argwhere(~body_empty[:, unheaded]) if unheaded else ()
+    for at_row, at_column in where:  # row by row, left to right
+        row_number, position = rows[at_row], unheaded[at_column]
+        problems.append(Problem(name, row_number, None, _text(body[at_row, position]), P.NO_HEADER,
+                                cell=f"{column_letter(position)}{row_number}"))
     for (row0, position), (code, text) in sorted(hidden.items()):
         if row0 > best_row and row0 + 1 not in skipped:
             problems.append(Problem(name, row0 + 1, header_of.get(position), text, code,
@@ -245,7 +245,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
 
 
 def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positions: list[int], name: str,
-                notices: list[Notice]) -> tuple[list[int], set[int]]:
+                notices: list[Notice]) -> tuple[list[int], set[int], np.ndarray, np.ndarray]:
     """(Excel rows of the register's table, rows skipped as the form's footer), from row `first`
     (from 0) under the header: merged cells filled, the column-number row, rows of only a
     pre-filled STT or formula and the footer left out, each said once in `notices`."""
@@ -260,7 +260,9 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
     if numbers is not None and forms.is_column_numbers(cells[numbers]):
         notices.append(Notice(name, N.COLUMN_NUMBERS, rows=(numbers + 1,)))
         first = numbers + 1
-    rows, prefilled = forms.data_rows(cells, first, set(best.values()), sheet.formulas, sheet.hidden)
+    grid = cell_grid(cells)
+    empty = blank_cells(grid)
+    rows, prefilled = forms.data_rows(grid, empty, first, set(best.values()), sheet.formulas, sheet.hidden)
     if prefilled:
         notices.append(Notice(name, N.PREFILLED, rows=tuple(prefilled), count=len(prefilled)))
     enough = max(2, (len(best) + 1) // 2)  # a data row fills its required cells and half the register's
@@ -274,7 +276,7 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
         notices.append(Notice(name, N(f"footer_{kind}"), rows=tuple(i + 1 for i in indexes), count=len(indexes)))
     skipped = {i + 1 for indexes in footer.values() for i in indexes}
     rows = [r for r in rows if r not in skipped]
-    return rows, skipped
+    return rows, skipped, grid, empty
 
 
 def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:

@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import zipfile
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -27,15 +28,18 @@ from .problems import ProblemCode as P
 
 MB = 1 << 20
 # Largest file read per kind: far above any school's register, far below a process's memory.
-LIMITS = {"xlsx": 50 * MB, "csv": 100 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
+LIMITS = {"xlsx": 200 * MB, "csv": 400 * MB, "yaml": 4 * MB, "text": 8 * MB, "json": 200 * MB}
 YAML_MAX_DEPTH = 40
-# XLSX: what calamine may be asked to hold.
-XLSX_MAX_CELLS = 5_000_000  # rows x columns of the first sheet, empty cells included
+# XLSX: what calamine may be asked to hold. A city's one-stop register (a million dossiers a
+# year, some twenty columns) fits; a sheet claiming more cells, or shared text out of all
+# proportion to its cells, is refused.
+XLSX_MAX_CELLS = 25_000_000  # rows x columns of the first sheet, empty cells included
 XLSX_MAX_MEMBERS = 5_000
-XLSX_MAX_UNZIPPED = 400 * MB  # the members calamine reads, decompressed
+XLSX_MAX_UNZIPPED = 1024 * MB  # the members calamine reads, decompressed
 XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip bomb
-XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together
-XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table
+XLSX_MAX_TEXT = 100_000_000  # characters of shared strings the cells refer to, all cells together,
+XLSX_TEXT_PER_CELL = 64  # ... or this many per cell that refers to one, when that is more
+XLSX_MAX_SHARED = 2_000_000  # entries of the shared-string table, or one per cell of the sheet if more
 CELL_MAX_CHARS = 32_767  # Excel's own limit for one cell
 
 
@@ -159,7 +163,7 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     return data
 
 
-def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -> None:
+def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
     """Refuse, before calamine reads it, a workbook whose first sheet (member `sheet`) would make it
     allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
     at a zip bomb's ratio), or whose cells refer to more than XLSX_MAX_TEXT characters of shared
@@ -179,47 +183,53 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path) -
     members = [sheet] if sheet else [n for n in book.namelist()
                                      if n.startswith("xl/worksheets/") and n.endswith(".xml")]
     for member in members:
-        _check_sheet(book, member, path)
+        _check_sheet(book, member, path, inspect)
 
 
-def _check_sheet(book: zipfile.ZipFile, member: str, path) -> None:
+def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None:
+    import numpy as np  # here: most commands never open a workbook
+
     name = Path(path).name
     budget = XLSX_MAX_UNZIPPED
     xml = _unzip(book, member, budget, path)
+    if inspect is not None:  # the caller's look at the sheet while it is decompressed anyway
+        inspect(member, xml)
     rows = columns = 0
     found = _DIMENSION.search(xml, 0, 4096)
     if found:
         columns, rows = _column_number(found.group(1)), int(found.group(2))
     pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
     refs = pattern.findall(xml)
-    if refs:
-        rows = max(rows, max(int(digits) for _, digits in refs))
-        widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
+    if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
+        letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+        rows = max(rows, max(map(int, digits)))
+        widest = max(letters, key=lambda letters: (len(letters), letters))
         columns = max(columns, _column_number(widest))
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
     if not shared:
         return
-    lengths = _shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name)
-    total = 0
-    for match in _SHARED_REF.finditer(xml):
-        index = int(match.group(1))
-        total += lengths[index] if index < len(lengths) else 0
-        if total > XLSX_MAX_TEXT:
-            raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
+    entries = max(XLSX_MAX_SHARED, rows * max(columns, 1))
+    lengths = _shared_lengths(_unzip(book, shared[0], budget - len(xml), path), name, entries)
+    lengths = np.array(lengths + [0], dtype=np.int64)
+    cited = _SHARED_REF.findall(xml)
+    index = np.fromiter(map(int, cited), dtype=np.int64, count=len(cited))
+    index[index >= len(lengths) - 1] = len(lengths) - 1  # a cell naming no entry: nothing
+    if int(lengths[index].sum()) > max(XLSX_MAX_TEXT, XLSX_TEXT_PER_CELL * len(cited)):
+        raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
 
 
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _TAG = re.compile(rb"<[^>]*>")
 
 
-def _shared_lengths(xml: bytes, name: str) -> list[int]:
+def _shared_lengths(xml: bytes, name: str, entries: int = XLSX_MAX_SHARED) -> list[int]:
     """Byte length of each shared string's text (a bound on its characters); one longer than a
     cell may hold is refused here, before calamine copies it into every cell that names it."""
     lengths = []
     for match in _SI.finditer(xml):
-        if len(lengths) >= XLSX_MAX_SHARED:  # millions of tiny strings: a table no register needs
+        if len(lengths) >= entries:  # millions of tiny strings: a table no register needs
             raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
         size = len(_TAG.sub(b"", match.group(1) or b""))
         if size > 4 * CELL_MAX_CHARS:  # 4 bytes per character at most in UTF-8

@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -82,9 +83,11 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
     from python_calamine import CalamineWorkbook
 
+    marked: dict[str, bool] = {}  # sheet member -> holds a formula or error mark (_formula_cells)
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            safeio.xlsx_preflight(book, None, path)
+            safeio.xlsx_preflight(book, None, path,
+                                  lambda member, xml: marked.__setitem__(member, bool(_MARKS.search(xml))))
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
@@ -104,15 +107,16 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     if chosen is None:
         return Sheet([], kind)
     index, name, sheet, rows = chosen
-    for number, row in enumerate(rows, start=1):
-        if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row):
-            raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
+    if max(map(len, filter(str.__instancecheck__, chain.from_iterable(rows))), default=0) > safeio.CELL_MAX_CHARS:
+        number = next(n for n, row in enumerate(rows, start=1)
+                      if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row))
+        raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
         merges = _ods_merges(io.BytesIO(raw), name)
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
     if kind == "xlsx":
-        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name)
+        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
     return result
 
 
@@ -179,7 +183,7 @@ def _looks_like_text(head: bytes) -> bool:
 # result (files written by scripts, never recalculated) and error values (#N/A, #DIV/0!); and cells
 # holding a formula at all (a pre-filled formula row is not data). Byte marks of either, found by
 # plain search (a false alarm only costs the full parse below).
-_MARKS = (b"<f", b":f", b"=\"e\"", b"='e'")
+_MARKS = re.compile(rb"<f|:f|=\"e\"|='e'")
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -207,24 +211,27 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     return member if member in book.namelist() else None
 
 
-def _formula_cells(path, sheet: str | None = None):
+def _formula_cells(path, sheet: str | None = None, marked: dict[str, bool] | None = None):
     """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
-    result or an error value, {(row, column) of every formula cell}). Cheap when there are none."""
+    result or an error value, {(row, column) of every formula cell}). Cheap when there are none;
+    `marked` says of sheet members already searched whether they hold a mark."""
     found: dict[tuple[int, int], tuple[str, str]] = {}
     formulas: set[tuple[int, int]] = set()
     with zipfile.ZipFile(path) as book:
         member = _sheet_member(book, sheet)
-        if member is None:
+        seen = None if member is None or marked is None else marked.get(member)
+        if member is None or seen is False:
             return found, formulas
-        with book.open(member) as handle:
-            tail, marked = b"", False
-            for chunk in iter(lambda: handle.read(1 << 22), b""):
-                window = tail + chunk
-                if any(mark in window for mark in _MARKS):
-                    marked = True
-                    break
-                tail = chunk[-8:]
-        if not marked:
+        if seen is None:
+            with book.open(member) as handle:
+                tail, seen = b"", False
+                for chunk in iter(lambda: handle.read(1 << 22), b""):
+                    window = tail + chunk
+                    if _MARKS.search(window):
+                        seen = True
+                        break
+                    tail = chunk[-8:]
+        if not seen:
             return found, formulas
         row, column, parent = -1, -1, None
         with book.open(member) as handle:

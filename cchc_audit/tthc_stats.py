@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .convert import STRING
+
 COLUMNS = ["nhan_tong", "nhan_truc_tuyen", "nhan_truc_tiep", "nhan_ky_truoc",
            "da_tong", "da_truoc_han", "da_dung_han", "da_qua_han",
            "dang_tong", "dang_trong_han", "dang_qua_han", "qua_han_co_xin_loi", "qua_han_chua_xin_loi"]
@@ -51,8 +53,8 @@ def tthc_statistics(dossiers: pd.DataFrame, period) -> pd.DataFrame:
         WITHDRAWN: received & ~kept,
     }, index=d.index).astype(int)
     flags["nhan_tong"] = flags["nhan_truc_tuyen"] + flags["nhan_truc_tiep"] + flags["nhan_ky_truoc"]
-    names = d["tt_ten_thu_tuc"].astype("string").fillna(d["ma_thu_tuc"].astype("string"))
-    flags["thu_tuc"] = d["ma_thu_tuc"].astype("string") + " — " + names
+    names = d["tt_ten_thu_tuc"].astype(STRING).fillna(d["ma_thu_tuc"].astype(STRING))
+    flags["thu_tuc"] = d["ma_thu_tuc"].astype(STRING) + " — " + names
     table = flags.groupby("thu_tuc", sort=True)[COLUMNS + [WITHDRAWN]].sum()
     table = table[table.sum(axis=1) > 0]
     table.loc[TOTAL] = table.sum()

@@ -113,9 +113,7 @@ def _assert_every_unit_archived(out: Path, codes: list[str]) -> None:
 
 
 def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
-    from distributed import Client
-
-    address, _, _ = dask_cluster
+    address, workers, _ = dask_cluster
     codes = ["mn1", "mn2", "mn3", "mn4"]
     root = _district(tmp_path / "district", codes)
     (tmp_path / "inspector").mkdir()
@@ -126,10 +124,70 @@ def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
     assert process.returncode == 0, stdout + stderr
     _assert_every_unit_archived(out, codes)
     assert not list(out.glob(archive.TMP_PREFIX + "*"))
-    # The units ran on the cluster's workers, which warmed kernels for them (the round's plugin).
+    # The units ran on the cluster's workers, on warm kernels of the round's plugin, which the
+    # round unregistered as it ended: no kernel of it is left on the workers.
+    _assert_round_released(address, workers)
+
+
+def _round_plugins(address) -> dict:
+    from distributed import Client
+
     with Client(address) as client:
-        plugged = client.run(lambda dask_worker: batch.PLUGIN in dask_worker.plugins)
-    assert len(plugged) == 2 and all(plugged.values())
+        return client.run(lambda dask_worker: [n for n in dask_worker.plugins if n.startswith(batch.PLUGIN)])
+
+
+def _kernels(workers) -> list[str]:
+    """The command lines of the Jupyter kernels running under the workers' processes."""
+    found = []
+    for worker in workers:
+        for process in psutil.Process(worker.pid).children(recursive=True):
+            try:
+                line = " ".join(process.cmdline())
+            except psutil.NoSuchProcess:
+                continue
+            if "ipykernel" in line:
+                found.append(line)
+    return found
+
+
+def _assert_round_released(address, workers) -> None:
+    plugins = _round_plugins(address)
+    assert len(plugins) == 2 and not any(plugins.values()), plugins
+    deadline = time.monotonic() + 30  # a kernel stopping is a process exiting
+    while _kernels(workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _kernels(workers)
+
+
+def test_two_overlapping_rounds_on_one_scheduler_leave_each_other_alone(dask_cluster, tmp_path):
+    """A second round started while the first runs has kernels of its own: it never stops the
+    first one's (they once shared one plugin name, and two units failed with "Kernel died")."""
+    address, workers, _ = dask_cluster
+    first, second = ["mn11", "mn12", "mn13", "mn14"], ["mn15", "mn16", "mn17", "mn18"]
+    (tmp_path / "inspector").mkdir()
+    out1, out2 = tmp_path / "archive-1", tmp_path / "archive-2"
+    one = _batch(["--data-root", _district(tmp_path / "d1", first), "--out", out1, "--scheduler", address],
+                 tmp_path / "inspector")
+    two = None
+    try:
+        deadline = time.monotonic() + 300
+        while not list(out1.glob(archive.TMP_PREFIX + "*")):  # the first round is running a unit
+            assert one.poll() is None, one.communicate()
+            assert time.monotonic() < deadline, "the first round never started a unit"
+            time.sleep(0.02)
+        two = _batch(["--data-root", _district(tmp_path / "d2", second), "--out", out2, "--scheduler", address],
+                     tmp_path / "inspector")
+        results = [p.communicate(timeout=600) for p in (one, two)]
+    finally:
+        for process in (one, two):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+    for process, (stdout, stderr) in zip((one, two), results):
+        assert process.returncode == 0, stdout + stderr
+    _assert_every_unit_archived(out1, first)
+    _assert_every_unit_archived(out2, second)
+    _assert_round_released(address, workers)
 
 
 def test_a_worker_killed_mid_unit_costs_a_retry_not_a_half_written_revision(dask_cluster, tmp_path):

@@ -389,6 +389,6 @@ def test_audit_notebook_parameters_are_the_designed_ones():
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = re.findall(r"^(\w+)\s*=", tagged[0].source, re.M)
-    assert names == ["period", "data_dir", "plan", "lang", "params_file", "output_dir", "archive_dir"]
+    assert names == ["period", "data_dir", "plan", "lang", "params_file", "output_dir", "archive_dir", "snapshot"]
     shown = re.findall(r'report\.show\(audit, "(\w+)", lang, history\)', "\n".join(c.source for c in nb.cells))
     assert shown == list(report.PARTS)  # every part, in the report's order

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..convert import STRING
+
 WITHDRAWN, REFUSED, PAUSED = "rut", "tu_choi", "tam_dung"
 RESOLVED, IN_PROGRESS = "da_giai_quyet", "dang_giai_quyet"
 
@@ -18,16 +20,18 @@ def prepare_dossiers(ctx) -> pd.DataFrame:
         catalogue = procedures.drop_duplicates("ma_thu_tuc").set_index("ma_thu_tuc")
         codes = dossiers["ma_thu_tuc"]
         for column in ("thoi_han", "don_vi_thoi_han", "co_phi", "ten_thu_tuc"):
-            dossiers[f"tt_{column}"] = codes.map(catalogue[column]).to_numpy()
+            values = codes.map(catalogue[column]).to_numpy()
+            # Text keeps its storage (convert.STRING), whatever pandas would infer from objects.
+            dossiers[f"tt_{column}"] = pd.array(values, dtype=STRING) if catalogue[column].dtype == STRING else values
     else:
         dossiers["tt_thoi_han"] = pd.array([pd.NA] * len(dossiers), dtype="Int64")
-        dossiers["tt_don_vi_thoi_han"] = pd.array([pd.NA] * len(dossiers), dtype="string")
+        dossiers["tt_don_vi_thoi_han"] = pd.array([pd.NA] * len(dossiers), dtype=STRING)
         dossiers["tt_co_phi"] = False
-        dossiers["tt_ten_thu_tuc"] = pd.array([pd.NA] * len(dossiers), dtype="string")
+        dossiers["tt_ten_thu_tuc"] = pd.array([pd.NA] * len(dossiers), dtype=STRING)
     dossiers["tt_co_phi"] = dossiers["tt_co_phi"].astype("boolean").fillna(False).astype(bool)
 
     has_result = dossiers["ngay_co_ket_qua"].notna()
-    status = dossiers["trang_thai"].astype("string")
+    status = dossiers["trang_thai"].astype(STRING)
     dossiers["trang_thai_hieu_luc"] = status.fillna(
         pd.Series(np.where(has_result, RESOLVED, IN_PROGRESS), index=dossiers.index))
 

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..codes import Reason
+from ..convert import STRING
 from .base import Context, Measure, check
 
 EVIDENCED_STATES = ("hoan_thanh", "dang_thuc_hien")
@@ -59,7 +60,7 @@ def task_evidenced(ctx: Context, task_id: str) -> Measure:
     else:
         numerator, denominator = 0, 1
     if rows is None:
-        found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype="string"))
+        found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING))
     else:
         reason = np.select(
             [(rows["_ok"] | rows["_na"]).to_numpy(bool),

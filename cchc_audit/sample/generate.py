@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import schema
 from ..calendar import WorkingCalendar
+from ..convert import STRING
 from ..plan import load_plan, parse_plan_text
 from ..resources import SAMPLE_PLAN, SAMPLE_PLAN_TEXT
 from ..schema import REGISTERS, Register
@@ -49,9 +50,9 @@ def typed_frame(register: Register, data: Mapping) -> pd.DataFrame:
         elif kind == schema.NUMBER:
             series = pd.Series(values, index=index, dtype="float64")
         elif isinstance(values, np.ndarray) and values.dtype == STR:
-            series = pd.Series(pd.array(values, dtype="string"), index=index)
+            series = pd.Series(pd.array(values, dtype=STRING), index=index)
         else:
-            series = pd.Series(values, index=index, dtype=object).astype("string")
+            series = pd.Series(values, index=index, dtype=object).astype(STRING)
         columns[column.name] = series
     return pd.DataFrame(columns, index=index)
 

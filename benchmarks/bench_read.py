@@ -1,0 +1,149 @@
+"""Big registers from XLSX (or CSV): read + validate + check, time and peak memory, per size.
+
+    python benchmarks/bench_read.py [--rows 100000 500000] [--fmt xlsx|csv] [--work DIR] [--reps 3]
+
+A unit of `--rows` dossiers (the sample generator's school at that size, other registers at their
+usual size, written as a school hands them in: `cchc_audit.sample.write_unit`) is made once per
+size and format under `--work` (`u<rows>-<fmt>/`, kept for the next time: writing a million-row
+XLSX takes minutes). Each size is then measured in a process of its own, `--reps` times:
+
+- read: `registers.load_unit` (calamine or the CSV reader, the typed columns, every problem);
+- validate: `validate.all_problems` (across registers and against the plan);
+- check: `audit.run_audit` on the frames read (the calendar, every target and task, the 766 index);
+- baseline, in the same process: `pandas.read_excel(engine="calamine")` of the same `ho_so.xlsx`
+  (untyped, no problems: what the library alone costs), or `pandas.read_csv` for CSV.
+
+Reported: medians, the ratio to the baseline, the process's peak resident memory, and the cost per
+added dossier between sizes (linear = constant). Targets: 500k from XLSX in < 10 s and < 3 GB,
+1M in < 20 s. The string storage measured is printed (convert.STRING: Python, whatever pyarrow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGETS = {500_000: (10.0, 3072), 1_000_000: (20.0, None)}
+
+
+def make(work: Path, rows: int, fmt: str) -> Path:
+    from cchc_audit.sample import DEFAULT_UNIT, SAMPLE_PLAN, SAMPLE_PLAN_TEXT, generate_registers, write_unit
+
+    folder = work / f"u{rows}-{fmt}"
+    if (folder / "ke_hoach.yaml").is_file():
+        return folder
+    print(f"writing {rows:,} dossiers as {fmt.upper()} into {folder} (once; minutes for a large XLSX)", flush=True)
+    tmp = work / f".u{rows}-{fmt}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    write_unit(tmp, generate_registers(n_dossiers=rows), fmt=fmt, unit=DEFAULT_UNIT, year=2024)
+    shutil.copy(SAMPLE_PLAN_TEXT, tmp / SAMPLE_PLAN_TEXT.name)
+    shutil.copy(SAMPLE_PLAN, tmp / "ke_hoach.yaml")  # last: a folder with it is complete
+    tmp.rename(folder)
+    return folder
+
+
+def measure(folder: Path, reps: int) -> dict:
+    """In this process: read, validate and check the unit `reps` times, and the library baseline."""
+    import resource
+
+    import pandas as pd
+
+    from cchc_audit.audit import run_audit
+    from cchc_audit.convert import STRING
+    from cchc_audit.plan import load_plan
+    from cchc_audit.registers import load_unit
+    from cchc_audit.schema import REGISTERS
+    from cchc_audit.sheets import open_sheet
+    from cchc_audit.validate import all_problems
+
+    plan = load_plan(folder / "ke_hoach.yaml")
+    ho_so = next(folder.glob("ho_so.*"))
+    if ho_so.suffix == ".csv":  # the separator and width as the reader found them, for the baseline
+        sheet = open_sheet(ho_so, REGISTERS["ho_so"])
+        delimiter, width = sheet.delimiter, max(map(len, sheet.rows))
+        del sheet
+    stages: dict[str, list[float]] = {"read": [], "validate": [], "check": [], "total": [], "baseline": []}
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        data = load_unit(folder)
+        t1 = time.perf_counter()
+        problems = all_problems(data, plan)
+        t2 = time.perf_counter()
+        audit = run_audit("2024", folder, plan, data=data)
+        t3 = time.perf_counter()
+        stages["read"].append(t1 - t0)
+        stages["validate"].append(t2 - t1)
+        stages["check"].append(t3 - t2)
+        stages["total"].append(t3 - t0)
+        del data, audit
+        t4 = time.perf_counter()
+        if ho_so.suffix == ".csv":
+            pd.read_csv(ho_so, sep=delimiter, header=None, names=range(width), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+        else:
+            pd.read_excel(ho_so, engine="calamine", header=None)
+        stages["baseline"].append(time.perf_counter() - t4)
+    text = [str(f[c].dtype.storage) for f in load_unit(folder).registers.values()
+            for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)]
+    return {"medians": {k: statistics.median(v) for k, v in stages.items()}, "reps": reps,
+            "problems": len(problems), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "storage": sorted(set(text)), "intended": STRING.storage}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 500_000])
+    parser.add_argument("--fmt", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--work", default="/tmp/cchc-bench-read")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # the child process: a unit's folder
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(Path(args.one), args.reps)))
+        return
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.rows:
+        folder = make(work, n, args.fmt)
+        # A million rows once is enough on a shared machine: fewer repetitions there.
+        reps = args.reps if n < 1_000_000 else 1
+        done = subprocess.run([sys.executable, __file__, "--one", str(folder), "--reps", str(reps)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(done.stderr[-3000:])
+        result = json.loads(done.stdout.splitlines()[-1])
+        result["n"] = n
+        rows.append(result)
+    baseline = "pandas.read_excel(calamine)" if args.fmt == "xlsx" else "pandas.read_csv(C)"
+    print(f"\n{args.fmt.upper()} registers, medians in seconds; text stored as {rows[0]['storage']} "
+          f"(chosen: {rows[0]['intended']})")
+    print(f"{'dossiers':>10} {'reps':>4} {'read':>7} {'validate':>8} {'check':>7} {'total':>7} "
+          f"{'baseline':>8} {'read/base':>9} {'max RSS MB':>10}")
+    for r in rows:
+        m = r["medians"]
+        print(f"{r['n']:>10,} {r['reps']:>4} {m['read']:>7.2f} {m['validate']:>8.2f} {m['check']:>7.2f} "
+              f"{m['total']:>7.2f} {m['baseline']:>8.2f} {m['read'] / m['baseline']:>9.2f} {r['max_rss_mb']:>10.0f}")
+    print(f"(baseline: {baseline} of ho_so alone, untyped, no problems)")
+    for small, large in zip(rows, rows[1:]):
+        per = (large["medians"]["total"] - small["medians"]["total"]) / (large["n"] - small["n"]) * 1e6
+        print(f"{small['n']:,} -> {large['n']:,}: {per:.1f} µs per added dossier; "
+              f"per dossier {small['medians']['total'] / small['n'] * 1e6:.1f} -> "
+              f"{large['medians']['total'] / large['n'] * 1e6:.1f} µs")
+    for r in rows:
+        if args.fmt == "xlsx" and r["n"] in TARGETS:
+            seconds, memory = TARGETS[r["n"]]
+            met = r["medians"]["total"] < seconds and (memory is None or r["max_rss_mb"] < memory)
+            limit = f" and < {memory / 1024:.0f} GB" if memory else ""
+            print(f"target {r['n']:,} from XLSX < {seconds:.0f} s{limit}: {r['medians']['total']:.2f} s, "
+                  f"{r['max_rss_mb']:.0f} MB: {'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
