@@ -44,6 +44,9 @@ _MAX_COMPONENT = 80
 # A temporary folder untouched this long belongs to a run that died: a live run keeps writing.
 STALE_AFTER = 24 * 3600
 DIR_MODE, FILE_MODE = 0o755, 0o644
+# `inputs/` holds the registers and the params file as given, personal data unmasked (DOMAIN.md):
+# the owner's alone, while the reports beside it are open to a web server or a colleague.
+PRIVATE_DIR_MODE, PRIVATE_FILE_MODE = 0o700, 0o600
 
 
 
@@ -91,14 +94,23 @@ def make_dirs(path: Path) -> None:
 
 def publish_modes(root: Path) -> None:
     """Every folder under `root` (itself included) `DIR_MODE`, every file `FILE_MODE`: readable by
-    all, writable by the owner only. Links are not followed."""
+    all, writable by the owner only; but a revision's `inputs/` and all in it `PRIVATE_DIR_MODE` /
+    `PRIVATE_FILE_MODE`, the owner's only (raw personal data). Links are not followed."""
     root = Path(root)
     os.chmod(root, DIR_MODE)
     for dirpath, dirnames, filenames in os.walk(root):
+        private = INPUTS in Path(dirpath).relative_to(root).parts
         for name in dirnames + filenames:
             path = os.path.join(dirpath, name)
             if not os.path.islink(path):
-                os.chmod(path, DIR_MODE if name in dirnames else FILE_MODE)
+                os.chmod(path, expected_mode(private or (name == INPUTS and name in dirnames), name in dirnames))
+
+
+def expected_mode(private: bool, is_dir: bool) -> int:
+    """The mode `publish_modes` gives a folder or file, private (under `inputs/`) or not."""
+    if private:
+        return PRIVATE_DIR_MODE if is_dir else PRIVATE_FILE_MODE
+    return DIR_MODE if is_dir else FILE_MODE
 
 
 def _safe_relpath(name: str) -> str:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .archive import INTERNAL_PDF, MANIFEST, RESULTS, TMP_PREFIX, sha256_file, verify, write_manifest
+from .archive import INTERNAL_PDF, MANIFEST, RESULTS, TMP_PREFIX, make_dirs, publish_modes, sha256_file, verify, write_manifest
 from .errors import SigningError
 from .pdflayout import appendix_pages, read_layout, signature_box, top_right
 from .signatures import SIGNATURE_JSON, SIGNED_PDF, SIGNING_PREFIX, VIETNAM, companion, signings
@@ -290,8 +290,9 @@ def _archive(revision: Path, signed: bytes, record: dict) -> Path:
         (tmp / SIGNED_PDF).write_bytes(signed)
         (tmp / SIGNATURE_JSON).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         write_manifest(tmp)
+        publish_modes(tmp)  # mkdtemp made it 0700: the front page links to the signed copy
         folder = companion(revision)
-        folder.mkdir(exist_ok=True)
+        make_dirs(folder)
         number = len(signings(revision)) + 1
         for _ in range(1000):  # a folder that exists is never replaced: the rename fails, take the next
             target = folder / f"{SIGNING_PREFIX}{number:03d}"

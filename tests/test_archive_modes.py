@@ -23,11 +23,16 @@ def modes(root: Path) -> dict[str, int]:
 
 
 def assert_published(root: Path) -> None:
+    """Reports readable by all, writable by the owner only; a revision's `inputs/` (raw registers
+    and params, personal data unmasked) the owner's only."""
     for rel, mode in modes(root).items():
         path = root / rel
-        expected = archive.DIR_MODE if path.is_dir() else archive.FILE_MODE
+        private = archive.INPUTS in Path(rel).parts
+        expected = archive.expected_mode(private, path.is_dir())
         assert mode == expected, f"{rel}: {oct(mode)}"
         assert not mode & (stat.S_IWGRP | stat.S_IWOTH), rel
+        if private:
+            assert not mode & (stat.S_IRWXG | stat.S_IRWXO), rel
 
 
 @pytest.fixture
@@ -71,5 +76,6 @@ def test_the_front_page_is_0644_and_folders_made_by_others_are_left_alone(tmp_pa
 
 
 def test_the_archived_sample_run_is_readable_by_others(sample_q1):
+    assert stat.S_IMODE((sample_q1.path / archive.INPUTS).stat().st_mode) == archive.PRIVATE_DIR_MODE
     assert_published(sample_q1.path)
     assert_published(sample_q1.out)  # made by the run: its root, unit and period folders, index.html

@@ -69,6 +69,15 @@ def test_the_signed_pdf_is_valid_in_pdfsig(signed):
     assert "ETSI.CAdES.detached" in out  # PAdES
 
 
+def test_the_signed_copy_is_readable_by_others_as_the_reports_are(signed):
+    """The front page links to it: a web server or a colleague must open it (0755 / 0644)."""
+    from test_archive_modes import assert_published
+
+    _, revision, folder, _, _ = signed
+    assert_published(signatures.companion(revision))
+    assert (folder / signatures.SIGNED_PDF).is_file()
+
+
 def test_the_revision_is_not_changed_and_the_signed_copy_starts_with_its_pdf(signed):
     root, revision, folder, before, stdout = signed
     after = {p.relative_to(revision).as_posix(): archive.sha256_file(p) for p in revision.rglob("*") if p.is_file()}
