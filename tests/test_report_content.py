@@ -15,7 +15,7 @@ from test_report_form import audit_of, other  # noqa: F401 (a fixture)
 from unitdata import run
 
 from cchc_audit import fmt, i18n, report, resources, tthc_stats
-from cchc_audit.codes import Status
+from cchc_audit.codes import Audience, Status
 from cchc_audit.errors import PlanError
 from cchc_audit.plan import DEADLINE_ONGOING, load_plan
 
@@ -218,3 +218,13 @@ def test_english_dates_have_one_style(q1):
     assert "5 April 2024" in english and "30 April 2024" in english
     assert i18n.text("note.waiver_ignored", "en", check="II.6.2", until=fmt.as_date("2024-04-30")).endswith(
         "expired on 30 April 2024 or matches no check: not applied.")
+
+
+def test_the_public_766_index_shows_rates_with_their_counts_not_fraction_parts(q1):
+    """A parent reads `98,85% (86/87)`, not columns headed Tử số / Mẫu số (the internal one keeps them)."""
+    public = report.render(q1, "index766", "vi", Audience.PUBLIC)
+    internal = report.render(q1, "index766", "vi", Audience.INTERNAL)
+    assert "Tử số" not in public and "Mẫu số" not in public
+    assert "Tử số" in internal and "Mẫu số" in internal
+    item = next(i for i in q1.index_766.items if i.arisen and i.denominator)
+    assert f"({item.numerator}/{item.denominator})" in public

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..codes import Audience
 from ..fmt import fmt_int, fmt_number, fmt_pct, fmt_share
 from ..messages import label
 from ..trends import History
@@ -30,4 +31,7 @@ def index_view(audit, lang: str, audience: str, history: History | None = None) 
             "score": label("index_score", lang, score=fmt_number(field_of(index, "score"), lang),
                            max=fmt_number(field_of(index, "max"), lang)),
             "rows": rows,
+            # A parent reads one figure, the rate with its count beside it, not two columns of
+            # fractions' parts.
+            "public": audience == Audience.PUBLIC,
             "definition": label("index_note", lang)}
