@@ -2,13 +2,14 @@
 
 The document is read as lines (a Word file: its paragraphs and table cells in order), its numbered
 items found by the same reader the tests hold the committed plan to (`plan.parse_plan_text`), and
-each section II item given its comparator, threshold and check from its words (plan_mapping.py).
-The plan's quirks are kept: a number never printed stays absent, a number printed twice becomes
-`a`/`b`, bullets stay the task's items; an item stating two figures is split into `.a`/`.b`
-targets; a sentence of a section III task that states a figure section II does not already
-measure becomes a target of its own (`III.3.6.b`). Whatever could not be decided with certainty
-is listed in a review table and marked in the file (`# CẦN XEM LẠI / REVIEW` comments) for a person
-to confirm. The text read is saved beside the plan as its `source_text`. Nothing is overwritten.
+each section II item given its comparator, threshold and check from its words, each section III
+task its deadline from the words that say when it is due (plan_mapping.py). The plan's quirks are
+kept: a number never printed stays absent, a number printed twice becomes `a`/`b`, bullets stay
+the task's items; an item stating two figures is split into `.a`/`.b` targets; a sentence of a
+section III task that states a figure section II does not already measure becomes a target of its
+own (`III.3.6.b`). Whatever could not be decided with certainty is listed in a review table and
+marked in the file (`# CẦN XEM LẠI / REVIEW` comments) for a person to confirm. The text read is
+saved beside the plan as its `source_text`. Nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from . import safeio
 from .errors import PlanError, PlanImportError
 from .i18n import DEFAULT_LANG, text
 from .plan import load_plan, normalize_space, parse_plan_text
-from .plan_mapping import figures, matching_rules
+from .plan_mapping import deadlines, figures, matching_rules
 
 PLAN_NAME = "ke_hoach.yaml"
 _NUMBER = re.compile(r"\bSố\s*:\s*(\S+)")
@@ -173,6 +174,30 @@ def _target(entry_id: str, source: str, area: str, wording: str, notes: list[Not
             "registers": list(rule.registers) if rule else [], "params": dict(rule.params) if rule else {}}
 
 
+def _deadline(entry_id: str, wording: str, year: int, notes: list[Note]):
+    """A task's deadline from its words (plan_mapping.deadlines): the first the words state; a
+    reading beyond the words, several different ones, or a date no calendar has, said for review."""
+    found = deadlines(wording, year)
+    for bad in (d for d in found if d.value is None):
+        notes.append(Note(entry_id, "deadline", "planimport.review.deadline_date", {"words": bad.words}))
+    found = [d for d in found if d.value is not None]
+    if not found:
+        return None
+    first = found[0]
+    values = list(dict.fromkeys(_deadline_text(d.value) for d in found))
+    if len(values) > 1:
+        notes.append(Note(entry_id, "deadline", "planimport.review.several_deadlines",
+                          {"deadlines": ", ".join(values), "deadline": values[0]}))
+    elif not all(d.certain for d in found):
+        notes.append(Note(entry_id, "deadline", "planimport.review.deadline_guess",
+                          {"words": next(d for d in found if not d.certain).words, "deadline": values[0]}))
+    return first.value
+
+
+def _deadline_text(value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _rule_name(rule) -> str:
     return rule.check + "".join(f" {k}={v}" for k, v in rule.params.items())
 
@@ -247,7 +272,8 @@ def draft(document: str | Path, source_name: str, previous: str | Path | None = 
     for item in (i for i in items.values() if i.id.startswith("III.")):
         source_id, area = f"III.{item.number}", f"III.{item.number.split('.')[0]}"
         tasks.append({"id": item.id, "source": source_id, "area": area, "text_vi": item.text,
-                      "items": list(item.bullets)})
+                      "items": list(item.bullets),
+                      "deadline": _deadline(item.id, " ".join((item.text, *item.bullets)), meta["year"], notes)})
         sentences = _SENTENCE.split(item.text)
         for n, sentence in enumerate(sentences):
             if not figures(sentence):
@@ -308,9 +334,14 @@ def _render(meta, source_name, areas, targets, tasks, notes, document_name, lang
         lines.append(f"  - id: {_q(row['id'])}")
         for key in keys:
             value = row[key]
-            if key in ("items", "items_en") and not value:
+            if key in ("items", "items_en", "deadline") and not value:
                 continue
-            lines.append(f"    {key}: {value!r}" if key == "threshold" else f"    {key}: {_q(value)}")
+            if key == "threshold":
+                lines.append(f"    {key}: {value!r}")
+            elif isinstance(value, dt.date):  # a bare YAML date, read back as one
+                lines.append(f"    {key}: {value.isoformat()}")
+            else:
+                lines.append(f"    {key}: {_q(value)}")
         return lines
 
     for row in areas:
@@ -321,7 +352,7 @@ def _render(meta, source_name, areas, targets, tasks, notes, document_name, lang
                            "registers", "params"))
     out += ["", "tasks:"]
     for row in tasks:
-        out += entry(row, ("source", "area", "text_vi", "text_en", "items", "items_en"))
+        out += entry(row, ("source", "area", "text_vi", "text_en", "items", "items_en", "deadline"))
     return "\n".join(out) + "\n"
 
 

@@ -1,6 +1,7 @@
 """From a target's words to what the product measures: the comparator and threshold its figure
 states (`từ 98% trở lên`, `đạt 95% trở lên`, `tối thiểu 60%`, `trên 80%`, `100%`), and the check
-function that measures it, chosen by what the wording is about.
+function that measures it, chosen by what the wording is about; and a task's deadline from the
+words that say when it is due (`thường xuyên`, `trước ngày 30/6/2024`, `Quý II`).
 
 The rules are data: a new check's words are a new entry of `RULES`, not new code. A wording that
 no rule matches, or that several rules match, is reported as uncertain for a person to confirm
@@ -9,8 +10,12 @@ no rule matches, or that several rules match, is reported as uncertain for a per
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from .plan import DEADLINE_ONGOING
 
 _PCT = r"(\d{1,3}(?:[.,]\d+)?)\s*%"
 # (pattern, comparator, certain): tried in this order; a later pattern never takes a figure an
@@ -91,3 +96,63 @@ RULES = (
 def matching_rules(text: str) -> list[Rule]:
     """The rules whose words `text` holds, in the table's order."""
     return [rule for rule in RULES if rule.matches(text)]
+
+
+# --- a task's deadline (Thời hạn) -------------------------------------------------------------
+# What a task's words say of when it is due: `thuong_xuyen` (plan.DEADLINE_ONGOING) for work the
+# plan asks "thường xuyên" or "định kỳ" (the committed plan's reading), a date for "trước ngày
+# 30/6/2024" and its kin. Readings that take a step beyond the words are uncertain, said for
+# review: a date printed without its year (the plan's year), "Quý II" and "trong tháng 6" (the
+# quarter's, the month's last day), "hằng tháng"/"hằng quý" (recurring work: ongoing). "Hằng năm"
+# says nothing in a one-year plan (what it does not date is due within its year), "kịp thời" and
+# "đột xuất" name no time: neither gives a deadline.
+_DAY_MONTH_YEAR = (r"(\d{1,2})(?:\s*[/.-]\s*|\s+tháng\s+)(\d{1,2})"
+                   r"(?:(?:\s*[/.-]\s*|\s+năm\s+)(\d{4}))?")
+_DEADLINE_PATTERNS = (
+    ("ongoing", re.compile(r"\b(?:thường xuyên|định kỳ)\b", re.I)),
+    ("recurring", re.compile(r"\b(?:hằng|hàng)\s+(?:ngày|tuần|tháng|quý)\b", re.I)),
+    ("date", re.compile(r"\b(?:trước|chậm nhất(?:\s+là)?|muộn nhất|hạn chót|hạn cuối|thời hạn|đến hết)"
+                        rf"\s*:?\s*(?:vào\s+)?(?:ngày\s+)?{_DAY_MONTH_YEAR}\b", re.I)),
+    ("quarter", re.compile(r"\b(?i:quý)\s+(IV|I{1,3}|[1-4])\b(?:\s*(?:/|(?i:năm))\s*(\d{4}))?")),
+    ("month", re.compile(r"\b(?i:trong|cuối|hết)\s+(?i:tháng)\s+(\d{1,2})\b(?:\s*(?:/|(?i:năm))\s*(\d{4}))?")),
+)
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    value: dt.date | str | None  # a date, "thuong_xuyen", or None: the words name no calendar day
+    start: int
+    end: int
+    words: str
+    certain: bool
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def deadlines(text: str, year: int) -> list[Deadline]:
+    """Every deadline `text` states, in order of appearance; `year` is the plan's, for a date or
+    quarter printed without one."""
+    found: list[Deadline] = []
+    for kind, pattern in _DEADLINE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < d.end and d.start < m.end() for d in found):
+                continue
+            value: dt.date | str | None
+            try:
+                if kind in ("ongoing", "recurring"):
+                    value, certain = DEADLINE_ONGOING, kind == "ongoing"
+                elif kind == "date":
+                    day, month, y = m.groups()
+                    value, certain = dt.date(int(y or year), int(month), int(day)), y is not None
+                elif kind == "quarter":
+                    q = _ROMAN.get(m.group(1).upper()) or int(m.group(1))
+                    value, certain = _month_end(int(m.group(2) or year), 3 * q), False
+                else:
+                    value, certain = _month_end(int(m.group(2) or year), int(m.group(1))), False
+            except ValueError:  # 31/2, tháng 13: no day of the calendar
+                value, certain = None, False
+            found.append(Deadline(value, m.start(), m.end(), m.group(0), certain))
+    return sorted(found, key=lambda d: d.start)

@@ -4,6 +4,7 @@ what it says; uncertain mappings are marked; nothing is overwritten."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from cchc_audit import plan_import, resources
 from cchc_audit.errors import PlanImportError
 from cchc_audit.plan import load_plan
-from cchc_audit.plan_mapping import figures, matching_rules
+from cchc_audit.plan_mapping import deadlines, figures, matching_rules
 
 SEED = resources.SAMPLE_PLAN_TEXT
 COMMITTED = resources.SAMPLE_PLAN
@@ -23,13 +24,14 @@ REAL_DOCX = Path(__file__).parent / "fixtures" / "real" / "plan" / "ke-hoach-cch
 
 
 def essence(plan) -> dict:
-    """What the audit takes from a plan: ids, wording, comparators, thresholds, check mapping."""
+    """What the audit takes from a plan: ids, wording, comparators, thresholds, check mapping,
+    and each task's deadline (Thời hạn)."""
     return {
         "meta": (plan.number, plan.date, plan.year, plan.issuer, plan.title_vi, plan.basis_vi),
         "areas": [(a.id, a.section, a.source, a.title_vi) for a in plan.areas],
         "targets": [(t.id, t.source, t.area, t.text_vi, t.check, t.comparator, t.threshold, t.registers, t.params)
                     for t in plan.targets],
-        "tasks": [(t.id, t.source, t.area, t.text_vi, t.items) for t in plan.tasks],
+        "tasks": [(t.id, t.source, t.area, t.text_vi, t.items, t.deadline) for t in plan.tasks],
     }
 
 
@@ -115,6 +117,12 @@ def _variant_2025() -> str:
         ("đúng hạn từ 98% trở lên", "đúng hạn từ 99% trở lên"),
         ("đạt tỷ lệ tối thiểu là 60%", "đạt tỷ lệ tối thiểu là 70%"),
         ("Trên 80% người dân", "Trên 85% người dân"),
+        # Deadlines: III.6.2 now dated; III.2.5 given a quarter (a guess, for review); III.1.3 no
+        # longer "định kỳ" (no deadline: due within the year).
+        ("sử dụng tài sản công; thường xuyên tự kiểm tra", "sử dụng tài sản công trước ngày 30/6/2025; tự kiểm tra"),
+        ("Công bố kịp thời danh mục văn bản hết hiệu lực, ngưng hiệu lực.",
+         "Công bố danh mục văn bản hết hiệu lực, ngưng hiệu lực trong Quý III."),
+        ("chế độ thông tin, báo cáo định kỳ, đột xuất", "chế độ thông tin, báo cáo đột xuất"),
     ]
     for old, new in replacements:
         assert old in text, old
@@ -146,6 +154,16 @@ def test_a_2025_variant_imports_to_what_it_says(tmp_path, committed):
     assert plan.task("III.1.11").items == load_plan(COMMITTED).task("III.1.12").items
     assert "III.3.8" in tasks and "III.3.10" in tasks and "III.3.8a" not in tasks
     assert len(tasks) == 52
+    # Deadlines follow the new wording; those unchanged stay as last year's.
+    due = {t.id: t.deadline for t in plan.tasks}
+    assert due["III.6.2"] == dt.date(2025, 6, 30) and due["III.2.5"] == dt.date(2025, 9, 30)
+    assert due["III.1.3"] is None
+    changed = [plan.task_ids.index(i) for i in ("III.1.3", "III.2.5", "III.6.2")]  # the same 52 tasks, in order
+    assert [d for n, d in enumerate(due.values()) if n not in changed] == [
+        t[5] for n, t in enumerate(committed["tasks"]) if n not in changed]
+    assert ("III.2.5", "deadline", "planimport.review.deadline_guess") in {
+        (n.entry, n.field, n.key) for n in draft.notes}
+    assert "III.6.2" not in {n.entry for n in draft.notes if n.field == "deadline"}
     # The quirks the 2025 text no longer has are no longer reported.
     keys = {(n.entry, n.key) for n in draft.notes}
     assert ("III.1.7", "planimport.review.missing_number") not in keys
@@ -154,6 +172,30 @@ def test_a_2025_variant_imports_to_what_it_says(tmp_path, committed):
     old = {t[0]: t for t in committed["targets"]}
     for t in plan.targets:
         assert (t.check, t.params, t.registers, t.comparator) == old[t.id][4:5] + old[t.id][8:9] + old[t.id][7:8] + old[t.id][5:6]
+
+
+@pytest.mark.parametrize("words, deadline, certain", [
+    ("Thường xuyên theo dõi, tự kiểm tra", "thuong_xuyen", True),
+    ("báo cáo định kỳ, đột xuất", "thuong_xuyen", True),
+    ("hoàn thành trước ngày 30/6/2024", dt.date(2024, 6, 30), True),
+    ("trước ngày 30 tháng 6 năm 2024", dt.date(2024, 6, 30), True),
+    ("Thời hạn: 15/12/2024", dt.date(2024, 12, 15), True),
+    ("chậm nhất là ngày 15/12", dt.date(2024, 12, 15), False),  # the plan's year
+    ("trong Quý II", dt.date(2024, 6, 30), False),  # the quarter's last day
+    ("cuối quý 4/2024", dt.date(2024, 12, 31), False),
+    ("trong tháng 10", dt.date(2024, 10, 31), False),
+    ("báo cáo hằng tháng", "thuong_xuyen", False),
+    ("trước ngày 31/2/2024", None, False),  # no day of the calendar
+])
+def test_deadlines_read_from_a_tasks_words(words, deadline, certain):
+    (found,) = deadlines(words, 2024)
+    assert (found.value, found.certain) == (deadline, certain)
+
+
+@pytest.mark.parametrize("words", ["xử lý kịp thời", "kiểm tra đột xuất", "kế hoạch hằng năm", "giá trị quý báu",
+                                   "Quyết định số 41/2011/QĐ-UBND ngày 17 tháng 6 năm 2011"])
+def test_words_that_name_no_time_give_no_deadline(words):
+    assert deadlines(words, 2024) == []
 
 
 @pytest.mark.parametrize("words, comparator, threshold", [
@@ -219,6 +261,7 @@ def test_the_imported_plan_audits_the_sample_exactly_as_the_committed_plan(tmp_p
     from cchc_audit.audit import run_audit
     from cchc_audit.params import resolve
     from cchc_audit.registers import load_unit
+    from cchc_audit.report_parts.tasks import deadline_text
 
     document = REAL_DOCX if REAL_DOCX.is_file() else _docx_from_text(
         SEED.read_text(encoding="utf-8").splitlines(), tmp_path / "kh.docx")
@@ -230,7 +273,9 @@ def test_the_imported_plan_audits_the_sample_exactly_as_the_committed_plan(tmp_p
         done = run_audit("2024-Q1", resources.SAMPLE_DIR, plan_file, params, data=data).to_json()
         checks = [{k: c.get(k) for k in ("id", "kind", "status", "numerator", "denominator", "value", "comparator",
                                          "target")} for c in done["checks"]]
-        return checks, done.get("tasks_summary"), done.get("index_766")
+        plan = load_plan(plan_file)  # ...and the "Thời hạn" the report prints for each task
+        due = [(t.id, deadline_text(t, plan, "vi")) for t in plan.tasks]
+        return checks, done.get("tasks_summary"), done.get("index_766"), due
 
     assert results(out) == results(COMMITTED)
 
