@@ -5,8 +5,11 @@ last 3 characters masked; a public report shows no personal data at all (see `pu
 Free text (a note, an evidence reference, a letter's content) can name people too: in the internal
 report it goes through `scrub_text`, which masks what looks like a phone or ID number, an e-mail
 address, and a name: a name the registers hold, a run of capitalised words opening with a
-Vietnamese family name, or the capitalised words after `ông`, `bà`, `cháu`... The public report
-leaves free text out altogether.
+Vietnamese family name, the capitalised words after `ông`, `bà`, `cháu` or a job (`bảo vệ Tư Hùng`),
+an Ê-đê or Jrai name opening with `Y` or `H'` (`Y Bluel Niê`, `H'Hen Niê`). A passport number (one
+letter and 7 digits) is masked as an ID number. A name typed in lower case with no cue (no word
+announcing a person, no family name followed by `văn`/`thị`: `tư hùng nghỉ`) cannot be told from
+plain words and is left as it is. The public report leaves free text out altogether.
 """
 
 from __future__ import annotations
@@ -18,7 +21,17 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .privacy_words import FAMILY_NAMES, NOT_NAMES, OFFICES, PLACE_WORDS, PUBLIC_NAMES, STRONG_MIDDLE, TITLE_WORDS
+from .privacy_words import (
+    AFTER_JOB,
+    FAMILY_NAMES,
+    JOB_WORDS,
+    NOT_NAMES,
+    OFFICES,
+    PLACE_WORDS,
+    PUBLIC_NAMES,
+    STRONG_MIDDLE,
+    TITLE_WORDS,
+)
 from .schema import FREE_TEXT_COLUMNS, PERSONAL_COLUMNS, REGISTERS, TEXT
 
 MASK = "*"
@@ -109,18 +122,25 @@ _PLAIN_PUBLIC = frozenset(p for p in PUBLIC_NAMES
 _LONGEST_OFFICE = max(len(o.split(" ")) for o in OFFICES)
 _OFFICE_FIRST = frozenset(o.split(" ")[0] for o in OFFICES)
 _NAME_WORDS = _FAMILY_FOLDED | STRONG_MIDDLE
+_LONGEST_AFTER_JOB = max(p.count(" ") + 1 for p in AFTER_JOB)
+# How many words before a stretch are read as its context: the longest title or place phrase
+# (`nhân viên y tế`, `tổ dân phố`).
+_CONTEXT = max(p.count(" ") + 1 for p in TITLE_WORDS | PLACE_WORDS)
 # Words a lower-case name does not run into: where "ông nguyễn văn an nộp..." stops.
 _NOT_GIVEN = frozenset({"đến", "nộp", "gửi", "phản", "có", "đã", "và", "là", "số", "ở", "tại", "lớp", "gọi",
                         "hỏi", "xin", "về", "được", "không", "đang", "sđt", "đt", "điện", "cccd", "cmnd",
                         "email", "nhận", "ký", "lập", "với", "cho", "của", "theo", "thì", "mà", "bị"})
 
-_WORD = re.compile(r"[^\W\d_]+")
+# A word, `H'Hen` (an Ê-đê or Jrai given name) included.
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 _SPACE = re.compile(r"[ \t\u00a0]+")
 # A run of digits, possibly split by spaces, dots or dashes, possibly with +: 9 digits or more is
 # a phone or ID number (dates and document numbers are shorter or split by "/").
 _NUMBER = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){8,}(?![\w/])")
 # Phone numbers with an area code in brackets or a country code: `(028) 3873 1234`, `(+84) 912...`.
 _PHONE = re.compile(r"(?<![\w/+(])(?:\(\+?\d{1,4}\)|\+84)[ .\-]?(?:\(0?\d{1,3}\)[ .\-]?)?\d(?:[ .\-]?\d){6,10}(?![\w/])")
+# A passport number: one capital letter and 7 digits (`B1234567`).
+_PASSPORT = re.compile(r"(?<![\w/\-.])[A-Z]\d{7}(?![\w/\-]|\.\w)")
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _ID_CODE = re.compile(r"^\+?\d(?:[ .\-]?\d){8,}$")
 
@@ -207,14 +227,18 @@ def _before(text: str, start: int) -> str:
     return " ".join(_WORD.findall(text[:start])[-2:]).casefold()
 
 
+def _ends_with(before: str, phrases: frozenset[str]) -> bool:
+    """Whether the words before (up to `_CONTEXT` of them) end with one of `phrases`."""
+    words = before.split(" ") if before else []
+    return any(" ".join(words[-k:]) in phrases for k in range(1, len(words) + 1))
+
+
 def _place(before: str) -> bool:
-    last = before.split(" ")[-1] if before else ""
-    return before in PLACE_WORDS or last in PLACE_WORDS
+    return _ends_with(before, PLACE_WORDS)
 
 
 def _titled(before: str) -> bool:
-    last = before.split(" ")[-1] if before else ""
-    return bool(before) and (before in TITLE_WORDS or last in TITLE_WORDS)
+    return _ends_with(before, TITLE_WORDS)
 
 
 def _offices(words: list[str]) -> set[int]:
@@ -236,9 +260,11 @@ def _offices(words: list[str]) -> set[int]:
     return found
 
 
-def _name_span(words: list[str], before: str, known: frozenset[str], address: bool) -> tuple[int, int] | None:
+def _name_span(words: list[str], before: str, known: frozenset[str], address: bool, after: str = ""
+               ) -> tuple[int, int] | None:
     """Which words of a run of capitalised words are a name: (first, last+1), or None. `address`:
-    the run follows a house number."""
+    the run follows a house number; `after`: the (case-folded) words after it, so that a phrase
+    whose first word only is capitalised (`bảo vệ Tổ quốc`) is not taken for a name."""
     n = len(words)
     for size in range(n, 1, -1) if known else ():  # a name the registers hold, longest first
         for first in range(0, n - size + 1):
@@ -253,8 +279,18 @@ def _name_span(words: list[str], before: str, known: frozenset[str], address: bo
     if folded[0] in TITLE_WORDS:  # "Bà Lan", "Thầy Nguyễn Văn An"; a title alone names no one
         title = 2 if " ".join(folded[:2]) in TITLE_WORDS else 1  # "Cô Giáo Lan"
         return (title, n) if n > title else None
+    if _ends_with(before, JOB_WORDS):  # "bảo vệ Tư Hùng"; not "bảo vệ Tổ quốc", "văn thư UBND xã"
+        ahead = list(folded[:_LONGEST_AFTER_JOB]) + (after.split(" ") if after else [])
+        if any(" ".join(ahead[:k]) in AFTER_JOB for k in range(1, min(len(ahead), _LONGEST_AFTER_JOB) + 1)) \
+                or (n == 1 and len(words[0]) > 1 and words[0].isupper()):
+            return None
+        return 0, n
     if _titled(before):  # "cháu Bình"
         return 0, n
+    for first in range(n - 1):  # "Y Bluel Niê", "H'Hen Niê": Ê-đê and Jrai names
+        if (words[first] == "Y" or words[first][:2] in ("H'", "H\u2019")) \
+                and _key(words[first:first + 2]) not in NOT_NAMES:  # not `Y Tế`, `Y Dược`
+            return first, n
     for first in range(n - 1):  # "... Nguyễn Văn An", "Khuất Thị Hoa": from the family name on
         strong = folded[first + 1] in STRONG_MIDDLE and n - first >= 3  # `Khuất Văn Hùng`
         rest = _key(words[first:])
@@ -322,31 +358,29 @@ def _mask_names(text: str, known: frozenset[str], redact: bool) -> str:
     shown = []  # the text as masked (not redacted) so far, the context later words are read in
     for run in _word_runs(text):
         words = [m.group() for m in run]
-        # A name the registers hold is found in any case, across stretches.
-        found = None
+        # The names the registers hold are found in any case, across stretches, longest first.
+        chosen, taken = [], set()
         folded = [w.casefold() for w in words]
         for size in sorted(_lengths(known), reverse=True):
-            found = next(((first, first + size) for first in range(len(words) - size + 1)
-                          if " ".join(folded[first:first + size]) in known), None)
-            if found:
-                break
-        chosen = []
-        if found:
-            chosen.append(found)
+            for first in range(len(words) - size + 1):
+                if not taken.intersection(range(first, first + size)) \
+                        and " ".join(folded[first:first + size]) in known:
+                    chosen.append((first, first + size))
+                    taken.update(range(first, first + size))
         start = run[0].start()  # what comes before is read near it only: long texts stay linear
         address = bool(_HOUSE_NUMBER.search(text, max(0, start - 24), start))
         # The words before each stretch, as masked so far: a place word that was part of a name
         # just masked (`Mai Kiệt` before `võ văn`) is no context, on this pass as on the next.
-        said = "".join(shown[-6:]) + text[max(position, start - 200):start]  # enough for the last two words
-        context, done = _WORD.findall(said)[-2:], 0
+        said = "".join(shown[-6:]) + text[max(position, start - 200):start]  # enough for the last few words
+        context, done = _WORD.findall(said)[-_CONTEXT:], 0
         for i, j, upper in _stretches(words):
             context += words[done:i]  # offices between stretches
             done = j
-            if found and not (j <= found[0] or i >= found[1]):
+            if taken.intersection(range(i, j)):
                 context += words[i:j]
                 continue
-            before = " ".join(context[-2:]).casefold()
-            span = _name_span(words[i:j], before, known, address and i == 0) if upper \
+            before = " ".join(context[-_CONTEXT:]).casefold()
+            span = _name_span(words[i:j], before, known, address and i == 0, _key(words[j:j + 2])) if upper \
                 else _lower_span(words[i:j], before)
             if span is None:
                 context += words[i:j]
@@ -388,6 +422,7 @@ def scrub_text(text, known_names: Iterable[str] = frozenset(), redact: bool = Fa
     text = _EMAIL.sub(lambda m: REDACTED if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
     text = _PHONE.sub(lambda m: _mask_digits(m, redact), text)
     text = _NUMBER.sub(lambda m: _mask_digits(m, redact), text)
+    text = _PASSPORT.sub(lambda m: REDACTED if redact else mask_number(m.group()), text)
     return _mask_names(text, known, redact)
 
 

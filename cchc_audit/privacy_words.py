@@ -31,10 +31,28 @@ Bàn Giàng Vàng Sùng Thào Mùa Ksor Siu Niê Kpă Rơ Đoạn Lạng Lộc M
 # Middle names so common that "<family> Văn/Thị ..." is a person whatever the case it is typed in.
 STRONG_MIDDLE = frozenset({"văn", "thị"})
 
+# Jobs a school's staff hold, written before a name as a title is: `bảo vệ Tư Hùng`, `tạp vụ Năm Lan`
+# (a nickname carries no family name). Not the offices heading a body (`Chủ tịch Công đoàn`,
+# `Trưởng ban Thanh tra`), nor `y tế` alone (`Sở Y tế Bình Dương`).
+JOB_WORDS = _phrases("""
+bảo vệ; tạp vụ; cấp dưỡng; kế toán; văn thư; thủ quỹ; thủ kho; lao công; tài xế; lái xe; cô nuôi
+nhân viên y tế; cán bộ y tế; giáo viên chủ nhiệm; giáo viên dạy thay; cán bộ; viên chức; giáo sinh
+""")
+
 # Words that announce a person: the capitalised words after them are a name.
 TITLE_WORDS = _phrases("""
 ông; bà; anh; chị; em; cô; chú; bác; dì; cậu; thầy; cháu; bé; con; trẻ; mr; mrs; ms
 đồng chí; phụ huynh; học sinh; giáo viên; cô giáo; thầy giáo; nhân viên; người nộp; người gửi
+""") | JOB_WORDS
+
+# What a job word, being also a verb (`bảo vệ`: to protect) or a post in a body (`văn thư Phòng`),
+# is followed by when no name comes after it, its first word only capitalised as often as not:
+# `bảo vệ Tổ quốc`, `văn thư Phòng GD&ĐT`. A given name may be one of these words (`bà Quyền`): only
+# after a job word are they no name.
+AFTER_JOB = _phrases("""
+tổ quốc; tổ chức; môi trường; chủ quyền; quyền; quyền lợi; pháp luật; hiến pháp; đảng; nhà nước
+nhân dân; an ninh; trật tự; tài sản; sức khỏe; danh dự; bí mật
+phòng; ban; bộ; sở; tổ; khối; lớp; hội; chi bộ; công đoàn; ủy ban; hội đồng; trường; cơ quan; văn phòng
 """)
 
 # Offices and posts, as a school's papers write them before a name (`Phó Hiệu trưởng Nguyễn Văn An`,
@@ -58,7 +76,7 @@ thanh tra viên; kiểm soát viên; chuyên viên; chánh văn phòng; phó ch�
 PLACE_WORDS = _phrases("""
 đường; phố; phường; quận; huyện; xã; tỉnh; thị trấn; thị xã; thành phố; tp; tx; tt; p; q
 ấp; thôn; bản; làng; khu; khu phố; tổ dân phố; ngõ; ngách; hẻm; kiệt; lộ; đại lộ; quốc lộ; tỉnh lộ
-cầu; chợ; bến; công viên; quảng trường; nhà văn hóa; số; nhà; địa chỉ
+cầu; chợ; bến; công viên; quảng trường; nhà văn hóa; số; nhà; địa chỉ; đảo; huyện đảo
 học; sở; trường; non; mầm non; mẫu giáo; tiểu học; thcs; thpt; trung học; đại học; cao đẳng
 """)
 
@@ -73,6 +91,8 @@ hồ sơ; lý do; lý lịch; lý luận; mai sau; cao điểm; cao học
 hoa sen; hoa mai; mai vàng; sao mai; hoa hồng; hoa cúc; hoa phượng; hoa lan; hoa sữa
 phương án; phương pháp; phương tiện; phương thức; phương hướng; thái độ; quan hệ; quan tâm
 quản lý; tôn trọng; tôn vinh; trang thông; trang web; trang tin; thông tin; giáo dục
+cô tô; anh hùng; anh hùng lao động; anh hùng lực lượng vũ trang; bà mẹ việt nam anh hùng
+y tế; y khoa; y dược; y học; y sĩ; y tá; y bác; h'mông; h’mông
 """)
 
 # People whose names streets, schools and wards carry, as an address or a school's name writes

@@ -46,6 +46,8 @@ IDS = [
     ("CCCD 079 312 345 678", "CCCD *** *** *** 678"),
     ("cmnd 123.456.789", "cmnd ***.***.789"),
     ("số định danh 001099012345", "số định danh *********345"),
+    ("hộ chiếu B1234567", "hộ chiếu *****567"),  # a passport: one letter and 7 digits
+    ("Hộ chiếu số C7654321 còn hạn", "Hộ chiếu số *****321 còn hạn"),
 ]
 
 # Ordinary phrases: offices, streets and schools named after people, words that are family names.

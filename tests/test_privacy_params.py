@@ -19,12 +19,13 @@ from test_archive_modes import assert_published
 from cchc_audit import archive, params, resources
 
 NAME, PHONE, CCCD = "Nguyễn Thị Hoa", "0903123456", "079123456789"
-RAW = [NAME, "Thị Hoa", PHONE, CCCD, "Trần Văn Bình", "Văn Bình", "0912 345 678"]
+RAW = [NAME, "Thị Hoa", PHONE, CCCD, "Trần Văn Bình", "Văn Bình", "0912 345 678", "Tư Hùng", "B1234567"]
 MASKED = ["Nguyễn T. H.", "*******456", "*********789"]
 FREE_TEXT = {
     "waivers": [{"check": "II.6.3", "expires": "2024-12-31",
                  "justification": f"Cô {NAME} (SĐT {PHONE}, CCCD {CCCD}) nghỉ thai sản"}],
-    "recommendations": [f"Đề nghị bố trí người thay cô {NAME}, liên hệ {PHONE}"],
+    "recommendations": [f"Đề nghị bố trí người thay cô {NAME}, liên hệ {PHONE}",
+                        "Nhắc bảo vệ Tư Hùng (hộ chiếu B1234567) khóa cổng"],
     "causes": [f"Phó Hiệu trưởng Trần Văn Bình (ĐT 0912 345 678) nghỉ ốm; CCCD {CCCD} chưa cập nhật"],
     "recipients": ["Phòng GD&ĐT huyện Nhà Bè (để báo cáo);", f"Cô {NAME} (để thực hiện);"],
 }
@@ -56,7 +57,8 @@ def test_params_free_text_is_masked_as_the_file_is_read(tmp_path):
     file.write_text(yaml.safe_dump({"period": "2024-Q1", **FREE_TEXT}, allow_unicode=True), encoding="utf-8")
     p = params.resolve(file)
     assert p.waivers[0].justification == "Cô Nguyễn T. H. (SĐT *******456, CCCD *********789) nghỉ thai sản"
-    assert p.recommendations == ("Đề nghị bố trí người thay cô Nguyễn T. H., liên hệ *******456",)
+    assert p.recommendations == ("Đề nghị bố trí người thay cô Nguyễn T. H., liên hệ *******456",
+                                 "Nhắc bảo vệ T. H. (hộ chiếu *****567) khóa cổng")
     assert p.causes == ("Phó Hiệu trưởng Trần V. B. (ĐT **** *** 678) nghỉ ốm; CCCD *********789 chưa cập nhật",)
     assert p.recipients == ("Phòng GD&ĐT huyện Nhà Bè (để báo cáo);", "Cô Nguyễn T. H. (để thực hiện);")
     assert p.source_file == "p.yaml"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_audit.privacy import REDACTED, scrub_text
-from cchc_audit.privacy_words import OFFICES, PUBLIC_NAMES
+from cchc_audit.privacy import REDACTED, names_in, scrub_text
+from cchc_audit.privacy_words import JOB_WORDS, OFFICES, PUBLIC_NAMES, TITLE_WORDS
 
 OFFICE_PHRASES = [
     "Hiệu trưởng", "Phó Hiệu trưởng", "PHÓ HIỆU TRƯỞNG", "HIỆU TRƯỞNG", "Phó hiệu trưởng phụ trách bán trú",
@@ -65,7 +66,20 @@ SENTENCES = [
     "Họp Chi bộ và Công đoàn ngày 15/03/2024", "Kế toán chưa nhập sổ thu học phí tháng 2",
 ]
 
-INTACT = OFFICE_PHRASES + PLACES + SCHOOLS + PROCEDURES + SENTENCES
+# Phrases a job word (`bảo vệ`, `văn thư`, `y tế`...) or a cue of a minority name (`Y`, `H'`) opens or
+# precedes without a name after it (issue: masking gaps).
+CUE_PHRASES = [
+    "Tuyên truyền bảo vệ Tổ quốc", "bảo vệ Môi trường", "Bảo vệ Chủ quyền biển đảo", "bảo vệ Quyền trẻ em",
+    "Y tế", "Y Tế", "Sở Y tế Bình Dương", "Trạm Y tế Phường 3", "Trung tâm Y tế huyện Nhà Bè",
+    "Nhân viên Y tế", "Trường Đại học Y Dược", "phụ huynh học sinh", "Phụ huynh học sinh lớp Lá 2",
+    "anh hùng", "Anh hùng Lao động", "Anh Hùng Lao Động", "Bà Mẹ Việt Nam Anh Hùng", "Cô Tô",
+    "huyện đảo Cô Tô", "học sinh dân tộc H'Mông", "Văn thư UBND xã", "Văn thư Phòng GD&ĐT",
+    "Kế toán Trường Mầm non Hoa Sen", "kế toán Tổ Văn phòng", "Bảo vệ trực đêm", "tạp vụ nghỉ phép",
+    "Giấy khám sức khỏe của cơ sở y tế", "Hộ chiếu hết hạn ngày 05/01/2024", "Mẫu số 01/TK-ĐKT",
+]
+
+INTACT = OFFICE_PHRASES + PLACES + SCHOOLS + PROCEDURES + SENTENCES + CUE_PHRASES
+
 
 # (free text, what must not survive, the masked form)
 MASKED = [
@@ -97,6 +111,20 @@ MASKED = [
      "Biên bản do ĐINH C. T. lập, SĐT **** *** 456"),
     ("Họ tên: Trần Minh Khoa, email khoa.tran@gmail.com", ["Minh Khoa", "khoa.tran"],
      "Họ tên: Trần M. K., email k***@gmail.com"),
+    # A job before a nickname without a family name; minority names; a passport number.
+    ("bảo vệ Tư Hùng trực đêm", ["Tư Hùng"], "bảo vệ T. H. trực đêm"),
+    ("Bảo vệ Tư Hùng nghỉ phép", ["Tư Hùng"], "Bảo vệ T. H. nghỉ phép"),
+    ("tạp vụ Tư Hùng nghỉ việc", ["Tư Hùng"], "tạp vụ T. H. nghỉ việc"),
+    ("cấp dưỡng Năm Lan nghỉ ốm", ["Năm Lan"], "cấp dưỡng N. L. nghỉ ốm"),
+    ("nhân viên y tế Hoa chưa nộp", ["Hoa"], "nhân viên y tế H. chưa nộp"),
+    ("văn thư Tám Hiền chưa vào sổ", ["Tám Hiền"], "văn thư T. H. chưa vào sổ"),
+    ("Phụ huynh Y Bluel Niê phản ánh", ["Bluel", "Niê"], "Phụ huynh Y. B. N. phản ánh"),
+    ("Y Bluel Niê nộp hồ sơ", ["Bluel", "Niê"], "Y. B. N. nộp hồ sơ"),
+    ("cô H'Hen Niê lớp Chồi 1", ["Hen", "Niê"], "cô H. N. lớp Chồi 1"),
+    ("H’Hen Niê ký nhận", ["Hen", "Niê"], "H. N. ký nhận"),
+    ("Cháu H'Mai Ksor, hộ chiếu B1234567", ["Mai", "Ksor", "B1234"], "Cháu H. K., hộ chiếu *****567"),
+    ("ông Trần Văn Bình, hộ chiếu số C7654321.", ["Văn Bình", "C7654"],
+     "ông Trần V. B., hộ chiếu số *****321."),
 ]
 
 
@@ -121,6 +149,18 @@ def test_masking_twice_changes_nothing(text):
     assert scrub_text(once) == once
 
 
+def test_a_minority_name_the_registers_hold_is_found_in_any_case():
+    known = names_in({"don_thu": pd.DataFrame({"ho_ten": ["H'Hen Niê", "Y Bluel Niê"]})}, ["ho_ten"])
+    assert {"h'hen niê", "y bluel niê"} <= known
+    assert scrub_text("đơn của h'hen niê và y bluel niê", known) == "đơn của H. N. và Y. B. N."
+
+
+def test_lower_case_names_without_a_cue_are_left_as_they_are():
+    # Documented in privacy.py: no family name, no word announcing a person: plain words as far as
+    # masking can tell. This test records the limit; it is not a wish.
+    assert scrub_text("tư hùng trực đêm") == "tư hùng trực đêm"
+
+
 def test_the_corpus_is_large_and_covers_every_list():
     assert len(INTACT) >= 100 and len(MASKED) >= 15
     digits = [t for t, _, _ in MASKED if re.search(r"\d{3}", t)]
@@ -128,6 +168,8 @@ def test_the_corpus_is_large_and_covers_every_list():
     # An office or a street used in the corpus is in the lists, not only made to pass by accident.
     assert {"phó hiệu trưởng", "tổ trưởng", "chủ tịch công đoàn", "văn thư"} <= OFFICES
     assert {"đinh tiên hoàng", "cô giang", "lê văn lương"} <= PUBLIC_NAMES
+    assert {"bảo vệ", "tạp vụ", "cấp dưỡng", "văn thư", "nhân viên y tế"} <= JOB_WORDS <= TITLE_WORDS
+    assert "y tế" not in TITLE_WORDS  # `Sở Y tế Bình Dương`
 
 
 _PIECES = sorted({w for phrase in INTACT + [t for t, _, _ in MASKED] for w in phrase.split()}
