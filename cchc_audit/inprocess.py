@@ -23,6 +23,7 @@ batch bounds a unit's time by restarting its worker (batch.py).
 from __future__ import annotations
 
 import base64
+import builtins
 import datetime as dt
 import io
 import os
@@ -33,6 +34,7 @@ import threading
 from papermill.engines import Engine
 
 from .execute import IN_PROCESS as NAME  # the engine's name for papermill (and its `--engine`)
+
 LOCK = threading.RLock()  # one notebook at a time: the working directory and sys.std* are global
 
 # What ipykernel's IPythonKernel answers in `kernel_info` (nbclient copies it into the notebook).
@@ -49,7 +51,7 @@ LANGUAGE_INFO = {
 
 def _timestamp() -> str:
     """A message timestamp as nbclient records it (`2026-12-02T01:43:44.039629Z`)."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _jsonable(data: dict) -> dict:
@@ -162,6 +164,19 @@ def _shell_class():
 
         def finish_displayhook(self):
             pass
+
+        def flush(self):
+            """IPython's, minus its `gc.collect()`: a full collection of a process holding pandas
+            and matplotlib costs about 0.1 s, twice a notebook; the collector runs on its own."""
+            for n in range(1, self.prompt_count + 1):
+                self.shell.user_ns_hidden.pop(f"_{n}", None)
+                self.shell.user_ns.pop(f"_{n}", None)
+            out = self.shell.user_ns.get("_oh")
+            if out is not None:
+                out.clear()
+            self._, self.__, self.___ = "", "", ""
+            if "_" not in builtins.__dict__:
+                self.shell.user_ns.update({"_": self._, "__": self.__, "___": self.___})
 
     class Shell(InteractiveShell):
         """The notebook's interpreter: an IPython shell whose outputs go to the running cell."""

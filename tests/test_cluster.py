@@ -17,7 +17,7 @@ import psutil
 import pytest
 from test_batch import PERIOD, make_unit
 
-from cchc_audit import archive, batch
+from cchc_audit import archive
 
 BIN = Path(sys.executable).parent
 STARTUP = 90  # seconds: a worker's nanny and its process, on a busy machine
