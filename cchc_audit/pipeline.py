@@ -26,12 +26,13 @@ def warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def run_unit(params, *, pdf: bool = False) -> Path:
+def run_unit(params, *, pdf: bool = False, exports=None) -> Path:
     """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
-    nothing written), execute the notebook, export both reports, archive; return the run folder.
-    `cchc-audit batch` runs this for every unit."""
+    nothing written), execute the notebook, export both reports (through `exports`, an
+    `export.ExportProcess`, if given), archive; return the run folder. `cchc-audit batch` runs
+    this for every unit."""
     period, unit_data, plan = prepare(params, params.lang)
-    return execute_and_archive(params, period, unit_data, plan, params.lang, pdf=pdf)
+    return execute_and_archive(params, period, unit_data, plan, params.lang, pdf=pdf, exports=exports)
 
 
 def prepare(params, lang):
@@ -111,7 +112,7 @@ def problems_text(problems, data_dir, lang: str) -> str:
 
 
 def execute_and_archive(params, period, unit_data, plan, lang: str, pdf: bool = False,
-                        reuse: bool = True) -> Path:
+                        reuse: bool = True, exports=None) -> Path:
     """Archive one run of the validated `unit_data`. With `reuse` (the default) the notebook takes
     the validated frames handed to it (snapshot.py) instead of reading the registers again;
     without it, it reads the revision's copies itself, as the analyst's notebook does."""
@@ -155,10 +156,9 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, pdf: bool = 
         title = strip_invisible(run_title(unit_name, period, lang))  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
-        export.export_html(executed, tmp / INTERNAL_HTML, "internal",
-                            title=i18n.text("run.internal_title", lang) + f" — {title}")
-        export.export_html(executed, tmp / PUBLIC_HTML, "public",
-                            title=i18n.text("run.public_title", lang) + f" — {title}")
+        reports = [(tmp / INTERNAL_HTML, "internal", i18n.text("run.internal_title", lang) + f" — {title}"),
+                   (tmp / PUBLIC_HTML, "public", i18n.text("run.public_title", lang) + f" — {title}")]
+        (exports.export if exports is not None else export.export_reports)(executed, reports)
         if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
             print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         check_read(tmp, data_rel, results, lang)
