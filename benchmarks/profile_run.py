@@ -9,8 +9,8 @@
   worker runs them (`pipeline.run_unit(params)`); the first unit, which pays for the imports and
   first-use caches, is left out of the medians.
 - each notebook cell: papermill's own timing of the cells, from the executed notebooks.
-- charts: the report's chart functions, timed while the notebook's calls are replayed in this
-  process (the kernel is another process).
+- charts: the report's chart functions, timed as the notebook calls them (its cells run in the
+  command's own process).
 
 Every figure is a median over the repetitions. The stages nest: "execute the notebook" holds
 papermill's import and work, then the cells (which import matplotlib and the report's modules the
@@ -40,6 +40,7 @@ ORDER = [
     ("snapshot_inputs", "copy and hash the inputs into the revision"),
     ("execute", "execute the notebook (papermill, all)"),
     ("cells", "  of which: the cells (papermill's timing)"),
+    ("charts", "    of which: the charts"),
     ("export_internal", "export the internal report"),
     ("export_public", "export the public report"),
     ("archive", "archive: manifest and rename into place"),
@@ -71,6 +72,11 @@ def instrument(stages: dict) -> None:
     timer(execute, "execute_notebook", "execute", stages)
     timer(export, "export_html", lambda executed, target, audience, **kw: f"export_{audience}", stages)
     timer(pipeline, "snapshot", "snapshot_inputs", stages)
+    from cchc_audit import charts
+
+    for name in dir(charts):  # the report's parts call them as charts.<name>
+        if name.endswith("_chart") and callable(getattr(charts, name)):
+            timer(charts, name, "charts", stages)
     timer(archive.RunBuilder, "commit", "archive", stages)
     timer(pipeline, "front_page", "front_page", stages)
 
@@ -143,37 +149,6 @@ def batch_units(data: str | None, units: int) -> list[dict]:
     return found[1:] if len(found) > 1 else found
 
 
-def chart_time(data: str | None, reps: int) -> float:
-    """Median seconds in the chart functions over the notebook's report parts, replayed here."""
-    import contextlib
-    import io
-
-    from cchc_audit import charts, report
-    from cchc_audit import params as run_params
-    from cchc_audit.audit import run_audit
-
-    spent = {"charts": 0.0}
-    names = [n for n in dir(charts) if n.endswith("_chart") and callable(getattr(charts, n))]
-    for name in names:  # the report's parts call them as charts.<name>
-        timer(charts, name, "charts", spent)
-    from cchc_audit.registers import load_unit
-
-    settings = run_params.resolve(None, period=PERIOD, data=data)
-    registers = load_unit(settings.data)
-    parts = ["header", "overview", "direction", "targets", "trends", "tasks", "assessment", "signature",
-             "checks_table", "statistics", "index766", "methodology"]
-    times = []
-    for _ in range(reps + 1):  # the first round loads fonts: a batch worker's first unit does
-        # A new audit each round: the charts are drawn once per audit (report_parts' memo).
-        audit = run_audit(settings.period_range(), settings.data, settings.plan_path, settings, data=registers)
-        spent["charts"] = 0.0
-        with contextlib.redirect_stdout(io.StringIO()):
-            for part in parts:
-                report.show(audit, part, settings.lang, None)
-        times.append(spent["charts"])
-    return statistics.median(times[1:])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
@@ -196,7 +171,6 @@ def main() -> None:
         if i:
             runs.append(json.loads(done.stdout.splitlines()[-1]))
     units = batch_units(args.data, args.units)
-    charts = chart_time(args.data, args.reps)
     med = statistics.median
 
     def column(records, key):
@@ -209,7 +183,6 @@ def main() -> None:
     print(f"{'stage':52} {'run':>8} {'unit':>8}")
     for key, label in ORDER:
         print(f"{label:52} {column(runs, key)} {column(units, key)}")
-    print(f"{'charts (chart functions, replayed in-process)':52} {charts:8.3f} {charts:8.3f}")
     print("\nthe notebook's cells (papermill's timing)")
     for i, (label, _) in enumerate(runs[0]["cells"]):
         run_cell = med(r["cells"][i][1] for r in runs)

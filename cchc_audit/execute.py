@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .codes import IN_PROCESS_ENGINE as IN_PROCESS
 from .export import skip_unused_imports
 from .resources import AUDIT_NOTEBOOK as NOTEBOOK
 
 KERNEL = "python3"  # in a venv with ipykernel, jupyter_client resolves this to the venv's Python
-IN_PROCESS = "cchc-inprocess"  # inprocess.NAME, without importing IPython to say it
 
 
 def execute_notebook(output: str | Path, parameters: dict[str, Any], *,

@@ -33,7 +33,7 @@ import threading
 
 from papermill.engines import Engine
 
-from .execute import IN_PROCESS as NAME  # the engine's name for papermill (and its `--engine`)
+from .codes import IN_PROCESS_ENGINE as NAME  # the engine's name for papermill (and its `--engine`)
 
 LOCK = threading.RLock()  # one notebook at a time: the working directory and sys.std* are global
 
