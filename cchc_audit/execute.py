@@ -9,6 +9,7 @@ analyst calling the pipeline from JupyterLab), whose shell is its user's.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -32,40 +33,42 @@ def execute_notebook(output: str | Path, parameters: dict[str, Any], *,
     skip_unused_imports()
     import papermill
 
-    options: dict[str, Any] = {}
-    if engine == IN_PROCESS and not _inside_a_kernel():
-        from . import inprocess
+    def run(**options):
+        return papermill.execute_notebook(
+            str(notebook), str(output),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            language="python",  # papermill's parameter syntax, whatever the notebook's metadata says
+            cwd=str(cwd) if cwd is not None else None,
+            progress_bar=False,
+            log_output=False,
+            # Written once at the end (and on a failure), not twice per cell.
+            request_save_on_cell_execute=False,
+            **options,
+        )
 
-        inprocess.register()
-        options["engine_name"] = IN_PROCESS
-    else:
+    from . import inprocess
+
+    # papermill's cwd moves this whole process: one notebook at a time (a notebook that runs one
+    # holds the lock already, and its own goes to a kernel).
+    held = inprocess.running_here()
+    with contextlib.nullcontext() if held else inprocess.LOCK:
+        if engine == IN_PROCESS and not held and not _inside_a_kernel():
+            inprocess.register()
+            return run(engine_name=IN_PROCESS)
         # The kernel's own start-up chatter (e.g. the TCP-transport warning) is not the user's
         # business; cell errors still come back through papermill.
-        options["extra_arguments"] = ["--IPKernelApp.log_level=ERROR"]
-    return papermill.execute_notebook(
-        str(notebook), str(output),
-        parameters=parameters,
-        kernel_name=kernel_name,
-        language="python",  # papermill's parameter syntax, whatever the notebook's metadata says
-        cwd=str(cwd) if cwd is not None else None,
-        progress_bar=False,
-        log_output=False,
-        # Written once at the end (and on a failure), not twice per cell.
-        request_save_on_cell_execute=False,
-        **options,
-    )
+        return run(extra_arguments=["--IPKernelApp.log_level=ERROR"])
 
 
 def _inside_a_kernel() -> bool:
-    """Whether an IPython shell other than the in-process engine's runs this process."""
+    """Whether this process is a Jupyter kernel (or another IPython): its shell is its user's."""
     import sys
 
     if "IPython" not in sys.modules:
         return False
     from IPython.core.interactiveshell import InteractiveShell
 
-    if not InteractiveShell.initialized():
-        return False
     from . import inprocess
 
-    return InteractiveShell.instance() is not inprocess.current_shell()
+    return InteractiveShell.initialized() and InteractiveShell.instance() is not inprocess.current_shell()

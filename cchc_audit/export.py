@@ -266,7 +266,11 @@ class ExportProcess:
 def _serve(conn, parents_end) -> None:
     """The helper process: warm up, then export what it is sent until told to stop (None) or its
     pipe closes."""
+    import signal
+
     parents_end.close()  # forked with both ends: only the run's process may hold the other
+    # Ctrl-C is the run's to handle: it closes the pipe, and that ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_exporter()
     while True:
         try:

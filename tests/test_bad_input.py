@@ -41,7 +41,7 @@ class NoNotebook:
 
 
 @pytest.fixture
-def idle_kernel(monkeypatch):
+def no_notebook(monkeypatch):
     from cchc_audit import execute
 
     NoNotebook.asked = []
@@ -120,7 +120,7 @@ def test_the_clean_school_validates_in_xlsx_and_csv(clean, fmt, capsys):
 
 
 @pytest.mark.parametrize("name, fmt", CASES, ids=[f"{n}-{f}" for n, f in CASES])
-def test_each_defect_is_reported_and_nothing_is_written(clean, tmp_path, capsys, idle_kernel, name, fmt):
+def test_each_defect_is_reported_and_nothing_is_written(clean, tmp_path, capsys, no_notebook, name, fmt):
     folder = tmp_path / "data"
     expected = build(name, fmt, folder, clean[fmt])
     assert expected and all(e.code for e in expected)

@@ -129,18 +129,19 @@ def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
 
 
 def _left_running(workers) -> list[str]:
-    """The command lines of the processes running under the `dask worker` commands other than
-    Dask's own (the nanny's worker process, multiprocessing's helpers): a Jupyter kernel, a
-    Chromium... A round leaves none."""
+    """The command lines of the processes the workers' own processes started and left running
+    (a Jupyter kernel, a Chromium, a forked helper...), multiprocessing's resource tracker aside.
+    Each `dask worker` command is a nanny; its children are the worker processes."""
     found = []
-    for worker in workers:
-        for process in psutil.Process(worker.pid).children(recursive=True):
-            try:
-                line = " ".join(process.cmdline())
-            except psutil.NoSuchProcess:
-                continue
-            if "multiprocessing" not in line and "dask" not in line:
-                found.append(line)
+    for nanny in workers:
+        for worker in psutil.Process(nanny.pid).children():
+            for process in worker.children(recursive=True):
+                try:
+                    line = " ".join(process.cmdline())
+                except psutil.NoSuchProcess:
+                    continue
+                if "resource_tracker" not in line:
+                    found.append(line)
     return found
 
 

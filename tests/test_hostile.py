@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bad_inputs.build import write_clean
 from bad_inputs.hostile import CASES, ENGLISH, PERIOD, SECRET, VALIDATE, prepare
-from test_bad_input import idle_kernel  # noqa: F401 - the fixture: no notebook on bad input
+from test_bad_input import no_notebook  # noqa: F401 - the fixture: no notebook on bad input
 
 from cchc_audit import archive, cli, rollup, trends
 from cchc_audit.frontpage import build_index
@@ -86,7 +86,7 @@ def patch(monkeypatch, env: dict) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_hostile_input_is_refused_cleanly_and_changes_nothing(case, clean, tmp_path, capsys, idle_kernel,
+def test_hostile_input_is_refused_cleanly_and_changes_nothing(case, clean, tmp_path, capsys, no_notebook,
                                                               monkeypatch):
     ws = prepare(tmp_path / "ws", clean)
     args = case.make(ws)
@@ -104,7 +104,7 @@ def test_hostile_input_is_refused_cleanly_and_changes_nothing(case, clean, tmp_p
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in ENGLISH], ids=lambda c: c.name)
-def test_the_message_is_english_with_lang_en(case, clean, tmp_path, capsys, idle_kernel, monkeypatch):
+def test_the_message_is_english_with_lang_en(case, clean, tmp_path, capsys, no_notebook, monkeypatch):
     ws = prepare(tmp_path / "ws", clean)
     args = case.make(ws)
     patch(monkeypatch, case.env)
@@ -137,7 +137,7 @@ def test_a_csv_cell_longer_than_the_csv_module_default_is_valid(clean, tmp_path,
 
 
 def test_a_full_disk_leaves_no_partial_revision_and_says_so_in_one_sentence(clean, tmp_path, capsys,
-                                                                             idle_kernel, monkeypatch):
+                                                                             no_notebook, monkeypatch):
     from cchc_audit import params as params_mod
 
     ws = prepare(tmp_path / "ws", clean)

@@ -37,8 +37,9 @@ def _run(tmp_path, path, engine=execute.IN_PROCESS, name="out.ipynb"):
 CELLS = (
     "from IPython.display import HTML, display\n"
     "display(HTML('<b>both</b>'))\n"
-    "display(HTML('<i>one</i>'), metadata={'cchc_audit': {'audience': 'internal'}})",
-    "print('a'); print('b')\nimport sys; print('err', file=sys.stderr)",
+    "display(HTML('<i>one</i>'), metadata={'cchc_audit': {'audience': 'internal'}})\n"
+    "handle = display(HTML('<p>first</p>'), display_id='shown')",
+    "print('a')\nimport sys; print('err', file=sys.stderr)\nprint('b')\nhandle.update(HTML('<p>later</p>'))",
     "x = 41\nx + 1",
     "import os; os.getcwd() == os.path.abspath('.')",
     "",
@@ -61,6 +62,7 @@ def test_outputs_are_what_a_kernel_gives(tmp_path):
     assert [c.execution_count for c in code] == [1, 2, 3, 4, None, 5]  # an empty cell is not run
     assert code[0].outputs[0].metadata == {}  # nbformat's empty metadata, as from a kernel
     assert code[0].outputs[1].metadata == {"cchc_audit": {"audience": "internal"}}
+    assert code[0].outputs[2].data["text/html"] == "<p>later</p>"  # updated from the next cell
     assert [o.text for o in code[1].outputs] == ["a\nb\n", "err\n"]
     assert code[2].outputs[0].data["text/plain"] == "42" and code[2].outputs[0].execution_count == 3
     assert code[3].outputs[0].data["text/plain"] == "True"
@@ -143,3 +145,83 @@ def test_papermill_finds_the_engine_by_its_entry_point():
     from cchc_audit.inprocess import InProcessEngine
 
     assert papermill_engines.get_engine(execute.IN_PROCESS) is InProcessEngine
+
+
+def test_papermill_can_import_the_engine_first():
+    """The entry point's module imported before papermill (which loads entry points as it loads)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", "import cchc_audit.inprocess as m; "
+                           "from papermill.engines import papermill_engines as p; "
+                           "assert p.get_engine('cchc-inprocess') is m.InProcessEngine"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_what_the_caller_set_stays_set(tmp_path):
+    """The notebook starts from this process's settings and gives them back as they were, not as
+    a first notebook once found them."""
+    _run(tmp_path, _notebook(tmp_path / "warm.ipynb", "1"), name="warm-out.ipynb")
+    os.environ["CCHC_CALLER"] = "1"
+    warnings.filterwarnings("ignore", message="cchc-caller")
+    try:
+        nb = _run(tmp_path, _notebook(tmp_path / "nb.ipynb",
+                                      "import os\nprint(os.environ.get('CCHC_CALLER'))\nos.environ['CCHC_CALLER'] = '2'"))
+        assert nb.cells[1].outputs[0].text == "1\n"
+        assert os.environ["CCHC_CALLER"] == "1"
+        assert any(f[1] is not None and f[1].pattern == "cchc-caller" for f in warnings.filters)
+    finally:
+        del os.environ["CCHC_CALLER"]
+
+
+def test_two_threads_run_their_notebooks_each_in_its_own_folder(tmp_path):
+    """A Dask worker with two threads: each notebook writes where it runs, one at a time; and
+    what another thread prints meanwhile stays out of the notebook."""
+    import threading
+    import time
+
+    path = _notebook(tmp_path / "nb.ipynb", "import time, os\ntime.sleep(0.3)\n"
+                                            "open('here.txt', 'w').write(os.getcwd())\nprint('mine')")
+    folders = [tmp_path / "a", tmp_path / "b"]
+    results = {}
+
+    def run(folder):
+        folder.mkdir()
+        results[folder.name] = execute.execute_notebook(folder / "out.ipynb", {}, notebook=path, cwd=folder)
+
+    chatter = threading.Event()
+
+    def chat():
+        while not chatter.is_set():
+            print("chatter from another thread", file=sys.stderr)
+            time.sleep(0.01)
+
+    before = os.getcwd()
+    threads = [threading.Thread(target=run, args=(f,)) for f in folders] + [threading.Thread(target=chat)]
+    for t in threads:
+        t.start()
+    for t in threads[:2]:
+        t.join()
+    chatter.set()
+    threads[2].join()
+    for folder in folders:
+        assert (folder / "here.txt").read_text() == str(folder)
+        outputs = results[folder.name].cells[1].outputs
+        assert [o.text for o in outputs] == ["mine\n"]
+    assert os.getcwd() == before
+
+
+def test_a_notebook_that_runs_a_notebook_runs_it_on_a_kernel(tmp_path):
+    inner = _notebook(tmp_path / "inner.ipynb", "print('inner')")
+    outer = _notebook(tmp_path / "outer.ipynb", "kept = 1",
+                      f"from cchc_audit import execute\nnb = execute.execute_notebook({str(tmp_path / 'inner-out.ipynb')!r}, "
+                      f"{{}}, notebook={str(inner)!r})\nprint(nb.cells[1].outputs[0].text, kept)")
+    nb = _run(tmp_path, outer)
+    assert nb.cells[2].outputs[0].text == "inner\n 1\n"
+
+
+def test_ctrl_c_in_a_cell_stops_the_run(tmp_path):
+    path = _notebook(tmp_path / "nb.ipynb", "raise KeyboardInterrupt", "print('never')")
+    with pytest.raises(KeyboardInterrupt):
+        _run(tmp_path, path)
+    assert sys.stdout is not None and os.getcwd() != str(tmp_path)

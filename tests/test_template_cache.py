@@ -58,3 +58,25 @@ def test_no_cache_when_turned_off_or_the_folder_cannot_be_made(monkeypatch, tmp_
     monkeypatch.setenv(templating.CACHE_VARIABLE, str(tmp_path / "file" / "cache"))
     assert templating.bytecode_cache() is None
     templating.bytecode_cache.cache_clear()
+
+
+def test_a_cache_folder_others_can_write_is_not_used(monkeypatch, tmp_path):
+    """The cache holds code the report runs: a folder open to others is refused, as Jinja's own."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    templating.bytecode_cache.cache_clear()
+    monkeypatch.setenv(templating.CACHE_VARIABLE, str(shared))
+    assert templating.bytecode_cache() is None
+    templating.bytecode_cache.cache_clear()
+
+
+def test_the_cache_is_kept_apart_by_what_compiling_depends_on(monkeypatch, fresh):
+    """Another Jinja, another version of the package or other options: another folder."""
+    key = templating.cache_key()
+    assert templating.bytecode_cache().directory.endswith(key)
+    monkeypatch.setattr(templating.jinja2, "__version__", "0.0")
+    assert templating.cache_key() != key
+    monkeypatch.undo()
+    monkeypatch.setitem(templating.OPTIONS, "trim_blocks", False)
+    assert templating.cache_key() != key
