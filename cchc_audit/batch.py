@@ -5,11 +5,12 @@ Every sub-folder of `--data-root` that holds registers is a unit (its `don_vi.ya
 `ke_hoach.yaml` is its plan). Each unit is one Dask task that runs exactly what `cchc-audit run`
 runs (`pipeline.run_unit`: validate, execute the notebook, export, archive) and returns a small record;
 a unit's bad data or crash is recorded and the others go on. Without `--scheduler` the work runs
-on a `LocalCluster` of one single-threaded process per core; with it, on that cluster's workers
-(which need this package installed and the same paths to the data and the archive).
+on a `LocalCluster` of one single-threaded process per core (forked on Linux, see
+`_start_method`); with it, on that cluster's workers (which need this package installed and the
+same paths to the data and the archive).
 
-Each worker runs its units' notebooks in its own process (inprocess.py), one at a time, in a
-shell reset to a fresh kernel's state before each; pandas, matplotlib, papermill, nbconvert and the
+Each worker runs its units' notebooks in its own process (inprocess.py), one at a time, each in a
+fresh namespace, the process's settings given back after; pandas, matplotlib, papermill, nbconvert and the
 compiled report templates stay loaded from one unit to the next. That is what makes a round cheaper
 than single runs. A round starts nothing on the workers that outlives its tasks: rounds sharing a
 scheduler leave each other alone, and nothing stays idle on the workers when a round ends.
@@ -274,10 +275,47 @@ def _client(client, scheduler: str | None, workers: int | None):
         with remote:
             yield remote
         return
-    with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+    with _start_method(), \
+            LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
+                         dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:
         yield local
+
+
+@contextmanager
+def _start_method():
+    """How the LocalCluster's worker processes start. Dask spawns them by default: each new Python
+    imports Dask, pandas, matplotlib, papermill and this package before its first unit (1.5 s
+    and more per process), and tears it all down at the end (another second). On Linux they are
+    forked instead, from this process once it has imported what a unit needs (`preload`): they
+    start with it, in milliseconds, and exit as fast; fork is Linux's own way, and this process
+    runs nothing but Dask's event loop meanwhile. A start method configured for Dask other than
+    its default (`distributed.worker.multiprocessing-method`, e.g. forkserver) is kept."""
+    import dask
+
+    key = "distributed.worker.multiprocessing-method"
+    if not sys.platform.startswith("linux") or dask.config.get(key) != "spawn":
+        yield
+        return
+    preload()
+    with dask.config.set({key: "fork"}):
+        yield
+
+
+def preload() -> None:
+    """Import what a unit's run imports, in this process (a batch's forked workers inherit it)."""
+    from . import export, inprocess, pipeline  # noqa: F401 - imported for the workers
+
+    export.skip_unused_imports()
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+    from . import audit, report, validate  # noqa: F401
+    from .registers import load_unit  # noqa: F401
+
+    inprocess.shell()
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -346,3 +346,37 @@ def test_a_round_speaks_the_language_of_its_params_file(district, cluster, tmp_p
                                     "--scheduler", cluster.scheduler_address, "--params", params_file])
     assert code == 0, stdout + stderr
     assert "Summary: 1 archived" in stdout and "Roll-up: " in stdout
+
+
+def test_the_default_local_cluster_runs_the_round_and_leaves_nothing(district, tmp_path):
+    """Without --scheduler: `cchc-audit batch` starts its own LocalCluster (its workers forked
+    on Linux, batch._start_method), audits every unit, and no process of it outlives the command."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    done = subprocess.run([str(Path(sys.executable).parent / "cchc-audit"), "batch", "--period", PERIOD,
+                           "--data-root", str(district), "--out", str(tmp_path / "out"), "--workers", "2",
+                           "--lang", "en"], capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stdout + done.stderr  # the broken unit, and only it
+    assert "mna (Trường Mầm non A): archived" in done.stdout and "mnb (Trường Mầm non B): archived" in done.stdout
+    for code in ("mna", "mnb"):
+        (run,) = (tmp_path / "out" / code / PERIOD).iterdir()
+        assert archive.verify(run).ok
+    assert {p.pid for p in psutil.Process().children(recursive=True)} <= before
+
+
+def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeypatch):
+    import sys
+
+    import dask
+
+    key = "distributed.worker.multiprocessing-method"
+    monkeypatch.setattr(batch, "preload", lambda: None)
+    with batch._start_method():
+        assert dask.config.get(key) == ("fork" if sys.platform.startswith("linux") else "spawn")
+    with dask.config.set({key: "forkserver"}), batch._start_method():
+        assert dask.config.get(key) == "forkserver"  # the user's choice stands
+    assert dask.config.get(key) == "spawn"
