@@ -292,6 +292,7 @@ def _start_method():
     runs nothing but Dask's event loop meanwhile. A start method configured for Dask other than
     its default (`distributed.worker.multiprocessing-method`, e.g. forkserver) is kept."""
     import dask
+    import distributed  # noqa: F401 - its settings, the key below among them
 
     key = "distributed.worker.multiprocessing-method"
     if not sys.platform.startswith("linux") or dask.config.get(key) != "spawn":
