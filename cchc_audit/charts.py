@@ -15,6 +15,7 @@ import base64
 import functools
 import io
 import struct
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -97,19 +98,52 @@ def _styled(draw):
     def wrapper(*args, **kwargs):
         import matplotlib
 
-        with matplotlib.rc_context(STYLE):
+        with _DRAWING, matplotlib.rc_context(STYLE):
             return draw(*args, **kwargs)
     return wrapper
+
+
+@functools.cache
+def _canvas_class():
+    """An Agg canvas whose renderer is shared by every chart of the same pixel size. matplotlib
+    caches text metrics per renderer; a renderer per figure measured the same tick labels,
+    legends and captions again for every chart of every unit. Agg clears the renderer's buffer
+    before each draw, so what a chart shows does not depend on the one drawn before."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    renderers: dict[tuple, RendererAgg] = {}
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if key not in renderers:
+                renderers[key] = RendererAgg(w, h, self.figure.dpi)
+            self.renderer = renderers[key]
+            return self.renderer
+
+    return SharedRendererCanvas
+
+
+# One chart drawn at a time: the shared renderers hold one picture each.
+_DRAWING = threading.RLock()
 
 
 def _figure(height_in: float, width_in: float = WIDTH_IN):
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    _canvas_class()(fig)
+    return fig
 
 
 def _encode(fig, alt: str, caption: str) -> Chart:
     buffer = io.BytesIO()
+    # savefig with a layout engine runs a whole draw without output only to lay the figure out,
+    # then draws again with the layout switched off; running the layout alone gives the same
+    # positions without the first draw.
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine(None)
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     png = buffer.getvalue()
     width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk: what was drawn

@@ -418,7 +418,13 @@ def scrub_text(text, known_names: Iterable[str] = frozenset(), redact: bool = Fa
     if _missing(text):
         return text
     known = known_names if isinstance(known_names, frozenset) else frozenset(known_names)
-    text = _nfc(str(text))
+    return _scrub(_nfc(str(text)), known, redact)
+
+
+@lru_cache(maxsize=8192)
+def _scrub(text: str, known: frozenset[str], redact: bool) -> str:
+    """`scrub_text` of a present text: a function of its arguments alone, kept per process because
+    the same procedure titles and notes are scrubbed for every check, audience and report."""
     text = _EMAIL.sub(lambda m: REDACTED if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
     text = _PHONE.sub(lambda m: _mask_digits(m, redact), text)
     text = _NUMBER.sub(lambda m: _mask_digits(m, redact), text)

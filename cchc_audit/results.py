@@ -105,7 +105,12 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most cells of results.json: nothing to convert
+        return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

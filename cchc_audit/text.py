@@ -59,6 +59,8 @@ _INVISIBLE = dict.fromkeys(
 
 def strip_invisible(text: str) -> str:
     """`text` without bidi controls and zero-width characters."""
+    if text.isascii():  # none of them is ASCII; most of a page is
+        return text
     return text.translate(_INVISIBLE)
 
 

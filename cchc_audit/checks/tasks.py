@@ -31,8 +31,8 @@ def normalize_task_id(value) -> str | None:
 
 
 def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
-    """The register's rows dated in P, grouped by normalized task id, with their evidence flags;
-    computed once per audit and shared by every task."""
+    """The register's rows dated in P, grouped by normalized task id, with their evidence flags,
+    reasons and date order; computed once per audit and shared by every task (a plan has dozens)."""
     if "tasks" not in ctx.memo:
         evidence = ctx.registers["nhiem_vu"]
         ids = evidence["ma_nhiem_vu"].map(normalize_task_id)
@@ -42,8 +42,19 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
         state = evidence["trang_thai"]
         evidenced = in_p & has_ref & state.isin(EVIDENCED_STATES).fillna(False).to_numpy(bool)
         not_arisen = in_p & has_note & (state == "khong_phat_sinh").fillna(False).to_numpy(bool)
-        frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p)
-        ctx.memo["tasks"] = (evidence, {key: rows for key, rows in frame[frame["_in"]].groupby("_id", sort=False)})
+        reason = np.select(
+            [evidenced | not_arisen, (state == "khong_phat_sinh").fillna(False).to_numpy(bool),
+             (state == "chua_thuc_hien").fillna(False).to_numpy(bool)],
+            [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
+        frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p,
+                                _pos=np.arange(len(evidence)))
+        # Sorted by date once: a stable sort of the whole keeps, within each task, the order a
+        # stable sort of its own rows gives.
+        dated = frame[frame["_in"]].sort_values("ngay", kind="stable")
+        groups = {key: (rows, reason[rows["_pos"].to_numpy()])
+                  for key, rows in dated.groupby("_id", sort=False)}
+        empty = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING))
+        ctx.memo["tasks"] = (empty, groups)
     return ctx.memo["tasks"]
 
 
@@ -51,8 +62,8 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
 def task_evidenced(ctx: Context, task_id: str) -> Measure:
     """A section III task: 1 of 1 when a row dated in P carries evidence with status done or in
     progress; 0 of 0 (not arisen) when a row in P says not arisen with a note; else 0 of 1."""
-    evidence, groups = _evidence_by_task(ctx)
-    rows = groups.get(task_id)
+    empty, groups = _evidence_by_task(ctx)
+    rows, reason = groups.get(task_id, (None, None))
     if rows is not None and rows["_ok"].any():
         numerator, denominator = 1, 1
     elif rows is not None and rows["_na"].any():
@@ -60,15 +71,11 @@ def task_evidenced(ctx: Context, task_id: str) -> Measure:
     else:
         numerator, denominator = 0, 1
     if rows is None:
-        found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING))
+        found = empty.copy()
     else:
-        reason = np.select(
-            [(rows["_ok"] | rows["_na"]).to_numpy(bool),
-             (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
-             (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
-            [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
-        found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
-    latest = found.iloc[-1] if len(found) else None
+        # The reasons assigned per task, as before: pandas infers the column's type from its values.
+        found = rows[TASK_COLUMNS].assign(ly_do=reason)
+    latest = len(found) > 0
     return Measure(numerator, denominator, items=found,
-                   extra={"latest_status": None if latest is None else latest["trang_thai"],
-                          "latest_date": None if latest is None else latest["ngay"]})
+                   extra={"latest_status": found["trang_thai"].iat[-1] if latest else None,
+                          "latest_date": found["ngay"].iat[-1] if latest else None})
