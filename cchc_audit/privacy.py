@@ -497,7 +497,8 @@ def _map_distinct(series: pd.Series, function) -> pd.Series:
     dossier of a procedure, and results.json lists thousands."""
     values = series.astype(object)
     table = {v: function(v) for v in values.dropna().unique()}
-    return values.map(lambda v: table.get(v, v) if not _missing(v) else v)
+    # Missing values are left as they are by pandas itself, not tested one by one in Python.
+    return values.map(table.__getitem__, na_action="ignore")
 
 
 def public_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS):

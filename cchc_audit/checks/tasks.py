@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,17 @@ def normalize_task_id(value) -> str | None:
     return f"III.{number}"
 
 
-def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
+@dataclass(frozen=True)
+class _TaskEvidence:
+    shown: pd.DataFrame  # the register's rows dated in P, by date, with the items' columns
+    ok: np.ndarray  # per row of `shown`: evidenced
+    not_arisen: np.ndarray  # per row: not arisen, with a note
+    reason: np.ndarray  # per row: the reason code, None where the row evidences its task
+    rows: dict  # normalized task id -> positions in `shown`
+    empty: pd.DataFrame  # the items of a task without rows
+
+
+def _evidence_by_task(ctx: Context) -> _TaskEvidence:
     """The register's rows dated in P, grouped by normalized task id, with their evidence flags,
     reasons and date order; computed once per audit and shared by every task (a plan has dozens)."""
     if "tasks" not in ctx.memo:
@@ -46,15 +57,15 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
             [evidenced | not_arisen, (state == "khong_phat_sinh").fillna(False).to_numpy(bool),
              (state == "chua_thuc_hien").fillna(False).to_numpy(bool)],
             [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
-        frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p,
-                                _pos=np.arange(len(evidence)))
+        frame = evidence.assign(_id=ids.to_numpy(), _pos=np.arange(len(evidence)))
         # Sorted by date once: a stable sort of the whole keeps, within each task, the order a
         # stable sort of its own rows gives.
-        dated = frame[frame["_in"]].sort_values("ngay", kind="stable")
-        groups = {key: (rows, reason[rows["_pos"].to_numpy()])
-                  for key, rows in dated.groupby("_id", sort=False)}
-        empty = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING))
-        ctx.memo["tasks"] = (empty, groups)
+        dated = frame[in_p].sort_values("ngay", kind="stable")
+        position = dated["_pos"].to_numpy()
+        ctx.memo["tasks"] = _TaskEvidence(
+            shown=dated[TASK_COLUMNS], ok=evidenced[position], not_arisen=not_arisen[position],
+            reason=reason[position], rows=dated.groupby("_id", sort=False).indices,
+            empty=evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING)))
     return ctx.memo["tasks"]
 
 
@@ -62,19 +73,19 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
 def task_evidenced(ctx: Context, task_id: str) -> Measure:
     """A section III task: 1 of 1 when a row dated in P carries evidence with status done or in
     progress; 0 of 0 (not arisen) when a row in P says not arisen with a note; else 0 of 1."""
-    empty, groups = _evidence_by_task(ctx)
-    rows, reason = groups.get(task_id, (None, None))
-    if rows is not None and rows["_ok"].any():
+    evidence = _evidence_by_task(ctx)
+    rows = evidence.rows.get(task_id)
+    if rows is not None and evidence.ok[rows].any():
         numerator, denominator = 1, 1
-    elif rows is not None and rows["_na"].any():
+    elif rows is not None and evidence.not_arisen[rows].any():
         numerator, denominator = 0, 0
     else:
         numerator, denominator = 0, 1
     if rows is None:
-        found = empty.copy()
+        found = evidence.empty.copy()
     else:
-        # The reasons assigned per task, as before: pandas infers the column's type from its values.
-        found = rows[TASK_COLUMNS].assign(ly_do=reason)
+        # The reasons assigned per task: pandas infers the column's type from the task's own values.
+        found = evidence.shown.iloc[rows].assign(ly_do=evidence.reason[rows])
     latest = len(found) > 0
     return Measure(numerator, denominator, items=found,
                    extra={"latest_status": found["trang_thai"].iat[-1] if latest else None,
