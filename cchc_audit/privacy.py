@@ -481,14 +481,22 @@ def mask_codes(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: boo
     hold no personal data: a citizen's ID number can be a dossier code (`mask_code`) and a
     procedure's title can name a person (`scrub_text`, redacted for a public report)."""
     out = df.copy()
+    for column, function in code_maskers(out, known, redact).items():
+        out[column] = _map_distinct(out[column], function)
+    return out
+
+
+def code_maskers(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: bool = False) -> dict:
+    """Column of `df` -> the function `mask_codes` passes each of its present values through."""
     known = frozenset(known)
-    for column in out.columns:
-        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(out[column]):
+    out = {}
+    for column in df.columns:
+        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(df[column]):
             continue
         if column in CATALOGUE_TEXT_COLUMNS:
-            out[column] = _map_distinct(out[column], lambda v: scrub_text(v, known, redact))
+            out[column] = lambda v: scrub_text(v, known, redact)
         else:
-            out[column] = _map_distinct(out[column], lambda v: mask_code(v, redact))
+            out[column] = lambda v: mask_code(v, redact)
     return out
 
 

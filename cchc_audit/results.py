@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from .codes import Status
+from .fmt import is_missing
 from .i18n import text
 
 STATUSES = tuple(Status)
@@ -134,17 +135,28 @@ def to_jsonable(value: Any) -> Any:
 
 
 def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()) -> list[dict]:
+    """The rows of `frame` as JSON records (`row`: Excel's row number, then the columns but
+    `drop`), codes and catalogue names masked as `privacy.mask_codes` masks them."""
     if frame is None or frame.empty:
         return []
-    from .privacy import mask_codes
+    from .privacy import code_maskers
 
-    kept = mask_codes(frame[[c for c in frame.columns if c not in drop]])  # an ID number as a code, a name in a title
-    records = []
-    for row, rec in zip(kept.index, kept.to_dict("records")):
-        out = {"row": to_jsonable(row)}
-        out.update({k: to_jsonable(v) for k, v in rec.items()})
-        records.append(out)
-    return records
+    kept = frame[[c for c in frame.columns if c not in drop]]
+    maskers = code_maskers(kept)  # an ID number as a code, a name in a title
+    columns = []
+    # Column by column in plain Python: a pandas call per row (or per cell) cost more than the
+    # masking itself. Each distinct value is masked once, missing values are left as they are.
+    for name in kept.columns:
+        values = kept[name].tolist()
+        function = maskers.get(name)
+        if function is not None:
+            masked: dict = {}
+            values = [v if is_missing(v) else masked[v] if v in masked else masked.setdefault(v, function(v))
+                      for v in values]
+        columns.append([to_jsonable(v) for v in values])
+    names = list(kept.columns)
+    cells = zip(*columns) if columns else ((),) * len(kept)
+    return [{"row": to_jsonable(row), **dict(zip(names, values))} for row, values in zip(kept.index, cells)]
 
 
 def run_summary(results: dict | None) -> dict:
