@@ -308,3 +308,16 @@ def trend_chart(series: list[dict], lang: str = "vi") -> Chart | None:
         entry["id"] + " " + ", ".join(f"{p[0]} {fmt_pct(p[1], lang)}" for p in entry["points"])
         for entry in drawn)
     return _encode(fig, alt, caption)
+
+
+def warm(langs=("vi", "en")) -> None:
+    """Draw each kind of chart once on made-up figures (into memory, never shown): matplotlib's
+    fonts, glyphs and text metrics and the shared renderers of the report's chart sizes are then
+    ready for the first unit. What a later chart shows does not depend on it."""
+    index = pd.Index([(2024, 1), (2024, 2), (2024, 3)], tupleize_cols=False, name="month")
+    series = pd.DataFrame({"numerator": [9, 10, 0], "denominator": [10, 10, 0],
+                           "value": [0.9, 1.0, float("nan")]}, index=index)
+    for lang in langs:
+        on_time_chart(series, 0.95, lang)
+        digitization_chart(series, series, {"digitized": 0.5, "reuse": 0.3}, lang)
+        satisfaction_chart([("-", {1: 1, 2: 1, 3: 2, 4: 6, 5: 10})], lang)
