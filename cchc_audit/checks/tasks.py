@@ -33,10 +33,13 @@ def normalize_task_id(value) -> str | None:
 
 @dataclass(frozen=True)
 class _TaskEvidence:
-    shown: pd.DataFrame  # the register's rows dated in P, by date, with the items' columns
-    ok: np.ndarray  # per row of `shown`: evidenced
+    # The register's rows dated in P, by date, with the items' columns and `ly_do`: the reason
+    # code, None where the row evidences its task.
+    with_reasons: pd.DataFrame
+    without_reasons: pd.DataFrame  # the same rows, `ly_do` all None
+    ok: np.ndarray  # per row: evidenced
     not_arisen: np.ndarray  # per row: not arisen, with a note
-    reason: np.ndarray  # per row: the reason code, None where the row evidences its task
+    any_reason: np.ndarray  # per row: `ly_do` is not None
     rows: dict  # normalized task id -> positions in `shown`
     empty: pd.DataFrame  # the items of a task without rows
 
@@ -62,9 +65,15 @@ def _evidence_by_task(ctx: Context) -> _TaskEvidence:
         # stable sort of its own rows gives.
         dated = frame[in_p].sort_values("ngay", kind="stable")
         position = dated["_pos"].to_numpy()
+        reason = reason[position]
+        shown = dated[TASK_COLUMNS]
         ctx.memo["tasks"] = _TaskEvidence(
-            shown=dated[TASK_COLUMNS], ok=evidenced[position], not_arisen=not_arisen[position],
-            reason=reason[position], rows=dated.groupby("_id", sort=False).indices,
+            # The reason column as pandas types it from a task's own values: text when a task's
+            # rows hold one reason or more (then the same type for any of them), else the rows'
+            # None as objects.
+            with_reasons=shown.assign(ly_do=reason), without_reasons=shown.assign(ly_do=np.full(len(shown), None)),
+            ok=evidenced[position], not_arisen=not_arisen[position], any_reason=reason != None,  # noqa: E711
+            rows=dated.groupby("_id", sort=False).indices,
             empty=evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING)))
     return ctx.memo["tasks"]
 
@@ -84,8 +93,7 @@ def task_evidenced(ctx: Context, task_id: str) -> Measure:
     if rows is None:
         found = evidence.empty.copy()
     else:
-        # The reasons assigned per task: pandas infers the column's type from the task's own values.
-        found = evidence.shown.iloc[rows].assign(ly_do=evidence.reason[rows])
+        found = (evidence.with_reasons if evidence.any_reason[rows].any() else evidence.without_reasons).iloc[rows]
     latest = len(found) > 0
     return Measure(numerator, denominator, items=found,
                    extra={"latest_status": found["trang_thai"].iat[-1] if latest else None,
