@@ -47,13 +47,15 @@ def _vn_holiday_names(first_year: int, last_year: int, language: str) -> Mapping
     return MappingProxyType(dict(names.items()))
 
 
-def warm(years) -> None:
-    """Compute the process's calendars of `years` (each year with its neighbours, as an audit of a
-    period in that year asks for) and their holiday names, ahead of the first audit."""
-    for year in years:
-        _vn_working_days(year - 1, year + 2)
-        for language in ("vi", "en_US"):
-            _vn_holiday_names(year, year, language)
+def warm(spans) -> None:
+    """Compute, ahead of the first audit, the calendars of `spans` ((first year, last year) each,
+    as `WorkingCalendar.covering` asks for them: a year before the registers' first date to two
+    after their last) and the holiday names of their years."""
+    for first, last in spans:
+        _vn_working_days(first, last)
+        for year in range(first, last + 1):
+            for language in ("vi", "en_US"):
+                _vn_holiday_names(year, year, language)
 
 
 @dataclass

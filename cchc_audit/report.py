@@ -131,17 +131,17 @@ def show(audit, part: str, lang: str = "vi", history: History | None = None) -> 
     display_for(*render_both(audit, part, lang, history))
 
 
-def warm(langs=None, years=()) -> None:
+def warm(langs=None, calendar_spans=()) -> None:
     """Pay, ahead of the first unit, what a process pays once: every fragment compiled in each
     language, the charts' fonts and renderers (`charts.warm`), and the working-day calendars of
-    `years` (`calendar.warm`). For a kernel that will run unit after unit."""
+    `calendar_spans` (`calendar.warm`). For a kernel that will run unit after unit."""
     langs = tuple(langs or i18n.LANGS)
     for lang in langs:
         env = environment(lang)
         for path in sorted(FRAGMENTS_DIR.glob("*.j2")):
             env.get_template(path.name)
     charts.warm(langs)
-    calendar.warm(years)
+    calendar.warm(calendar_spans)
 
 
 def standalone_html(audit, lang: str = "vi", audience: str = Audience.INTERNAL, history: History | None = None) -> str:

@@ -53,7 +53,7 @@ def test_charts_after_other_charts_and_the_warm_up_are_those_of_a_fresh_process(
     # Here: other units' and languages' charts first (other sizes, other texts), then the warm-up.
     for other_period, other_lang in (("2024-Q3", "en"), ("2024-H1", "vi")):
         _uris(sample_audit(other_period), other_lang)
-    report.warm(years=(2024,))
+    report.warm(calendar_spans=[(2022, 2027), (2023, 2026)])
     assert _uris(sample_audit(period), lang) == expected
 
 
