@@ -111,11 +111,18 @@ def test_frame_records_mask_as_mask_codes_does():
         for drop in (frozenset(), PERSONAL_COLUMNS | FREE_TEXT_COLUMNS):
             assert json.dumps(frame_records(check.items, drop), ensure_ascii=False) == json.dumps(
                 _records_by_pandas(check.items, drop), ensure_ascii=False), check.id
-    odd = pd.DataFrame({"ma_ho_so": pd.array(["079123456789", None, "HS-1", 79123456789.0], dtype=object),
-                        "x": [1, np.nan, 3, 4],
-                        "ten_thu_tuc": pd.array(["Cấp cho Nguyễn Văn An", pd.NA, "b", "b"], dtype="string")},
-                       index=[5, 6, 7, 8])
-    for frame in (odd, odd[[]], odd[["x"]]):
+    odd = pd.DataFrame({
+        "ma_ho_so": pd.array(["079123456789", None, "HS-1", 79123456789.0], dtype=object),
+        "x": [1, np.nan, 3, 4], "n": pd.array([1, None, 3, 3], dtype="Int64"), "b": [True, False, True, True],
+        "ten_thu_tuc": pd.array(["Cấp cho Nguyễn Văn An", pd.NA, "b", "b"], dtype="string"),
+        "o": pd.array([{"a": 1}, [1, 2], None, np.float64(3.0)], dtype=object),
+        # Dates in other units, with times, before 1970, missing, and with a time zone.
+        "ngay_a": pd.array(["0999-12-31", "2024-01-05T13:00", None, "1969-12-31T23:59"], dtype="datetime64[us]"),
+        "ngay_b": pd.to_datetime(["2024-01-01 23:00", None, "2024-12-31 00:00", "2023-06-01 00:00"]).tz_localize(
+            "Asia/Ho_Chi_Minh"),
+        "ngay_c": pd.array([None] * 4, dtype="datetime64[ns]"),
+    }, index=[5, 6, 7, 8])
+    for frame in (odd, odd[[]], odd[["x"]], odd[["ngay_c"]]):
         assert frame_records(frame) == _records_by_pandas(frame)
 
 
