@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .codes import Status
-from .fmt import is_missing
 from .i18n import text
 
 STATUSES = tuple(Status)
@@ -160,8 +159,8 @@ def _json_column(series: pd.Series, mask=None) -> list:
     values = series.tolist()
     if mask is not None:
         masked: dict = {}
-        values = [v if is_missing(v) else masked[v] if v in masked else masked.setdefault(v, mask(v))
-                  for v in values]
+        values = [v if missing else masked[v] if v in masked else masked.setdefault(v, mask(v))
+                  for v, missing in zip(values, series.isna().tolist())]
     # Each distinct value converted once (registers repeat their dates, codes and counts); NA and
     # NaN are not looked up (NA's equality is no boolean, NaN equals nothing).
     done: dict = {}
