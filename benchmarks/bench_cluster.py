@@ -46,7 +46,7 @@ def start(args: list[str], cwd: Path) -> subprocess.Popen:
 
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # the session this script started: nanny, worker, kernels
+        os.killpg(process.pid, signal.SIGTERM)  # the session this script started: nanny and worker
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:

@@ -5,15 +5,16 @@
 - run: `--reps` times, each in a new process, `cli.main(["run", "--period", "2024-Q1", ...])`
   exactly as the `cchc-audit` script runs it (the sample school, or `--data`), with a timer around
   each stage; "start-up" is the Python start and the CLI's imports.
-- batch unit: in one process, `--units` runs of the same unit on one warm kernel reused unit after
-  unit, as a `batch` worker runs them (`pipeline.run_unit(params, kernel=...)`); the first unit,
-  which pays for the kernel's boot, is left out of the medians.
+- batch unit: in one process, `--units` runs of the same unit one after the other, as a `batch`
+  worker runs them (`pipeline.run_unit(params)`); the first unit, which pays for the imports and
+  first-use caches, is left out of the medians.
 - each notebook cell: papermill's own timing of the cells, from the executed notebooks.
-- charts: the report's chart functions, timed while the notebook's calls are replayed in this
-  process (the kernel is another process).
+- charts: the report's chart functions, timed as the notebook calls them (its cells run in the
+  command's own process).
 
-Every figure is a median over the repetitions. The stages nest: "execute the notebook" holds the
-wait for the kernel and the exporter's warm-up (which overlaps the kernel's boot), then the cells.
+Every figure is a median over the repetitions. The stages nest: "execute the notebook" holds
+papermill's import and work, then the cells (which import matplotlib and the report's modules the
+first time); the first export imports nbconvert and compiles its templates.
 `--cprofile` writes a cProfile of the last run's main process.
 """
 
@@ -36,13 +37,10 @@ STAGES: dict[str, list[float]] = {}
 ORDER = [
     ("start-up", "Python start + imports of the CLI"),
     ("prepare", "read + validate registers and plan"),
-    ("kernel_start", "kernel: launch (boots in parallel)"),
     ("snapshot_inputs", "copy and hash the inputs into the revision"),
-    ("snapshot_frames", "write the validated frames for the kernel"),
     ("execute", "execute the notebook (papermill, all)"),
-    ("warm_exporter", "  of which: import nbconvert, compile templates"),
-    ("kernel_prepare", "  of which: wait for the kernel, reset it"),
     ("cells", "  of which: the cells (papermill's timing)"),
+    ("charts", "    of which: the charts"),
     ("export_internal", "export the internal report"),
     ("export_public", "export the public report"),
     ("archive", "archive: manifest and rename into place"),
@@ -68,16 +66,17 @@ def timer(owner, name: str, label, stages: dict) -> None:
 
 
 def instrument(stages: dict) -> None:
-    from cchc_audit import archive, execute, export, kernel, pipeline, snapshot
+    from cchc_audit import archive, execute, export, pipeline
 
     timer(pipeline, "prepare", "prepare", stages)
-    timer(kernel.WarmKernel, "start", "kernel_start", stages)
-    timer(execute, "warm_exporter", "warm_exporter", stages)
-    timer(kernel.WarmKernel, "prepare", "kernel_prepare", stages)
     timer(execute, "execute_notebook", "execute", stages)
     timer(export, "export_html", lambda executed, target, audience, **kw: f"export_{audience}", stages)
     timer(pipeline, "snapshot", "snapshot_inputs", stages)
-    timer(snapshot, "write", "snapshot_frames", stages)
+    from cchc_audit import charts
+
+    for name in dir(charts):  # the report's parts call them as charts.<name>
+        if name.endswith("_chart") and callable(getattr(charts, name)):
+            timer(charts, name, "charts", stages)
     timer(archive.RunBuilder, "commit", "archive", stages)
     timer(pipeline, "front_page", "front_page", stages)
 
@@ -127,65 +126,27 @@ def one_run(data: str | None, cprofile: str | None) -> dict:
 
 
 def batch_units(data: str | None, units: int) -> list[dict]:
-    """In this process: `units` runs on one warm kernel, as a batch worker runs them."""
+    """In this process: `units` runs one after the other, as a batch worker runs them."""
     from cchc_audit import pipeline
-    from cchc_audit.kernel import KernelPool
     from cchc_audit.params import resolve
 
     stages: dict[str, float] = {}
     instrument(stages)
     out = Path(tempfile.mkdtemp(prefix="profile-batch-"))
-    pool = KernelPool(size_hint=1)
     found = []
     try:
         for i in range(units):
             stages.clear()
             params = resolve(None, period=PERIOD, data=data, out=str(out / f"u{i}"))
-            kernel = pool.acquire()
             started = time.perf_counter()
-            try:
-                run = pipeline.run_unit(params, kernel=kernel)
-            finally:
-                pool.release(kernel)
+            run = pipeline.run_unit(params)
             stages["total"] = time.perf_counter() - started
             cells = cell_times(run)
             stages["cells"] = sum(t for _, t in cells)
             found.append({"stages": dict(stages), "cells": cells})
     finally:
-        pool.shutdown()
         shutil.rmtree(out, ignore_errors=True)
     return found[1:] if len(found) > 1 else found
-
-
-def chart_time(data: str | None, reps: int) -> float:
-    """Median seconds in the chart functions over the notebook's report parts, replayed here."""
-    import contextlib
-    import io
-
-    from cchc_audit import charts, report
-    from cchc_audit import params as run_params
-    from cchc_audit.audit import run_audit
-
-    spent = {"charts": 0.0}
-    names = [n for n in dir(charts) if n.endswith("_chart") and callable(getattr(charts, n))]
-    for name in names:  # the report's parts call them as charts.<name>
-        timer(charts, name, "charts", spent)
-    from cchc_audit.registers import load_unit
-
-    settings = run_params.resolve(None, period=PERIOD, data=data)
-    registers = load_unit(settings.data)
-    parts = ["header", "overview", "direction", "targets", "trends", "tasks", "assessment", "signature",
-             "checks_table", "statistics", "index766", "methodology"]
-    times = []
-    for _ in range(reps + 1):  # the first round loads fonts: the kernel's warm-up does that
-        # A new audit each round: the charts are drawn once per audit (report_parts' memo).
-        audit = run_audit(settings.period_range(), settings.data, settings.plan_path, settings, data=registers)
-        spent["charts"] = 0.0
-        with contextlib.redirect_stdout(io.StringIO()):
-            for part in parts:
-                report.show(audit, part, settings.lang, None)
-        times.append(spent["charts"])
-    return statistics.median(times[1:])
 
 
 def main() -> None:
@@ -210,7 +171,6 @@ def main() -> None:
         if i:
             runs.append(json.loads(done.stdout.splitlines()[-1]))
     units = batch_units(args.data, args.units)
-    charts = chart_time(args.data, args.reps)
     med = statistics.median
 
     def column(records, key):
@@ -219,11 +179,10 @@ def main() -> None:
         return f"{med(values):8.3f}" if values else f"{'-':>8}"
 
     print(f"one `cchc-audit run --period {PERIOD}` ({len(runs)} runs) and one batch unit "
-          f"({len(units)} units on a reused warm kernel), medians in seconds")
+          f"({len(units)} units one after the other in one process), medians in seconds")
     print(f"{'stage':52} {'run':>8} {'unit':>8}")
     for key, label in ORDER:
         print(f"{label:52} {column(runs, key)} {column(units, key)}")
-    print(f"{'charts (chart functions, replayed in-process)':52} {charts:8.3f} {charts:8.3f}")
     print("\nthe notebook's cells (papermill's timing)")
     for i, (label, _) in enumerate(runs[0]["cells"]):
         run_cell = med(r["cells"][i][1] for r in runs)

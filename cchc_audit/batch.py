@@ -8,11 +8,11 @@ a unit's bad data or crash is recorded and the others go on. Without `--schedule
 on a `LocalCluster` of one single-threaded process per core; with it, on that cluster's workers
 (which need this package installed and the same paths to the data and the archive).
 
-Each worker keeps warm Jupyter kernels (`kernel.KernelPool`, a Dask worker plugin) and reuses them
-unit after unit, each reset to a fresh kernel's state first; and it keeps papermill, nbconvert and
-the compiled report templates loaded. That is what makes a round cheaper than single runs. The
-plugin is the round's own (a name no other round uses) and is unregistered as the round ends, so
-rounds sharing a scheduler never stop each other's kernels and none is left idle on the workers.
+Each worker runs its units' notebooks in its own process (inprocess.py), one at a time, in a
+shell reset to a fresh kernel's state before each; pandas, matplotlib, papermill, nbconvert and the
+compiled report templates stay loaded from one unit to the next. That is what makes a round cheaper
+than single runs. A round starts nothing on the workers that outlives its tasks: rounds sharing a
+scheduler leave each other alone, and nothing stays idle on the workers when a round ends.
 
 A unit already archived for the period is skipped (its latest run goes into the roll-up) unless
 `--force`. Exit status: 0 every unit archived (or skipped), 2 some had bad input and none
@@ -22,7 +22,6 @@ crashed, 1 some crashed.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import sys
 import time
@@ -36,7 +35,6 @@ from .i18n import text
 from .messages import outcome_label
 
 OK, BAD_INPUT, ERROR, SKIPPED = UnitOutcome.OK, UnitOutcome.BAD_INPUT, UnitOutcome.ERROR, UnitOutcome.SKIPPED
-PLUGIN = "cchc-audit-kernels"  # each round's worker plugin is named PLUGIN-<random>: its own kernels
 # Generous: the sample takes about a second; a people's committee's 1M-dossier year, a minute.
 DEFAULT_TIME_LIMIT = 1800.0
 POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
@@ -100,54 +98,6 @@ def district_info(root: str | Path) -> tuple[str, str]:
 
 # --- one unit, on a worker ----------------------------------------------------------------
 
-def _plugin_class():
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    class KernelPlugin(WorkerPlugin):
-        """Warm kernels for one round's tasks on a worker: the first starts booting as the round
-        begins, all are stopped when it ends (the round unregisters its plugin). Another round on
-        the same scheduler has a plugin, and kernels, of its own."""
-
-        def setup(self, worker):
-            from .kernel import KernelPool
-
-            self.pool = KernelPool(size_hint=1)
-
-        def teardown(self, worker):
-            self.pool.shutdown()
-
-    return KernelPlugin
-
-
-def _kernel_pool(plugin: str | None = None):
-    """(pool, whether this unit owns it): the round's pool of warm kernels on this worker; off a
-    Dask worker a pool of this process; on a worker that lacks the round's plugin, a pool for this
-    unit alone (stopped after it), so that no kernel outlives the round."""
-    global _LOCAL_POOL
-    try:
-        from distributed import get_worker
-
-        found = get_worker().plugins.get(plugin) if plugin else None
-        if found is not None:
-            return found.pool, False
-        from .kernel import KernelPool
-
-        return KernelPool(size_hint=0), True
-    except (ImportError, ValueError):  # not running on a Dask worker
-        pass
-    if _LOCAL_POOL is None:
-        import atexit
-
-        from .kernel import KernelPool
-
-        _LOCAL_POOL = KernelPool(size_hint=0)
-        atexit.register(_LOCAL_POOL.shutdown)
-    return _LOCAL_POOL, False
-
-
-_LOCAL_POOL = None
-
-
 def _short(message: str) -> str:
     lines = message.strip().splitlines()
     if len(lines) <= MESSAGE_LINES:
@@ -157,10 +107,10 @@ def _short(message: str) -> str:
 
 
 def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
-               params_file: str | None = None, time_limit: float | None = None, plugin: str | None = None) -> dict:
-    """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict.
-    `time_limit` also bounds each notebook cell here, a backstop to the round's own watchdog;
-    `plugin` names the round's worker plugin, whose warm kernels the unit runs on."""
+               params_file: str | None = None) -> dict:
+    """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict. (The
+    round's watchdog bounds its time: a cell running in the worker's process cannot be stopped
+    from inside it.)"""
     from . import pipeline
     from .params import ParamsError, resolve
 
@@ -170,18 +120,7 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         # The round's params file (report date, waivers, calendar overrides...) serves every unit;
         # the unit's own folder, the period and the archive come from the round.
         params = resolve(params_file, period=period, data=folder, out=out, lang=lang)
-        pool, owned = _kernel_pool(plugin)
-        kernel = pool.acquire()
-        healthy = False
-        try:
-            path = pipeline.run_unit(params, kernel=kernel,
-                                timeout=math.ceil(time_limit) if time_limit else None)
-            healthy = True
-        finally:
-            # A kernel that saw a failure (a cell timed out, say) may still be busy: never lend it again.
-            pool.release(kernel) if healthy else pool.discard(kernel)
-            if owned:
-                pool.shutdown()
+        path = pipeline.run_unit(params)
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
@@ -238,12 +177,11 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         for outcome in outcomes.values():
             progress(done, total, outcome)
     if todo:
-        with _client(client, scheduler, workers) as (dask_client, plugin):
+        with _client(client, scheduler, workers) as dask_client:
             submitted = {}
             for unit in todo:
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file, time_limit, plugin,
-                                            pure=False,
+                                            period_id, str(out), lang, params_file, pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")
                 submitted[future.key] = (future, unit)
@@ -322,11 +260,9 @@ def _restart_worker(client, worker: str) -> None:
 
 @contextmanager
 def _client(client, scheduler: str | None, workers: int | None):
-    """(client, the round's plugin name): the given client; or one on `scheduler`; or a
-    LocalCluster for this round, closed after. The round's warm kernels are released as it ends."""
+    """The given client; or one on `scheduler`; or a LocalCluster for this round, closed after."""
     if client is not None:
-        with _round_plugin(client) as plugin:
-            yield client, plugin
+        yield client
         return
     from distributed import Client, LocalCluster
 
@@ -335,29 +271,13 @@ def _client(client, scheduler: str | None, workers: int | None):
             remote = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except (OSError, ValueError, TypeError) as exc:  # refused, timed out, not an address
             raise SchedulerUnreachable(scheduler, exc) from None
-        with remote, _round_plugin(remote) as plugin:
-            yield remote, plugin
+        with remote:
+            yield remote
         return
     with LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as local, _round_plugin(local) as plugin:
-        yield local, plugin
-
-
-@contextmanager
-def _round_plugin(client):
-    """This round's kernel plugin on every worker, under a name no other round uses: a round
-    started meanwhile on the same scheduler registers its own and never replaces (so stops) this
-    one's kernels. Unregistered at the end, which stops its kernels on every worker."""
-    name = f"{PLUGIN}-{os.urandom(6).hex()}"
-    client.register_plugin(_plugin_class()(), name=name)
-    try:
-        yield name
-    finally:
-        try:
-            client.unregister_worker_plugin(name)
-        except Exception:  # noqa: BLE001 - a cluster going down takes the kernels with it
-            logging.getLogger(__name__).warning("could not release the round's kernels (%s)", name)
+            Client(cluster) as local:
+        yield local
 
 
 # --- the command ----------------------------------------------------------------------------

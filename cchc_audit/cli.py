@@ -156,16 +156,15 @@ def main(argv: list[str] | None = None) -> int:
 # --- run ----------------------------------------------------------------------------------
 
 def cmd_run(args) -> int:
-    from .kernel import WarmKernel
+    from .export import ExportProcess
     from .params import resolve
 
     params = resolve(args.params, period=args.period, data=args.data, plan=args.plan, lang=args.lang,
                      out=args.out)
     args.lang = lang = params.lang  # the flag, else the params file's: errors speak it too
-    # The kernel starts, and imports what the notebook needs, while the registers are read and
-    # checked here: two processes, two cores.
-    with WarmKernel(single_use=True) as kernel:
-        path = pipeline.run_unit(params, kernel=kernel, pdf=args.pdf)
+    # nbconvert loads in a helper process while the registers are read and the notebook runs here.
+    with ExportProcess() as exports:
+        path = pipeline.run_unit(params, pdf=args.pdf, exports=exports)
     print(text("cli.run_archived", lang) + str(path))
     print(text("cli.internal_report", lang) + str(path / INTERNAL_HTML))
     print(text("cli.public_report", lang) + str(path / PUBLIC_HTML))

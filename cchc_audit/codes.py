@@ -61,3 +61,5 @@ class Reason(StrEnum):
     CHUA_THUC_HIEN = "chua_thuc_hien"
     KHONG_PHAT_SINH_THIEU_GHI_CHU = "khong_phat_sinh_thieu_ghi_chu"
     THANH_TOAN_KHONG_DIEN_TU = "thanh_toan_khong_dien_tu"
+# papermill's name for the package's engine (inprocess.py), as the entry point declares it.
+IN_PROCESS_ENGINE = "cchc-inprocess"

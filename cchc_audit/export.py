@@ -195,3 +195,92 @@ def export_html(notebook, html_path: str | Path, audience: str, *,
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
+
+
+def export_reports(notebook, reports: list[tuple[str, str, str]]) -> None:
+    """Export `notebook` once per (html path, audience, title) in `reports`."""
+    for path, audience, title in reports:
+        export_html(notebook, path, audience, title=title)
+
+
+class ExportProcess:
+    """A helper process for one run's exports, forked as the run starts: it imports nbconvert and
+    compiles the report templates (about half a second) on the other core while this process reads
+    the registers and executes the notebook, then writes the reports it is sent. Where processes
+    cannot be forked (not Linux), or the helper is gone, the exports run here as usual: the same
+    code, the same bytes.
+
+    Use as a context manager around the run; `export(notebook, reports)` is `export_reports`."""
+
+    def __init__(self):
+        self._process = self._conn = None
+
+    def __enter__(self) -> ExportProcess:
+        import multiprocessing
+
+        # Forked, not spawned: the child starts from this process's imports in milliseconds.
+        # Only on Linux, where fork is the norm, and before this process starts any thread.
+        if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, mine), name="cchc-export", daemon=True)
+            try:
+                process.start()
+            except OSError:  # no process to be had (limits): export here
+                return self
+            theirs.close()
+            self._process, self._conn = process, mine
+        return self
+
+    def export(self, notebook, reports: list[tuple[str, str, str]]) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.send((notebook, [(str(p), a, t) for p, a, t in reports]))
+                failure = self._conn.recv()
+            except (EOFError, OSError):  # the helper is gone (killed, out of memory): do it here
+                self._close()
+            else:
+                if failure is not None:
+                    raise failure
+                return
+        export_reports(notebook, reports)
+
+    def _close(self, wait: bool = False) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.send(None)  # the helper's cue to exit
+            except OSError:
+                pass
+            self._conn.close()
+        if self._process is not None:
+            self._process.join(5 if wait else 0)
+            if self._process.is_alive():  # still warming up (the input was refused): not needed
+                self._process.terminate()
+                self._process.join()
+        self._process = self._conn = None
+
+    def __exit__(self, kind, *exc) -> None:
+        self._close(wait=kind is None)
+
+
+def _serve(conn, parents_end) -> None:
+    """The helper process: warm up, then export what it is sent until told to stop (None) or its
+    pipe closes."""
+    parents_end.close()  # forked with both ends: only the run's process may hold the other
+    warm_exporter()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        notebook, reports = job
+        try:
+            export_reports(notebook, reports)
+            conn.send(None)
+        except Exception as exc:  # noqa: BLE001 - the run's process raises it
+            try:
+                conn.send(exc)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle: its words
+                conn.send(RuntimeError(f"{type(exc).__name__}: {exc}"))

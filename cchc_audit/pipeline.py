@@ -26,14 +26,13 @@ def warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def run_unit(params, *, kernel=None, pdf: bool = False, timeout: int | None = None) -> Path:
+def run_unit(params, *, pdf: bool = False, exports=None) -> Path:
     """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
-    nothing written), execute the notebook (on `kernel`, a `kernel.WarmKernel`, if given; each
-    cell within `timeout` seconds if set), export both reports, archive; return the run folder.
-    `cchc-audit batch` runs this for every unit."""
+    nothing written), execute the notebook, export both reports (through `exports`, an
+    `export.ExportProcess`, if given), archive; return the run folder. `cchc-audit batch` runs
+    this for every unit."""
     period, unit_data, plan = prepare(params, params.lang)
-    return execute_and_archive(params, period, unit_data, plan, params.lang, kernel=kernel, pdf=pdf,
-                timeout=timeout)
+    return execute_and_archive(params, period, unit_data, plan, params.lang, pdf=pdf, exports=exports)
 
 
 def prepare(params, lang):
@@ -112,10 +111,10 @@ def problems_text(problems, data_dir, lang: str) -> str:
     return "\n".join([head] + [f"  - {line}" for line in problem_lines(problems, lang)])
 
 
-def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None, pdf: bool = False,
-         timeout: int | None = None, reuse: bool = True) -> Path:
+def execute_and_archive(params, period, unit_data, plan, lang: str, pdf: bool = False,
+                        reuse: bool = True, exports=None) -> Path:
     """Archive one run of the validated `unit_data`. With `reuse` (the default) the notebook takes
-    the validated frames from a snapshot instead of reading the registers again (snapshot.py);
+    the validated frames handed to it (snapshot.py) instead of reading the registers again;
     without it, it reads the revision's copies itself, as the analyst's notebook does."""
     from . import archive, execute, export
     from . import snapshot as handover
@@ -129,36 +128,27 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
         tmp = run.tmp
         data_rel, plan_rel = snapshot(run, params, unit_data, plan, lang)
         params.write(tmp / PARAMS_YAML)
-        if reuse:  # removed once the notebook has run: never archived
-            handover.write(tmp / handover.SNAPSHOT, unit_data)
-        # Relative paths, with the kernel working in the run folder: the notebook reads only the
+        # Relative paths, with the notebook working in the run folder: it reads only the
         # revision's own copies of the inputs (the ones validated), the archived notebook shows no
         # temporary path, and it re-runs from inside its folder or a copy of it.
         try:
-            executed = execute.execute_notebook(tmp / EXECUTED, {
-                "period": period.id,
-                "data_dir": data_rel,
-                "plan": plan_rel,
-                "lang": lang,
-                "params_file": PARAMS_YAML,
-                "output_dir": ".",
-                "archive_dir": str(params.out),  # earlier periods, for comparison and trends
-                "snapshot": handover.SNAPSHOT if reuse else "",
-            }, cwd=tmp, kernel=kernel, timeout=timeout)
+            with handover.offered(tmp / handover.SNAPSHOT, unit_data if reuse else None):
+                executed = execute.execute_notebook(tmp / EXECUTED, {
+                    "period": period.id,
+                    "data_dir": data_rel,
+                    "plan": plan_rel,
+                    "lang": lang,
+                    "params_file": PARAMS_YAML,
+                    "output_dir": ".",
+                    "archive_dir": str(params.out),  # earlier periods, for comparison and trends
+                    "snapshot": handover.SNAPSHOT if reuse else "",
+                }, cwd=tmp)
         except Exception as exc:
-            kind = type(exc).__name__
-            # nbclient's own messages are English and carry the cell's code: say them in one line.
-            if kind == "CellTimeoutError":
-                raise RuntimeError(i18n.text("run.cell_timed_out", lang, seconds=timeout)) from None
-            if kind == "DeadKernelError":
-                raise RuntimeError(i18n.text("run.kernel_died", lang)) from None
-            if kind != "PapermillExecutionError":
+            if type(exc).__name__ != "PapermillExecutionError":
                 raise
-            # papermill's own message carries the whole coloured traceback; say it in one line.
+            # papermill's own message carries the whole traceback; say it in one line.
             raise RuntimeError(i18n.text("run.notebook_failed", lang, cell=exc.exec_count)
                                + f"{exc.ename}: {exc.evalue}") from None
-        finally:
-            (tmp / handover.SNAPSHOT).unlink(missing_ok=True)
         results_path = tmp / archive.RESULTS
         if not results_path.is_file():
             raise RuntimeError(i18n.text("run.no_results", lang))
@@ -166,10 +156,9 @@ def execute_and_archive(params, period, unit_data, plan, lang: str, kernel=None,
         title = strip_invisible(run_title(unit_name, period, lang))  # no bidi trick in <title>
         # Both reports from the executed notebook in memory (the file if a stand-in returned none).
         executed = tmp / EXECUTED if executed is None else executed
-        export.export_html(executed, tmp / INTERNAL_HTML, "internal",
-                            title=i18n.text("run.internal_title", lang) + f" — {title}")
-        export.export_html(executed, tmp / PUBLIC_HTML, "public",
-                            title=i18n.text("run.public_title", lang) + f" — {title}")
+        reports = [(tmp / INTERNAL_HTML, "internal", i18n.text("run.internal_title", lang) + f" — {title}"),
+                   (tmp / PUBLIC_HTML, "public", i18n.text("run.public_title", lang) + f" — {title}")]
+        (exports.export if exports is not None else export.export_reports)(executed, reports)
         if pdf:  # printed inside the run folder, before the manifest: the PDF is covered by it
             print_pdf(tmp / INTERNAL_HTML, tmp / INTERNAL_PDF)
         check_read(tmp, data_rel, results, lang)

@@ -1,49 +1,66 @@
-"""The validated registers, handed from a run to its notebook's kernel: read once per run.
+"""The validated registers, handed from a run to its notebook: read once per run.
 
-`cchc-audit run` reads and validates the registers (registers.py, validate.py); the frames it
-validated are pickled into the run's temporary folder under a hidden name (`SNAPSHOT`), the audit
-notebook takes them from there instead of parsing the spreadsheets again, and the pipeline removes
-the file once the notebook has run: it is never archived, and the manifest lists only what
-DATA-CONTRACT.md says a run leaves.
+`cchc-audit run` reads and validates the registers (registers.py, validate.py) and executes the
+audit notebook in the same process (inprocess.py). While the notebook runs, the frames it validated
+are offered under a name in the run's temporary folder (`SNAPSHOT`, the notebook's `snapshot`
+parameter); the notebook takes them from there instead of parsing the spreadsheets again. Nothing
+is written: the offer lives in this process's memory and ends with the notebook, so the archive
+holds only what DATA-CONTRACT.md says a run leaves. (The name is the file's that the snapshot once
+was, kept so that the archived notebooks' parameters read as before.)
 
-A snapshot is only taken when it still matches the inputs beside it: each register file it was
-read from must be in the data folder with the very SHA-256 recorded when it was validated. Else
-(no snapshot: the analyst's notebook, nbval, an archived notebook executed again) the notebook
-reads the registers itself, as before. The pickle is the pipeline's own file, written a moment
-earlier in a folder only this run writes to.
+An offer is only taken when it still matches the inputs beside it: each register file it was read
+from must be in the data folder with the very SHA-256 recorded when it was validated. Else (no
+offer: the analyst's notebook, nbval, an archived notebook executed again, a notebook run on a
+kernel of its own) the notebook reads the registers itself, as before.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import pickle
+import os
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .archive import sha256_file
 from .registers import UnitData
 
 SNAPSHOT = ".validated-registers.pickle"
-_VERSION = 1
+_OFFERED: dict[str, UnitData] = {}
+_LOCK = threading.Lock()
 
 
-def write(path: str | Path, data: UnitData) -> Path:
-    """Pickle the validated `data` to `path` (its folder exists)."""
-    path = Path(path)
-    with open(path, "xb") as handle:  # never over a file already there
-        pickle.dump({"version": _VERSION, "data": data}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+def _key(path: str | Path) -> str:
+    return os.path.abspath(path)  # the notebook names it relative to its working folder
+
+
+@contextmanager
+def offered(path: str | Path, data: UnitData | None):
+    """While the block runs, `read(path, ...)` in this process gives `data` (None: offer nothing)."""
+    if data is None:
+        yield
+        return
+    key = _key(path)
+    with _LOCK:
+        if key in _OFFERED:
+            raise FileExistsError(key)  # one run per temporary folder: never another's registers
+        _OFFERED[key] = data
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _OFFERED.pop(key, None)
 
 
 def read(path: str | Path | None, data_dir: str | Path) -> UnitData | None:
-    """The snapshot at `path` as if `registers.load_unit(data_dir)` had read it, or None when there
-    is none, or it does not match the files in `data_dir` byte for byte."""
-    if not path or not Path(path).is_file():
+    """The registers offered under `path` as if `registers.load_unit(data_dir)` had read them, or
+    None when none are offered, or they do not match the files in `data_dir` byte for byte."""
+    if not path:
         return None
-    with open(path, "rb") as handle:
-        stored = pickle.load(handle)  # noqa: S301 - the run's own file, see the module's docstring
-    if not isinstance(stored, dict) or stored.get("version") != _VERSION:
+    with _LOCK:
+        data = _OFFERED.get(_key(path))
+    if data is None:
         return None
-    data: UnitData = stored["data"]
     data_dir = Path(data_dir)
     inputs = [dataclasses.replace(item, path=data_dir / item.path.name) for item in data.inputs]
     for item in inputs:

@@ -28,43 +28,26 @@ def clean(tmp_path_factory):
     return {fmt: write_clean(root / fmt, fmt) for fmt in FORMATS}
 
 
-class IdleKernel:
-    """Stands in for `kernel.WarmKernel` in the many per-defect runs: `run` starts a kernel while it
-    validates, which bad input must never use. Records any notebook asked of it."""
+class NoNotebook:
+    """Stands in for `execute.execute_notebook` in the many per-defect runs: bad input must never
+    reach the notebook. Records any notebook asked for."""
 
     asked: list = []
 
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        pass
-
-    def start(self):
-        return self
-
-    def prepare(self, cwd):
-        IdleKernel.asked.append(cwd)
+    @staticmethod
+    def execute_notebook(output, parameters, **kwargs):
+        NoNotebook.asked.append(output)
         raise AssertionError("a notebook was started on bad input")
-
-    def release(self):
-        pass
-
-    def shutdown(self):
-        pass
 
 
 @pytest.fixture
 def idle_kernel(monkeypatch):
-    from cchc_audit import kernel
+    from cchc_audit import execute
 
-    IdleKernel.asked = []
-    monkeypatch.setattr(kernel, "WarmKernel", IdleKernel)
+    NoNotebook.asked = []
+    monkeypatch.setattr(execute, "execute_notebook", NoNotebook.execute_notebook)
     yield
-    assert IdleKernel.asked == []
+    assert NoNotebook.asked == []
 
 
 def cli_run(capsys, *args):

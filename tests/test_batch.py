@@ -1,6 +1,6 @@
 """`cchc-audit batch` on a Dask cluster in this process: a few generated units, one with bad data,
 the summary and exit status, skipping and --force, a crash that stops nothing else, and the proof
-that a reused kernel leaks nothing from one unit into the next (its results equal single runs)."""
+that a reused worker process leaks nothing from one unit into the next (its results equal single runs)."""
 
 import io
 import json
@@ -45,7 +45,7 @@ def district(tmp_path_factory):
 def cluster():
     from distributed import LocalCluster
 
-    # One worker, one thread: units A and B run one after the other on the same warm kernel.
+    # One worker, one thread: units A and B run one after the other in the same process.
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
         yield c
 
@@ -118,8 +118,8 @@ def _comparable(run: Path) -> dict:
                              r"\d{1,2} \w+ \d{4}|ngày \d\d tháng \d\d? năm \d{4}", "<time>", text))
 
 
-def test_a_reused_kernel_leaks_nothing_between_units(first_round, district, tmp_path):
-    """Units A then B ran on one kernel in the round; each equals its own single run."""
+def test_a_reused_worker_leaks_nothing_between_units(first_round, district, tmp_path):
+    """Units A then B ran in one worker process in the round; each equals its own single run."""
     out = first_round[0]
     for folder, unit in (("truong-a", "mna"), ("truong-b", "mnb")):
         code, _, stderr = run_cli(["run", "--period", PERIOD, "--data", district / folder,
@@ -151,7 +151,7 @@ def test_a_second_round_skips_archived_units_and_force_runs_them_again(first_rou
 
 def fake_run_unit(fail: str):
     """A stand-in for the notebook run: archives a tiny run, or crashes for unit `fail`."""
-    def run_unit(params, *, kernel=None, **_):
+    def run_unit(params, **_):
         from cchc_audit.unit import load_unit_info
 
         code = load_unit_info(params.data).code
@@ -207,32 +207,6 @@ def test_bad_arguments_exit_2_before_any_work(tmp_path, args, message):
     code, _, stderr = run_cli(["batch", *args, "--out", tmp_path / "out"])
     assert code == 2 and message in stderr
     assert not (tmp_path / "out").exists()
-
-
-def test_a_kernel_is_reset_to_a_fresh_state_before_each_notebook(tmp_path):
-    from jupyter_core.utils import run_sync
-
-    from cchc_audit.kernel import WarmKernel
-
-    def run(kernel, code):
-        outputs = []
-        kc = kernel.km.client()
-        reply = run_sync(kc.execute_interactive)(
-            code, timeout=30, output_hook=lambda m: outputs.append(m["content"].get("text", "")))
-        return reply["content"]["execution_count"], "".join(outputs).strip()
-
-    (tmp_path / "one").mkdir()
-    (tmp_path / "two").mkdir()
-    with WarmKernel(warm=()) as kernel:
-        kernel.prepare(tmp_path / "one")
-        run(kernel, "import os, warnings; leaked = 41; os.environ['CCHC_LEAK'] = '1'; "
-                    "warnings.simplefilter('error')")
-        kernel.prepare(tmp_path / "two")
-        count, text = run(kernel, "import os, warnings; print(os.getcwd(), 'leaked' in globals(), "
-                                  "'CCHC_LEAK' in os.environ, warnings.filters[0][0])")
-    assert count == 1
-    cwd, leaked, env, first_filter = text.split()
-    assert (cwd, leaked, env) == (str(tmp_path / "two"), "False", "False") and first_filter != "error"
 
 
 def test_a_round_params_file_serves_every_unit(district, cluster, tmp_path, monkeypatch):

@@ -1,6 +1,6 @@
 """End to end: `cchc-audit run` on the sample school, twice, and what the archive holds.
 
-One test on purpose: each run starts a kernel and executes the whole audit notebook.
+One test on purpose: each run executes the whole audit notebook.
 """
 
 import json

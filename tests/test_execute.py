@@ -67,3 +67,30 @@ def test_a_template_folder_can_be_named(tmp_path, executed):
         "{%- extends 'lab/index.html.j2' -%}\n{% block body_header %}<body>MY-TEMPLATE{% endblock %}")
     page = export.export_html(executed, tmp_path / "t.html", "public", template=folder).read_text()
     assert "MY-TEMPLATE" in page and "public twin" in page
+
+
+def test_the_export_process_writes_what_this_process_writes(tmp_path, executed):
+    """A single run's exports in the forked helper: the same bytes as here; a helper gone
+    midway costs nothing but its speed; a template error comes back as the error it is."""
+    import os
+    import signal
+
+    here = tmp_path / "here.html"
+    export.export_reports(executed, [(here, "internal", "t")])
+    with export.ExportProcess() as exports:
+        exports.export(executed, [(tmp_path / "there.html", "internal", "t")])
+        assert (tmp_path / "there.html").read_bytes() == here.read_bytes()
+        if exports._process is not None:  # Linux: a real helper process
+            os.kill(exports._process.pid, signal.SIGKILL)
+            exports._process.join()
+        exports.export(executed, [(tmp_path / "again.html", "internal", "t")])  # here, then
+        assert (tmp_path / "again.html").read_bytes() == here.read_bytes()
+    with export.ExportProcess() as exports, pytest.raises(ValueError, match="audience"):
+        exports.export(executed, [(tmp_path / "x.html", "everyone", "t")])
+
+
+def test_a_refused_run_stops_the_export_process(tmp_path):
+    with pytest.raises(RuntimeError), export.ExportProcess() as exports:
+        process = exports._process
+        raise RuntimeError("bad input")  # as a refused input leaves the run
+    assert process is None or (not process.is_alive() and exports._process is None)

@@ -228,3 +228,15 @@ def test_the_public_766_index_shows_rates_with_their_counts_not_fraction_parts(q
     assert "Tử số" in internal and "Mẫu số" in internal
     item = next(i for i in q1.index_766.items if i.arisen and i.denominator)
     assert f"({item.numerator}/{item.denominator})" in public
+
+
+def test_the_method_appendix_says_when_in_the_units_time_zone(q1):
+    """Generated at: the unit's `mui_gio` (Asia/Ho_Chi_Minh for the sample), as results.json and
+    the front page say it, whatever the zone of the machine that ran it."""
+    import datetime as dt
+
+    ran = dt.datetime(2024, 4, 5, 2, 30, tzinfo=dt.UTC)  # a machine on UTC
+    q1.generated_at = ran
+    page = report.render(q1, "methodology", "vi")
+    assert "05/04/2024 09:30 +0700" in page
+    assert q1.to_json()["generated_at"] == "2024-04-05T09:30:00+07:00"

@@ -31,26 +31,31 @@ def _same_data(a, b) -> None:
     assert [n.message("vi") for n in a.notices] == [n.message("vi") for n in b.notices]
 
 
-def test_a_snapshot_reads_back_as_the_folder_reads(unit, tmp_path):
+def test_an_offer_reads_back_as_the_folder_reads(unit, tmp_path):
     validated = load_unit(unit)
-    copy = tmp_path / "inputs" / "truong"  # where a run's kernel finds the copies
+    copy = tmp_path / "inputs" / "truong"  # where a run's notebook finds the copies
     shutil.copytree(unit, copy)
-    path = snapshot.write(tmp_path / snapshot.SNAPSHOT, validated)
-    _same_data(snapshot.read(path, copy), load_unit(copy))
-    with pytest.raises(FileExistsError):  # never over a file already there
-        snapshot.write(path, validated)
+    path = tmp_path / snapshot.SNAPSHOT
+    with snapshot.offered(path, validated):
+        _same_data(snapshot.read(path, copy), load_unit(copy))
+        with pytest.raises(FileExistsError), snapshot.offered(path, validated):  # one run per folder
+            pass
+        assert snapshot.read(path, copy) is not None  # the refused second offer took nothing away
+    assert snapshot.read(path, copy) is None  # the offer ends with the block
+    assert not path.exists()  # and nothing was ever written
 
 
-def test_a_snapshot_that_does_not_match_the_files_is_not_taken(unit, tmp_path):
-    path = snapshot.write(tmp_path / snapshot.SNAPSHOT, load_unit(unit))
-    assert snapshot.read(path, unit) is not None
-    assert snapshot.read(tmp_path / "none.pickle", unit) is None and snapshot.read("", unit) is None
-    (unit / "thu_tuc.xlsx").unlink()
-    assert snapshot.read(path, unit) is None  # a register gone
-    shutil.copy(resources.SAMPLE_DIR / "thu_tuc.xlsx", unit / "thu_tuc.xlsx")
-    assert snapshot.read(path, unit) is not None
-    shutil.copy(resources.SAMPLE_DIR / "can_bo.xlsx", unit / "thu_tuc.xlsx")
-    assert snapshot.read(path, unit) is None  # a register changed
+def test_an_offer_that_does_not_match_the_files_is_not_taken(unit, tmp_path):
+    path = tmp_path / snapshot.SNAPSHOT
+    with snapshot.offered(path, load_unit(unit)):
+        assert snapshot.read(path, unit) is not None
+        assert snapshot.read(tmp_path / "none.pickle", unit) is None and snapshot.read("", unit) is None
+        (unit / "thu_tuc.xlsx").unlink()
+        assert snapshot.read(path, unit) is None  # a register gone
+        shutil.copy(resources.SAMPLE_DIR / "thu_tuc.xlsx", unit / "thu_tuc.xlsx")
+        assert snapshot.read(path, unit) is not None
+        shutil.copy(resources.SAMPLE_DIR / "can_bo.xlsx", unit / "thu_tuc.xlsx")
+        assert snapshot.read(path, unit) is None  # a register changed
 
 
 def _run(params, reuse: bool, edit=None):
@@ -61,7 +66,7 @@ def _run(params, reuse: bool, edit=None):
 
 
 def test_the_notebook_audits_the_frames_the_run_validated(unit, tmp_path):
-    """Proof that the kernel takes the snapshot, not the files: frames changed in memory after
+    """Proof that the notebook takes the offer, not the files: frames changed in memory after
     validation (the files untouched) are what results.json counts; nothing extra is archived."""
     params = resolve(None, period="2024-Q1", data=str(unit), out=str(tmp_path / "out"))
 

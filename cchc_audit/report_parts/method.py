@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .. import __version__, messages
@@ -103,6 +104,16 @@ def methodology_view(audit, lang: str, audience: str, history: History | None = 
         "inputs": inputs,
         "notes": notes,
         "software": label("software_line", lang, version=__version__),
-        "generated_at": fmt_datetime(field_of(audit, "generated_at"), lang),
+        "generated_at": fmt_datetime(_generated_at(audit), lang),
         "fingerprint": field_of(audit, "fingerprint") or "",
     }
+
+
+def _generated_at(audit):
+    """When the audit ran, in the unit's time zone (`mui_gio`), as results.json and the archive's
+    front page say it: never the zone of whatever machine ran it."""
+    moment = field_of(audit, "generated_at")
+    unit = field_of(audit, "unit")
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None and hasattr(unit, "zone"):
+        return moment.astimezone(unit.zone)
+    return moment
