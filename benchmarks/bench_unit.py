@@ -2,10 +2,10 @@
 
     python benchmarks/bench_unit.py [--period 2024-Q1] [--reps 9] [--data FOLDER] [--against PYTHON]
 
-In one process, as a batch's warm kernel runs unit after unit: the registers are read once,
-untimed; the kernel's warm-up runs (`kernel.warm_caches`, and `report.warm` where it exists);
-then `--reps` times the notebook's calls: `run_audit`, every part of `report.render_both` (both
-audiences), `Audit.write_results`. Figures are medians of the process's CPU time (a shared machine
+In one process, as a batch's worker runs unit after unit: the registers are read once, untimed;
+the warm-up runs (`report.warm` where it exists; `kernel.warm_caches` in a version that had a
+Jupyter kernel); then `--reps` times the notebook's calls: `run_audit`, every part of
+`report.render_both` (both audiences), `Audit.write_results`. Figures are medians of the process's CPU time (a shared machine
 moves wall times far more) with the wall-time median beside them; the first unit, after the
 warm-up, is printed apart. Then one unit under cProfile: its function calls, the count of "less
 work" that no load on the machine changes.
@@ -33,20 +33,24 @@ STEPS = ["run_audit", "header", "overview", "direction", "targets", "trends", "t
 def measure(period: str, reps: int, data: str | None) -> dict:
     """In this process: CPU and wall time of each step of `reps` units, and one unit's calls."""
     import cProfile
+    import importlib
     import pstats
 
     import pandas as pd
 
-    from cchc_audit import kernel, pipeline, report
     from cchc_audit import params as run_params
+    from cchc_audit import pipeline, report
     from cchc_audit.audit import run_audit
 
     settings = run_params.resolve(None, period=period, data=data)
     _, unit_data, _ = pipeline.prepare(settings, settings.lang or "vi")
     lang = settings.lang or "vi"
-    kernel.warm_caches()
+    try:  # a version that ran the notebook on a Jupyter kernel warmed it so
+        importlib.import_module("cchc_audit.kernel").warm_caches()
+    except ImportError:
+        pass
     warm = getattr(report, "warm", None)
-    if warm is not None:  # the calendar this unit asks for, as a district's kernel would warm it
+    if warm is not None:  # the calendar this unit asks for, as a district's worker would warm it
         year = settings.period_range().start.year
         warm(calendar_spans=[(first, last) for first in (year - 2, year - 1) for last in (year + 2, year + 3)])
     out = tempfile.mkdtemp()
@@ -116,7 +120,7 @@ def table(runs: list[dict], names: list[str]) -> None:
     row("calls per unit", [statistics.median(r["calls"] for r in env) for env in runs], 0)
     for name, env in zip(names, runs):
         print(f"{name}: text columns stored as {env[0]['storage']}; warm-up with report.warm: "
-              f"{'yes' if env[0]['warm'] else 'no (kernel.warm_caches only)'}; {env[0]['reps']} units per process")
+              f"{'yes' if env[0]['warm'] else 'no'}; {env[0]['reps']} units per process")
 
 
 def main() -> None:
