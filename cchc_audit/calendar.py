@@ -21,7 +21,7 @@ WORKING_DAYS, CALENDAR_DAYS, MONTHS = "ngay_lam_viec", "ngay", "thang"
 _OUTSIDE = "calendar.outside"  # a ValueError, as bad dates are
 
 
-# Kept per process: a batch's kernel audits unit after unit over the same years, and the
+# Kept per process: a batch's worker audits unit after unit over the same years, and the
 # holidays package works each year out again for every calendar object it is asked for. Both are
 # functions of the years alone (and of the installed package, fixed for a process).
 

@@ -134,7 +134,8 @@ def show(audit, part: str, lang: str = "vi", history: History | None = None) -> 
 def warm(langs=None, calendar_spans=()) -> None:
     """Pay, ahead of the first unit, what a process pays once: every fragment compiled in each
     language, the charts' fonts and renderers (`charts.warm`), and the working-day calendars of
-    `calendar_spans` (`calendar.warm`). For a kernel that will run unit after unit."""
+    `calendar_spans` (`calendar.warm`). For a process that will run unit after unit (a batch's
+    worker)."""
     langs = tuple(langs or i18n.LANGS)
     for lang in langs:
         env = environment(lang)

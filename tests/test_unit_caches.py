@@ -1,4 +1,4 @@
-"""What one process keeps from unit to unit (a batch's kernel runs audit after audit): the charts'
+"""What one process keeps from unit to unit (a batch's worker runs audit after audit): the charts'
 shared renderers, the working-day calendars, scrubbed texts, and the warm-up that fills them. A
 cache must never hand one unit, language or audience what another one computed; and the faster
 paths (numpy, plain Python) give exactly what the pandas ones gave."""
