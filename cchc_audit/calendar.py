@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,43 @@ from .i18n import text
 
 WORKING_DAYS, CALENDAR_DAYS, MONTHS = "ngay_lam_viec", "ngay", "thang"
 _OUTSIDE = "calendar.outside"  # a ValueError, as bad dates are
+
+
+# Kept per process: a batch's worker audits unit after unit over the same years, and the
+# holidays package works each year out again for every calendar object it is asked for. Both are
+# functions of the years alone (and of the installed package, fixed for a process).
+
+@lru_cache(maxsize=32)
+def _vn_working_days(first_year: int, last_year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every day of the years and whether it is a working day in Việt Nam, read-only."""
+    import holidays
+
+    calendar = holidays.country_holidays("VN", years=range(first_year, last_year + 1))
+    days = np.arange(np.datetime64(f"{first_year}-01-01", "D"), np.datetime64(f"{last_year + 1}-01-01", "D"))
+    working = np.fromiter((calendar.is_working_day(d) for d in days.astype(object)), dtype=bool, count=len(days))
+    days.setflags(write=False)
+    working.setflags(write=False)
+    return days, working
+
+
+@lru_cache(maxsize=32)
+def _vn_holiday_names(first_year: int, last_year: int, language: str) -> MappingProxyType:
+    """The public holidays of the years, date -> name in `language`, read-only."""
+    import holidays
+
+    names = holidays.country_holidays("VN", years=range(first_year, last_year + 1), language=language)
+    return MappingProxyType(dict(names.items()))
+
+
+def warm(spans) -> None:
+    """Compute, ahead of the first audit, the calendars of `spans` ((first year, last year) each,
+    as `WorkingCalendar.covering` asks for them: a year before the registers' first date to two
+    after their last) and the holiday names of their years."""
+    for first, last in spans:
+        _vn_working_days(first, last)
+        for year in range(first, last + 1):
+            for language in ("vi", "en_US"):
+                _vn_holiday_names(year, year, language)
 
 
 @dataclass
@@ -30,13 +69,8 @@ class WorkingCalendar:
     workdays: np.ndarray = field(init=False, repr=False)  # the working days, sorted
 
     def __post_init__(self):
-        import holidays
-
-        self._holidays = holidays.country_holidays("VN", years=range(self.first_year, self.last_year + 1))
-        self.days = np.arange(np.datetime64(f"{self.first_year}-01-01", "D"),
-                              np.datetime64(f"{self.last_year + 1}-01-01", "D"))
-        self.working = np.fromiter((self._holidays.is_working_day(d) for d in self.days.astype(object)),
-                                   dtype=bool, count=len(self.days))
+        self.days, working = _vn_working_days(self.first_year, self.last_year)
+        self.working = working.copy()  # the process's copy stays as the holidays package gives it
         off = np.array(self.extra_days_off, dtype="datetime64[D]")
         on = np.array(self.extra_working_days, dtype="datetime64[D]")
         self.working[np.isin(self.days, off)] = False
@@ -137,10 +171,7 @@ class WorkingCalendar:
 
     def days_off_between(self, start: dt.date, end: dt.date, lang: str = "vi") -> list[tuple[dt.date, str]]:
         """Weekdays off and the holiday names in [start, end], for the methodology section."""
-        import holidays
-
-        names = holidays.country_holidays("VN", years=range(start.year, end.year + 1),
-                                          language="en_US" if lang == "en" else "vi")
+        names = _vn_holiday_names(start.year, end.year, "en_US" if lang == "en" else "vi")
         fallback = text("calendar.params_day_off", lang)
         return [(day, names.get(day) or fallback) for day in pd.date_range(start, end).date
                 if day.weekday() < 5 and not self.is_working_day(day)]

@@ -15,8 +15,10 @@ import base64
 import functools
 import io
 import struct
+import threading
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .fmt import fmt_int, fmt_pct, fmt_share, month_label
@@ -54,12 +56,28 @@ def monthly(dates: pd.Series, counted, good, period) -> pd.DataFrame:
     month the period touches (zero where nothing happened)."""
     counted = pd.Series(counted, index=dates.index).astype(bool)
     good = pd.Series(good, index=dates.index).astype(bool) & counted
+    if isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M":
+        return _monthly_counts(dates.to_numpy(), counted.to_numpy(), good.to_numpy(), period)
     months = pd.Series(list(zip(dates.dt.year, dates.dt.month)), index=dates.index)
     frame = pd.DataFrame({"month": months[counted], "numerator": good[counted].astype(int),
                           "denominator": 1})
     sums = frame.groupby("month")[["numerator", "denominator"]].sum()
     index = pd.Index(period_months(period), tupleize_cols=False, name="month")
     sums = sums.reindex(index, fill_value=0)
+    sums["value"] = (sums["numerator"] / sums["denominator"]).where(sums["denominator"] > 0)
+    return sums
+
+
+def _monthly_counts(dates: np.ndarray, counted: np.ndarray, good: np.ndarray, period) -> pd.DataFrame:
+    """`monthly` of plain datetime64 dates, counted in numpy: a register of a million dossiers
+    made a million (year, month) tuples to group."""
+    months = period_months(period)
+    first = (months[0][0] - 1970) * 12 + months[0][1] - 1  # months since 1970-01, as numpy counts them
+    position = dates.astype("datetime64[M]").astype(np.int64) - first
+    kept = counted & ~np.isnat(dates) & (position >= 0) & (position < len(months))
+    sums = pd.DataFrame({"numerator": np.bincount(position[kept & good], minlength=len(months)).astype(np.int64),
+                         "denominator": np.bincount(position[kept], minlength=len(months)).astype(np.int64)},
+                        index=pd.Index(months, tupleize_cols=False, name="month"))
     sums["value"] = (sums["numerator"] / sums["denominator"]).where(sums["denominator"] > 0)
     return sums
 
@@ -97,19 +115,52 @@ def _styled(draw):
     def wrapper(*args, **kwargs):
         import matplotlib
 
-        with matplotlib.rc_context(STYLE):
+        with _DRAWING, matplotlib.rc_context(STYLE):
             return draw(*args, **kwargs)
     return wrapper
+
+
+@functools.cache
+def _canvas_class():
+    """An Agg canvas whose renderer is shared by every chart of the same pixel size. matplotlib
+    caches text metrics per renderer; a renderer per figure measured the same tick labels,
+    legends and captions again for every chart of every unit. Agg clears the renderer's buffer
+    before each draw, so what a chart shows does not depend on the one drawn before."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+
+    renderers: dict[tuple, RendererAgg] = {}
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            w, h = self.get_width_height(physical=True)
+            key = w, h, self.figure.dpi
+            if key not in renderers:
+                renderers[key] = RendererAgg(w, h, self.figure.dpi)
+            self.renderer = renderers[key]
+            return self.renderer
+
+    return SharedRendererCanvas
+
+
+# One chart drawn at a time: the shared renderers hold one picture each.
+_DRAWING = threading.RLock()
 
 
 def _figure(height_in: float, width_in: float = WIDTH_IN):
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    _canvas_class()(fig)
+    return fig
 
 
 def _encode(fig, alt: str, caption: str) -> Chart:
     buffer = io.BytesIO()
+    # savefig with a layout engine runs a whole draw without output only to lay the figure out,
+    # then draws again with the layout switched off; running the layout alone gives the same
+    # positions without the first draw.
+    fig.get_layout_engine().execute(fig)
+    fig.set_layout_engine(None)
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     png = buffer.getvalue()
     width, height = struct.unpack(">II", png[16:24])  # the IHDR chunk: what was drawn
@@ -274,3 +325,16 @@ def trend_chart(series: list[dict], lang: str = "vi") -> Chart | None:
         entry["id"] + " " + ", ".join(f"{p[0]} {fmt_pct(p[1], lang)}" for p in entry["points"])
         for entry in drawn)
     return _encode(fig, alt, caption)
+
+
+def warm(langs=("vi", "en")) -> None:
+    """Draw each kind of chart once on made-up figures (into memory, never shown): matplotlib's
+    fonts, glyphs and text metrics and the shared renderers of the report's chart sizes are then
+    ready for the first unit. What a later chart shows does not depend on it."""
+    index = pd.Index([(2024, 1), (2024, 2), (2024, 3)], tupleize_cols=False, name="month")
+    series = pd.DataFrame({"numerator": [9, 10, 0], "denominator": [10, 10, 0],
+                           "value": [0.9, 1.0, float("nan")]}, index=index)
+    for lang in langs:
+        on_time_chart(series, 0.95, lang)
+        digitization_chart(series, series, {"digitized": 0.5, "reuse": 0.3}, lang)
+        satisfaction_chart([("-", {1: 1, 2: 1, 3: 2, 4: 6, 5: 10})], lang)

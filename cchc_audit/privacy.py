@@ -418,7 +418,13 @@ def scrub_text(text, known_names: Iterable[str] = frozenset(), redact: bool = Fa
     if _missing(text):
         return text
     known = known_names if isinstance(known_names, frozenset) else frozenset(known_names)
-    text = _nfc(str(text))
+    return _scrub(_nfc(str(text)), known, redact)
+
+
+@lru_cache(maxsize=8192)
+def _scrub(text: str, known: frozenset[str], redact: bool) -> str:
+    """`scrub_text` of a present text: a function of its arguments alone, kept per process because
+    the same procedure titles and notes are scrubbed for every check, audience and report."""
     text = _EMAIL.sub(lambda m: REDACTED if redact else m.group()[0] + "***@" + m.group().split("@", 1)[1], text)
     text = _PHONE.sub(lambda m: _mask_digits(m, redact), text)
     text = _NUMBER.sub(lambda m: _mask_digits(m, redact), text)
@@ -475,14 +481,22 @@ def mask_codes(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: boo
     hold no personal data: a citizen's ID number can be a dossier code (`mask_code`) and a
     procedure's title can name a person (`scrub_text`, redacted for a public report)."""
     out = df.copy()
+    for column, function in code_maskers(out, known, redact).items():
+        out[column] = _map_distinct(out[column], function)
+    return out
+
+
+def code_maskers(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: bool = False) -> dict:
+    """Column of `df` -> the function `mask_codes` passes each of its present values through."""
     known = frozenset(known)
-    for column in out.columns:
-        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(out[column]):
+    out = {}
+    for column in df.columns:
+        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(df[column]):
             continue
         if column in CATALOGUE_TEXT_COLUMNS:
-            out[column] = _map_distinct(out[column], lambda v: scrub_text(v, known, redact))
+            out[column] = lambda v: scrub_text(v, known, redact)
         else:
-            out[column] = _map_distinct(out[column], lambda v: mask_code(v, redact))
+            out[column] = lambda v: mask_code(v, redact)
     return out
 
 
@@ -491,7 +505,8 @@ def _map_distinct(series: pd.Series, function) -> pd.Series:
     dossier of a procedure, and results.json lists thousands."""
     values = series.astype(object)
     table = {v: function(v) for v in values.dropna().unique()}
-    return values.map(lambda v: table.get(v, v) if not _missing(v) else v)
+    # Missing values are left as they are by pandas itself, not tested one by one in Python.
+    return values.map(table.__getitem__, na_action="ignore")
 
 
 def public_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS):

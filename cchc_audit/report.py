@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import templating
+from . import calendar, charts, i18n, templating
 from .codes import META_KEY, Audience
 from .report_parts import (
     assessment,
@@ -129,6 +129,20 @@ def display_for(html_internal: str, html_public: str) -> None:
 def show(audit, part: str, lang: str = "vi", history: History | None = None) -> None:
     """Render one part for both audiences and display it (see `display_for`)."""
     display_for(*render_both(audit, part, lang, history))
+
+
+def warm(langs=None, calendar_spans=()) -> None:
+    """Pay, ahead of the first unit, what a process pays once: every fragment compiled in each
+    language, the charts' fonts and renderers (`charts.warm`), and the working-day calendars of
+    `calendar_spans` (`calendar.warm`). For a process that will run unit after unit (a batch's
+    worker)."""
+    langs = tuple(langs or i18n.LANGS)
+    for lang in langs:
+        env = environment(lang)
+        for path in sorted(FRAGMENTS_DIR.glob("*.j2")):
+            env.get_template(path.name)
+    charts.warm(langs)
+    calendar.warm(calendar_spans)
 
 
 def standalone_html(audit, lang: str = "vi", audience: str = Audience.INTERNAL, history: History | None = None) -> str:

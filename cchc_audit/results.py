@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .codes import Status
@@ -105,7 +106,12 @@ def ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / denominator
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def to_jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most cells of results.json: nothing to convert
+        return value
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -129,17 +135,65 @@ def to_jsonable(value: Any) -> Any:
 
 
 def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()) -> list[dict]:
+    """The rows of `frame` as JSON records (`row`: Excel's row number, then the columns but
+    `drop`), codes and catalogue names masked as `privacy.mask_codes` masks them."""
     if frame is None or frame.empty:
         return []
-    from .privacy import mask_codes
+    from .privacy import code_maskers
 
-    kept = mask_codes(frame[[c for c in frame.columns if c not in drop]])  # an ID number as a code, a name in a title
-    records = []
-    for row, rec in zip(kept.index, kept.to_dict("records")):
-        out = {"row": to_jsonable(row)}
-        out.update({k: to_jsonable(v) for k, v in rec.items()})
-        records.append(out)
-    return records
+    kept = frame[[c for c in frame.columns if c not in drop]]
+    maskers = code_maskers(kept)  # an ID number as a code, a name in a title
+    # Column by column in plain Python: a pandas call per row (or per cell) cost more than the
+    # masking itself.
+    columns = [_json_column(kept[name], maskers.get(name)) for name in kept.columns]
+    names = list(kept.columns)
+    cells = zip(*columns) if columns else ((),) * len(kept)
+    return [{"row": to_jsonable(row), **dict(zip(names, values))} for row, values in zip(kept.index, cells)]
+
+
+def _json_column(series: pd.Series, mask=None) -> list:
+    """`to_jsonable` of each value of `series`, after `mask` (missing values are not masked)."""
+    dates = _iso_dates(series) if mask is None else None
+    if dates is not None:
+        return dates
+    values = series.tolist()
+    if mask is not None:
+        masked: dict = {}
+        values = [v if missing else masked[v] if v in masked else masked.setdefault(v, mask(v))
+                  for v, missing in zip(values, series.isna().tolist())]
+    # Each distinct value converted once (registers repeat their dates, codes and counts); NA and
+    # NaN are not looked up (NA's equality is no boolean, NaN equals nothing).
+    done: dict = {}
+    out = []
+    for v in values:
+        if type(v) in _PLAIN:
+            out.append(v)
+        elif v is pd.NA or (isinstance(v, float) and v != v):
+            out.append(None)
+        else:
+            try:
+                out.append(done[v])
+            except KeyError:
+                out.append(done.setdefault(v, to_jsonable(v)))
+            except TypeError:  # unhashable
+                out.append(to_jsonable(v))
+    return out
+
+
+def _iso_dates(series: pd.Series) -> list | None:
+    """A plain datetime64 column as `to_jsonable` gives it (`YYYY-MM-DD`, None for NaT), in numpy;
+    None for any other column, or dates outside the years 1-9999 (Python's dates)."""
+    dtype = series.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind != "M":
+        return None
+    days = series.to_numpy().astype("datetime64[D]")
+    present = ~np.isnat(days)
+    if present.any():
+        years = days[present].astype("datetime64[Y]").astype(np.int64) + 1970
+        if years.min() < 1 or years.max() > 9999:
+            return None
+    text = np.datetime_as_string(days, unit="D").tolist()
+    return [t if p else None for t, p in zip(text, present.tolist())]
 
 
 def run_summary(results: dict | None) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,9 +31,22 @@ def normalize_task_id(value) -> str | None:
     return f"III.{number}"
 
 
-def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
-    """The register's rows dated in P, grouped by normalized task id, with their evidence flags;
-    computed once per audit and shared by every task."""
+@dataclass(frozen=True)
+class _TaskEvidence:
+    # The register's rows dated in P, by date, with the items' columns and `ly_do`: the reason
+    # code, None where the row evidences its task.
+    with_reasons: pd.DataFrame
+    without_reasons: pd.DataFrame  # the same rows, `ly_do` all None
+    ok: np.ndarray  # per row: evidenced
+    not_arisen: np.ndarray  # per row: not arisen, with a note
+    any_reason: np.ndarray  # per row: `ly_do` is not None
+    rows: dict  # normalized task id -> positions in `shown`
+    empty: pd.DataFrame  # the items of a task without rows
+
+
+def _evidence_by_task(ctx: Context) -> _TaskEvidence:
+    """The register's rows dated in P, grouped by normalized task id, with their evidence flags,
+    reasons and date order; computed once per audit and shared by every task (a plan has dozens)."""
     if "tasks" not in ctx.memo:
         evidence = ctx.registers["nhiem_vu"]
         ids = evidence["ma_nhiem_vu"].map(normalize_task_id)
@@ -42,8 +56,25 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
         state = evidence["trang_thai"]
         evidenced = in_p & has_ref & state.isin(EVIDENCED_STATES).fillna(False).to_numpy(bool)
         not_arisen = in_p & has_note & (state == "khong_phat_sinh").fillna(False).to_numpy(bool)
-        frame = evidence.assign(_id=ids.to_numpy(), _ok=evidenced, _na=not_arisen, _in=in_p)
-        ctx.memo["tasks"] = (evidence, {key: rows for key, rows in frame[frame["_in"]].groupby("_id", sort=False)})
+        reason = np.select(
+            [evidenced | not_arisen, (state == "khong_phat_sinh").fillna(False).to_numpy(bool),
+             (state == "chua_thuc_hien").fillna(False).to_numpy(bool)],
+            [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
+        frame = evidence.assign(_id=ids.to_numpy(), _pos=np.arange(len(evidence)))
+        # Sorted by date once: a stable sort of the whole keeps, within each task, the order a
+        # stable sort of its own rows gives.
+        dated = frame[in_p].sort_values("ngay", kind="stable")
+        position = dated["_pos"].to_numpy()
+        reason = reason[position]
+        shown = dated[TASK_COLUMNS]
+        ctx.memo["tasks"] = _TaskEvidence(
+            # The reason column as pandas types it from a task's own values: text when a task's
+            # rows hold one reason or more (then the same type for any of them), else the rows'
+            # None as objects.
+            with_reasons=shown.assign(ly_do=reason), without_reasons=shown.assign(ly_do=np.full(len(shown), None)),
+            ok=evidenced[position], not_arisen=not_arisen[position], any_reason=reason != None,  # noqa: E711
+            rows=dated.groupby("_id", sort=False).indices,
+            empty=evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING)))
     return ctx.memo["tasks"]
 
 
@@ -51,24 +82,19 @@ def _evidence_by_task(ctx: Context) -> tuple[pd.DataFrame, dict]:
 def task_evidenced(ctx: Context, task_id: str) -> Measure:
     """A section III task: 1 of 1 when a row dated in P carries evidence with status done or in
     progress; 0 of 0 (not arisen) when a row in P says not arisen with a note; else 0 of 1."""
-    evidence, groups = _evidence_by_task(ctx)
-    rows = groups.get(task_id)
-    if rows is not None and rows["_ok"].any():
+    evidence = _evidence_by_task(ctx)
+    rows = evidence.rows.get(task_id)
+    if rows is not None and evidence.ok[rows].any():
         numerator, denominator = 1, 1
-    elif rows is not None and rows["_na"].any():
+    elif rows is not None and evidence.not_arisen[rows].any():
         numerator, denominator = 0, 0
     else:
         numerator, denominator = 0, 1
     if rows is None:
-        found = evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING))
+        found = evidence.empty.copy()
     else:
-        reason = np.select(
-            [(rows["_ok"] | rows["_na"]).to_numpy(bool),
-             (rows["trang_thai"] == "khong_phat_sinh").fillna(False).to_numpy(bool),
-             (rows["trang_thai"] == "chua_thuc_hien").fillna(False).to_numpy(bool)],
-            [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
-        found = rows[TASK_COLUMNS].assign(ly_do=reason).sort_values("ngay", kind="stable")
-    latest = found.iloc[-1] if len(found) else None
+        found = (evidence.with_reasons if evidence.any_reason[rows].any() else evidence.without_reasons).iloc[rows]
+    latest = len(found) > 0
     return Measure(numerator, denominator, items=found,
-                   extra={"latest_status": None if latest is None else latest["trang_thai"],
-                          "latest_date": None if latest is None else latest["ngay"]})
+                   extra={"latest_status": found["trang_thai"].iat[-1] if latest else None,
+                          "latest_date": found["ngay"].iat[-1] if latest else None})

@@ -9,14 +9,15 @@ from ..messages import label
 from ..trends import History
 from ..tthc_stats import COLUMNS as STAT_COLUMNS
 from ..tthc_stats import TOTAL, WITHDRAWN, tthc_statistics
-from .common import appendix_head, field_of, known_names
+from .common import appendix_head, field_of, known_names, memo
 
 
 def statistics_view(audit, lang: str, audience: str, history: History | None = None) -> dict | None:
     dossiers = field_of(audit, "dossiers")
     if dossiers is None:
         return None
-    table = tthc_statistics(dossiers, audit.period)
+    # Both audiences' tables count the same dossiers.
+    table = memo(audit, "tthc_statistics", lambda: tthc_statistics(dossiers, audit.period))
     public = audience == Audience.PUBLIC
     rows = []
     for number, (name, values) in enumerate(table.iterrows(), start=1):

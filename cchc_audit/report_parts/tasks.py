@@ -25,16 +25,19 @@ def evidence_lines(check: CheckResult, lang: str, audience: str, names) -> list[
     frame = check.items
     if frame is None or len(frame) == 0:
         return lines
-    for _, row in frame.iterrows():
-        parts = [fmt_date(row.get("ngay"), lang)]
-        evidence = row.get("minh_chung")
+    # The four columns as lists (None where the frame lacks one): a row Series per row cost more
+    # than the lines themselves.
+    absent = [None] * len(frame)
+    columns = [frame[c].tolist() if c in frame.columns else absent
+               for c in ("ngay", "minh_chung", "trang_thai", "ly_do")]
+    for day, evidence, state, reason in zip(*columns):
+        parts = [fmt_date(day, lang)]
         if audience != Audience.PUBLIC and not is_missing(evidence) and str(evidence).strip():
             parts.append(privacy.scrub_text(str(evidence), names))
-        state = row.get("trang_thai")
         if not is_missing(state) and len(frame) > 1:  # one row: the progress column says it
             parts.append(f"({messages.choice_label('trang_thai', state, lang)})")
-        if not is_missing(row.get("ly_do")):
-            parts.append(f"— {messages.reason(row.get('ly_do'), lang)}")
+        if not is_missing(reason):
+            parts.append(f"— {messages.reason(reason, lang)}")
         lines.append(" ".join(p for p in parts if p))
     return lines
 
