@@ -178,7 +178,7 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         for outcome in outcomes.values():
             progress(done, total, outcome)
     if todo:
-        with _client(client, scheduler, workers) as dask_client:
+        with _client(client, scheduler, workers, period_id, lang) as dask_client:
             submitted = {}
             for unit in todo:
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
@@ -260,7 +260,7 @@ def _restart_worker(client, worker: str) -> None:
 
 
 @contextmanager
-def _client(client, scheduler: str | None, workers: int | None):
+def _client(client, scheduler: str | None, workers: int | None, period_id: str = "", lang: str = "vi"):
     """The given client; or one on `scheduler`; or a LocalCluster for this round, closed after."""
     if client is not None:
         yield client
@@ -275,7 +275,7 @@ def _client(client, scheduler: str | None, workers: int | None):
         with remote:
             yield remote
         return
-    with _start_method(), \
+    with _start_method(period_id, lang), \
             LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:
@@ -283,7 +283,7 @@ def _client(client, scheduler: str | None, workers: int | None):
 
 
 @contextmanager
-def _start_method():
+def _start_method(period_id: str = "", lang: str = "vi"):
     """How the LocalCluster's worker processes start. Dask spawns them by default: each new Python
     imports Dask, pandas, matplotlib, papermill and this package before its first unit (1.5 s
     and more per process), and tears it all down at the end (another second). On Linux they are
@@ -298,13 +298,16 @@ def _start_method():
     if not sys.platform.startswith("linux") or dask.config.get(key) != "spawn":
         yield
         return
-    preload()
+    preload(period_id, lang)
     with dask.config.set({key: "fork"}):
         yield
 
 
-def preload() -> None:
-    """Import what a unit's run imports, in this process (a batch's forked workers inherit it)."""
+def preload(period_id: str = "", lang: str = "vi") -> None:
+    """Import what a unit's run imports, and pay what a process pays once (compiled fragments,
+    chart fonts and renderers, the working-day calendars a unit of the period's year asks for), in
+    this process: a batch's forked workers inherit it all, so their first unit costs what the
+    others do."""
     from . import export, inprocess, pipeline  # noqa: F401 - imported for the workers
 
     export.skip_unused_imports()
@@ -317,6 +320,15 @@ def preload() -> None:
     from .registers import load_unit  # noqa: F401
 
     inprocess.shell()
+    year = int(period_id[:4]) if period_id[:4].isdigit() else None
+    # WorkingCalendar.covering asks for a year before the registers' first date to two after
+    # their last: registers of the period's year, and of the year before or after it.
+    spans = [(year + a, year + b) for a in (-2, -1) for b in (2, 3)] if year else []
+    report.warm((lang,), calendar_spans=spans)
+    import gc
+
+    gc.collect()
+    gc.freeze()  # what is here now is the workers' for good: their collector need not scan it
 
 
 # --- the command ----------------------------------------------------------------------------

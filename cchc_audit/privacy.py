@@ -290,7 +290,10 @@ def _name_span(words: list[str], before: str, known: frozenset[str], address: bo
     for first in range(n - 1):  # "Y Bluel Niê", "H'Hen Niê": Ê-đê and Jrai names
         if (words[first] == "Y" or words[first][:2] in ("H'", "H\u2019")) \
                 and _key(words[first:first + 2]) not in NOT_NAMES:  # not `Y Tế`, `Y Dược`
-            return first, n
+            # From a family name before it, if any (`Võ An H'Hen Cao`): the same span the
+            # masked text gives again, so masking twice is masking once.
+            family = next((k for k in range(first) if folded[k] in _FAMILY_FOLDED), first)
+            return family, n
     for first in range(n - 1):  # "... Nguyễn Văn An", "Khuất Thị Hoa": from the family name on
         strong = folded[first + 1] in STRONG_MIDDLE and n - first >= 3  # `Khuất Văn Hùng`
         rest = _key(words[first:])

@@ -374,7 +374,7 @@ def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeyp
     import dask
 
     key = "distributed.worker.multiprocessing-method"
-    monkeypatch.setattr(batch, "preload", lambda: None)
+    monkeypatch.setattr(batch, "preload", lambda *args: None)
     with batch._start_method():
         assert dask.config.get(key) == ("fork" if sys.platform.startswith("linux") else "spawn")
     with dask.config.set({key: "forkserver"}), batch._start_method():
