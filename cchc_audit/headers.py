@@ -9,10 +9,12 @@ that a column worded a little differently is never dropped without a word.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from difflib import SequenceMatcher
 
 import numpy as np
+import pandas as pd
 
 from .schema import Column, Register
 from .text import slug
@@ -26,23 +28,90 @@ def blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def cell_grid(rows: list[list]) -> np.ndarray:
+def cell_grid(rows) -> np.ndarray:
     """The rows as one 2-D array of cells (objects), shorter rows padded with empty cells ("")."""
+    if isinstance(rows, np.ndarray) and rows.ndim == 2:
+        return rows
     width = max(map(len, rows), default=0)
     if any(len(row) != width for row in rows):
-        rows = [row + [""] * (width - len(row)) for row in rows]
+        rows = [list(row) + [""] * (width - len(row)) for row in rows]
     grid = np.empty((len(rows), width), dtype=object)
     if rows and width:
         grid[:] = rows
     return grid
 
 
-def blank_cells(grid: np.ndarray) -> np.ndarray:
-    """`blank` of every cell of a 2-D grid, column by column."""
+def cell_of(key):
+    """The cell behind a key of `distinct` (booleans and missing cells are keyed as tuples)."""
+    return key[1] if isinstance(key, tuple) else key
+
+
+def _key(value):
+    # True == 1.0 in a dict: keep booleans apart from numbers; None and NaN apart from each other.
+    if isinstance(value, bool):
+        return ("bool", value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ("missing", value)
+    return value
+
+
+def distinct(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """(code of each cell, the distinct cells). True == 1.0 and None, NaN are missing to pandas:
+    when the column holds any of them, the cells are keyed first so that each stays itself."""
+    codes, uniques = pd.factorize(values)
+    uniques = list(uniques)
+    kinds = set(map(type, uniques))
+    # Keyed only when needed: a missing cell, a boolean, or a 0 or 1 that may stand for one.
+    if (codes < 0).any() or bool in kinds or (
+            (int in kinds or float in kinds) and (0 in uniques or 1 in uniques) and bool in set(map(type, values))):
+        values = np.fromiter((_key(v) for v in values), dtype=object, count=len(values))
+        codes, uniques = pd.factorize(values)
+        uniques = list(uniques)
+    return codes, uniques
+
+
+class GridColumns:
+    """The distinct cells of each column of a grid, found once and shared: the blank test, the
+    length limit and the typing of a column each look at its distinct cells only."""
+
+    def __init__(self, grid: np.ndarray):
+        self.grid = grid
+        self._found: dict[int, tuple[np.ndarray, list]] = {}
+
+    def __call__(self, position: int) -> tuple[np.ndarray, list]:
+        found = self._found.get(position)
+        if found is None:
+            found = self._found[position] = distinct(self.grid[:, position])
+        return found
+
+
+_NEVER_BLANK = {float, int, bool, dt.date, dt.datetime}
+
+
+def _blank_distinct(uniques: list) -> np.ndarray:
+    """`blank` of each distinct cell; the text ones tested in C (a column of names has a distinct
+    cell per row), numbers and dates never blank."""
+    kinds = set(map(type, uniques))
+    if kinds == {str}:
+        each = np.fromiter(map(str.isspace, uniques), bool, len(uniques))
+        each |= np.fromiter(map(len, uniques), np.intp, len(uniques)) == 0
+        return each
+    if kinds <= _NEVER_BLANK | {str}:
+        each = np.zeros(len(uniques), dtype=bool)
+        text = np.flatnonzero(np.fromiter(map(str.__instancecheck__, uniques), bool, len(uniques)))
+        each[text] = [not uniques[at] or uniques[at].isspace() for at in text.tolist()]
+        return each
+    return np.fromiter((blank(cell_of(u)) for u in uniques), bool, len(uniques))
+
+
+def blank_cells(grid: np.ndarray, columns: GridColumns | None = None) -> np.ndarray:
+    """`blank` of every cell of a 2-D grid, column by column, each distinct cell tested once."""
+    columns = columns or GridColumns(grid)
     empty = np.empty(grid.shape, dtype=bool)
     for position in range(grid.shape[1]):
-        empty[:, position] = np.fromiter(
-            (v is None or (isinstance(v, str) and not v.strip()) for v in grid[:, position]), bool, grid.shape[0])
+        codes, uniques = columns(position)
+        each = _blank_distinct(uniques)
+        empty[:, position] = each[codes]
     return empty
 
 

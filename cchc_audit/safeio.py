@@ -154,6 +154,61 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+_REF_BYTES = int.from_bytes(b' r="', "little")
+
+
+def _farthest(xml: bytes, chunk: int = 1 << 21) -> tuple[int, int] | None:
+    """(largest row number, largest column number) of the references `_REF` finds in `xml`, None
+    when there is none: the same matches, found with numpy over the bytes rather than one Python
+    object per cell (a million-row sheet holds tens of millions of references)."""
+    import numpy as np  # here: most commands never open a workbook
+
+    data = np.frombuffer(xml, dtype=np.uint8)
+    size = len(data)
+    starts = []  # where ' r="' begins, looked for as one 4-byte word at each of the 4 alignments
+    for shift in range(4):
+        words = (size - shift) // 4
+        if words > 0:
+            found = np.flatnonzero(np.frombuffer(xml, dtype="<u4", count=words, offset=shift) == _REF_BYTES)
+            starts.append(found * 4 + shift + 4)  # the reference itself, after the quote
+    at = np.concatenate(starts) if starts else np.zeros(0, dtype=np.intp)  # in any order: only maxima matter
+    width = 16  # three letters, nine digits and the closing quote fit
+    tail = at[at > size - width]
+    at = at[at <= size - width]
+    windows = np.lib.stride_tricks.as_strided(data, shape=(max(size - width + 1, 0), width), strides=(1, 1),
+                                              writeable=False)
+    rows = columns = -1
+    for begin in range(0, len(at), chunk):
+        cells = windows[at[begin:begin + chunk]]  # each reference's first 16 bytes
+        letter = (cells[:, :4] >= 65) & (cells[:, :4] <= 90)
+        letters = np.logical_and.accumulate(letter, axis=1).sum(axis=1)  # 4 letters never match
+        keep = letters < 4
+        cells, letters = cells[keep], letters[keep]
+        column = np.zeros(len(cells), dtype=np.int64)
+        for k in range(3):
+            column = np.where(letters > k, column * 26 + cells[:, k].astype(np.int64) - 64, column)
+        number = np.zeros(len(cells), dtype=np.int64)
+        going = np.ones(len(cells), dtype=bool)
+        closed = np.zeros(len(cells), dtype=bool)  # the closing quote after 1 to 9 digits
+        pick = np.arange(len(cells))
+        for k in range(10):
+            byte = cells[pick, np.minimum(letters + k, width - 1)]
+            if k:
+                closed |= going & (byte == 34)
+            if k == 9:
+                break
+            going &= (byte >= 48) & (byte <= 57)
+            number = np.where(going, number * 10 + byte.astype(np.int64) - 48, number)
+        if closed.any():
+            rows, columns = max(rows, int(number[closed].max())), max(columns, int(column[closed].max()))
+    for start in tail.tolist():  # the few references too near the end for a whole window
+        match = _REF.match(xml, start - 4)
+        if match:
+            rows = max(rows, int(match.group(2)))
+            columns = max(columns, _column_number(match.group(1)))
+    return None if rows < 0 else (rows, columns)
+
+
 def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     """A member decompressed, refused once it passes `budget` bytes whatever its header claims."""
     with book.open(member) as handle:
@@ -198,13 +253,17 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
     found = _DIMENSION.search(xml, 0, 4096)
     if found:
         columns, rows = _column_number(found.group(1)), int(found.group(2))
-    pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
-    refs = pattern.findall(xml)
-    if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
-        letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
-        rows = max(rows, max(map(int, digits)))
-        widest = max(letters, key=lambda letters: (len(letters), letters))
-        columns = max(columns, _column_number(widest))
+    if any(c in xml and c + b'r="' in xml for c in (b"\t", b"\n", b"\r")):  # rare: the slower pattern
+        refs = _REF_ANY_SPACE.findall(xml)
+        if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
+            letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+            rows = max(rows, max(map(int, digits)))
+            widest = max(letters, key=lambda letters: (len(letters), letters))
+            columns = max(columns, _column_number(widest))
+    else:
+        far = _farthest(xml)
+        if far is not None:
+            rows, columns = max(rows, far[0]), max(columns, far[1])
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
