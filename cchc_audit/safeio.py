@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
 import re
 import stat
+import threading
 import zipfile
 from operator import itemgetter
 from pathlib import Path
@@ -175,38 +177,62 @@ def _farthest(xml: bytes, chunk: int = 1 << 21) -> tuple[int, int] | None:
     width = 16  # three letters, nine digits and the closing quote fit
     tail = at[at > size - width]
     at = at[at <= size - width]
-    windows = np.lib.stride_tricks.as_strided(data, shape=(max(size - width + 1, 0), width), strides=(1, 1),
-                                              writeable=False)
+    # 16 bytes from any offset, as two unaligned little-endian words: one fast gather each
+    words = np.ndarray((max(size - 7, 0),), dtype="<u8", buffer=xml, strides=(1,))
     rows = columns = -1
+    place = np.arange(width)
     for begin in range(0, len(at), chunk):
-        cells = windows[at[begin:begin + chunk]]  # each reference's first 16 bytes
-        letter = (cells[:, :4] >= 65) & (cells[:, :4] <= 90)
-        letters = np.logical_and.accumulate(letter, axis=1).sum(axis=1)  # 4 letters never match
-        keep = letters < 4
-        cells, letters = cells[keep], letters[keep]
-        column = np.zeros(len(cells), dtype=np.int64)
-        for k in range(3):
-            column = np.where(letters > k, column * 26 + cells[:, k].astype(np.int64) - 64, column)
-        number = np.zeros(len(cells), dtype=np.int64)
-        going = np.ones(len(cells), dtype=bool)
-        closed = np.zeros(len(cells), dtype=bool)  # the closing quote after 1 to 9 digits
-        pick = np.arange(len(cells))
-        for k in range(10):
-            byte = cells[pick, np.minimum(letters + k, width - 1)]
-            if k:
-                closed |= going & (byte == 34)
-            if k == 9:
-                break
-            going &= (byte >= 48) & (byte <= 57)
-            number = np.where(going, number * 10 + byte.astype(np.int64) - 48, number)
-        if closed.any():
-            rows, columns = max(rows, int(number[closed].max())), max(columns, int(column[closed].max()))
+        part = at[begin:begin + chunk]
+        pair = np.empty((len(part), 2), dtype="<u8")
+        pair[:, 0], pair[:, 1] = words[part], words[part + 8]
+        cells = pair.view(np.uint8)  # each reference's first 16 bytes, one row each
+        run = np.ones(len(part), dtype=bool)
+        letters = np.zeros(len(part), dtype=np.intp)
+        for k in range(4):  # leading letters; 4 never match
+            run &= (cells[:, k] >= 65) & (cells[:, k] <= 90)
+            letters += run
+        other = (cells < 48) | (cells > 57)  # not a digit
+        other &= place >= letters[:, None]
+        other[:, width - 1] = True
+        end = np.argmax(other, axis=1)  # the first byte after the digits that follow the letters
+        run = end - letters
+        line = np.arange(len(cells))
+        good = np.flatnonzero((letters < 4) & (run >= 1) & (run <= 9) & (cells[line, end] == 34))
+        if not len(good):
+            continue
+        columns = max(columns, _largest(cells[good], np.zeros(len(good), dtype=np.intp), letters[good], 64, 26))
+        zero = cells[good, letters[good]] == 48  # a number written with leading zeros: compared by value
+        rows = max(rows, _largest(cells[good[~zero]], letters[good[~zero]], run[good[~zero]], 48, 10),
+                   _largest(cells[good[zero]], letters[good[zero]], run[good[zero]], 48, 10, lexical=False))
     for start in tail.tolist():  # the few references too near the end for a whole window
         match = _REF.match(xml, start - 4)
         if match:
             rows = max(rows, int(match.group(2)))
             columns = max(columns, _column_number(match.group(1)))
     return None if rows < 0 else (rows, columns)
+
+
+def _largest(cells, start, length, base: int, radix: int, lexical: bool = True) -> int:
+    """The largest number written in `cells` from each row's `start`, `length` symbols of `radix`
+    counted from byte `base` + 1 (letters, A = 1) or `base` (digits); -1 for no row. `lexical`: no
+    leading zeros, so the longest then the largest text is the largest number, found by narrowing."""
+    import numpy as np
+
+    if not len(cells):
+        return -1
+    if lexical:
+        pick = np.flatnonzero(length == length.max())
+        for k in range(int(length.max())):
+            symbol = cells[pick, start[pick] + k]
+            pick = pick[symbol == symbol.max()]
+        cells, start, length = cells[pick[:1]], start[pick[:1]], length[pick[:1]]
+    number = np.zeros(len(cells), dtype=np.int64)
+    line = np.arange(len(cells))
+    for k in range(int(length.max())):
+        more = length > k
+        number = np.where(more, number * radix + cells[line, np.minimum(start + k, cells.shape[1] - 1)] - base,
+                          number)
+    return int(number.max())
 
 
 def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
@@ -216,6 +242,42 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     if len(data) > budget:
         raise UnsafeInput(P.XLSX_BOMB, Path(path).name, _size(XLSX_MAX_UNZIPPED))
     return data
+
+
+def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tuple[bytes, tuple | None]:
+    """`_unzip`, with `_farthest` of the bytes found while they are decompressed: a thread inflates
+    the member piece by piece (zlib lets go of the GIL) as this one scans each piece (numpy mostly
+    does too), each piece with the end of the one before, where a reference may have been cut."""
+    chunks: queue.SimpleQueue = queue.SimpleQueue()
+
+    def inflate():
+        try:
+            with book.open(member) as handle:
+                total = 0
+                while total <= budget:
+                    part = handle.read(min(1 << 23, budget + 1 - total))
+                    if not part:
+                        break
+                    total += len(part)
+                    chunks.put(part)
+            chunks.put(None)
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            chunks.put(exc)
+
+    threading.Thread(target=inflate, daemon=True).start()
+    parts, far, carry = [], None, b""
+    while (part := chunks.get()) is not None:
+        if isinstance(part, BaseException):
+            raise part
+        parts.append(part)
+        found = _farthest(carry + part)
+        if found is not None:
+            far = found if far is None else (max(far[0], found[0]), max(far[1], found[1]))
+        carry = (carry + part[-32:])[-32:]  # longer than any reference with its ' r="'
+    xml = b"".join(parts)
+    if len(xml) > budget:
+        raise UnsafeInput(P.XLSX_BOMB, Path(path).name, _size(XLSX_MAX_UNZIPPED))
+    return xml, far
 
 
 def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
@@ -246,7 +308,7 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
 
     name = Path(path).name
     budget = XLSX_MAX_UNZIPPED
-    xml = _unzip(book, member, budget, path)
+    xml, far = _unzip_scanned(book, member, budget, path)
     if inspect is not None:  # the caller's look at the sheet while it is decompressed anyway
         inspect(member, xml)
     rows = columns = 0
@@ -260,10 +322,8 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
             rows = max(rows, max(map(int, digits)))
             widest = max(letters, key=lambda letters: (len(letters), letters))
             columns = max(columns, _column_number(widest))
-    else:
-        far = _farthest(xml)
-        if far is not None:
-            rows, columns = max(rows, far[0]), max(columns, far[1])
+    elif far is not None:
+        rows, columns = max(rows, far[0]), max(columns, far[1])
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
