@@ -9,6 +9,7 @@ that a column worded a little differently is never dropped without a word.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from difflib import SequenceMatcher
@@ -142,18 +143,31 @@ def wanted(register: Register) -> dict[str, str]:
     return table
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same headers and title lines recur in every file of a batch
 def keys(text: str) -> tuple[str, ...]:
     """The slugs a header is looked up under: as written, then without a trailing unit."""
     bare = _UNIT.sub("", text)
     return tuple(dict.fromkeys(k for k in (slug(text), slug(bare)) if k))
 
 
+_NAMED_MAX = 1 << 14  # texts remembered per register: the header rows searched, not every cell
+
+
 def column_of(cell, register: Register) -> str | None:
     """The contract column a header cell names, or None."""
     if blank(cell):
         return None
-    table = wanted(register)
-    return next((table[k] for k in keys(cell_text(cell)) if k in table), None)
+    text = cell_text(cell)
+    named = register.__dict__.get("_named")
+    if named is None:
+        named = {}
+        object.__setattr__(register, "_named", named)  # a cache on the frozen definition, as `wanted`
+    if text not in named:
+        table = wanted(register)
+        if len(named) >= _NAMED_MAX:
+            named.clear()
+        named[text] = next((table[k] for k in keys(text) if k in table), None)
+    return named[text]
 
 
 def match_header(row: list, register: Register) -> dict[str, int]:

@@ -248,6 +248,9 @@ def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tup
     """`_unzip`, with `_farthest` of the bytes found while they are decompressed: a thread inflates
     the member piece by piece (zlib lets go of the GIL) as this one scans each piece (numpy mostly
     does too), each piece with the end of the one before, where a reference may have been cut."""
+    if book.getinfo(member).file_size < 1 << 22:  # small: a thread would cost more than it saves
+        xml = _unzip(book, member, budget, path)
+        return xml, _farthest(xml)
     chunks: queue.SimpleQueue = queue.SimpleQueue()
 
     def inflate():

@@ -97,7 +97,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
     background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
-                                      hashlib.sha256(raw).hexdigest()))
+                                      hashlib.sha256(raw).hexdigest()), inline=len(raw) < THREAD_BYTES)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
@@ -137,11 +137,18 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     return result
 
 
+THREAD_BYTES = 1 << 20  # a file smaller than this is read without helper threads
+
+
 class _Background:
     """`work()` run in a thread from now on; `result()` waits for it (and raises what it raised)."""
 
-    def __init__(self, work):
+    def __init__(self, work, inline: bool = False):
         self._value, self._error = None, None
+        if inline:  # small work: a thread would only cost its start and the hand-over of the GIL
+            self._thread = threading.Thread()
+            self._value = work()
+            return
 
         def run():
             try:
@@ -153,7 +160,8 @@ class _Background:
         self._thread.start()
 
     def result(self):
-        self._thread.join()
+        if self._thread.ident is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
         return self._value
