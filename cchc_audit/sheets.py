@@ -14,6 +14,7 @@ import posixpath
 import re
 import threading
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,16 +256,19 @@ def _csv_grid(raw: bytes, text: str, encoding: str, delimiter: str):
         data = text.encode("utf-8")  # as decoded (UTF-16, Windows-1258 composed)
     if not data:
         return None
-    # Columns: the most separators on one line (quoted ones too: a column more, empty, changes nothing).
+    # Columns: the most separators on one line (quoted ones too: a column more, empty, changes nothing;
+    # a quoted line end can make a row wider still: pandas then warns or fails, and the csv module reads).
     octets = np.frombuffer(data, dtype=np.uint8)
     breaks = np.flatnonzero((octets == 10) | (octets == 13))
     separators = np.flatnonzero(octets == ord(delimiter))
     width = int(np.bincount(np.searchsorted(breaks, separators), minlength=1).max()) + 1
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(width)), dtype=object,
-                            na_filter=False, skip_blank_lines=False, engine="c", encoding="utf-8",
-                            quoting=csv.QUOTE_MINIMAL, doublequote=True, low_memory=False)
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # a row wider than `width`: not read here
+            frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(width)),
+                                index_col=False, dtype=object, na_filter=False, skip_blank_lines=False, engine="c",
+                                encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, low_memory=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning):
         return None
     return frame.to_numpy(dtype=object)
 
