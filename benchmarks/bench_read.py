@@ -86,6 +86,8 @@ def measure(folder: Path, reps: int) -> dict:
         stages["validate"].append(t2 - t1)
         stages["check"].append(t3 - t2)
         stages["total"].append(t3 - t0)
+        text = [str(f[c].dtype.storage) for f in data.registers.values()  # the storage measured
+                for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)]
         del data, audit
         t4 = time.perf_counter()
         if ho_so.suffix == ".csv":
@@ -94,8 +96,6 @@ def measure(folder: Path, reps: int) -> dict:
         else:
             pd.read_excel(ho_so, engine="calamine", header=None)
         stages["baseline"].append(time.perf_counter() - t4)
-    text = [str(f[c].dtype.storage) for f in load_unit(folder).registers.values()
-            for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)]
     return {"medians": {k: statistics.median(v) for k, v in stages.items()}, "reps": reps,
             "problems": len(problems), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "storage": sorted(set(text)), "intended": STRING.storage}
