@@ -65,6 +65,11 @@ def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | Non
     converter = _CONVERTERS[column.kind]
     codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
     present = np.bincount(codes, minlength=len(uniques)) > 0 if len(uniques) else np.zeros(0, bool)
+    if converter is _to_text and set(map(type, uniques)) == {str}:  # text only: stripped in C, never bad
+        texts = np.array(list(map(str.strip, uniques)) + [""], dtype=object)[:-1]  # 1-D even if all ""
+        texts[texts == ""] = None
+        typed = _finish(pd.Series(texts, dtype=object), column)
+        return typed.take(codes).set_axis(raw.index), []
     if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
         results = [None if not used else (key.strip() or None) if key.__class__ is str
                    else _to_text(cell_of(key), column) for key, used in zip(uniques, present)]

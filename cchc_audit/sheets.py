@@ -17,6 +17,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -245,7 +246,6 @@ def _csv_grid(raw: bytes, text: str, encoding: str, delimiter: str):
     """The cells of a CSV as one grid (headers.cell_grid), parsed by pandas' C parser; None when it
     could read them otherwise than the csv module does (the caller then uses the csv module, which
     also says where a quote is wrong): a quote error, a second byte-order mark, a parser error."""
-    import numpy as np
     import pandas as pd
 
     if text.startswith("\ufeff") or ('"' in text and not _strict_quotes(text, delimiter)):
@@ -258,10 +258,9 @@ def _csv_grid(raw: bytes, text: str, encoding: str, delimiter: str):
         return None
     # Columns: the most separators on one line (quoted ones too: a column more, empty, changes nothing;
     # a quoted line end can make a row wider still: pandas then warns or fails, and the csv module reads).
-    octets = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero((octets == 10) | (octets == 13))
-    separators = np.flatnonzero(octets == ord(delimiter))
-    width = int(np.bincount(np.searchsorted(breaks, separators), minlength=1).max()) + 1
+    lines = (data.replace(b"\r", b"\n") if b"\r" in data else data).split(b"\n")
+    width = max(map(bytes.count, lines, repeat(delimiter.encode()))) + 1
+    del lines
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # a row wider than `width`: not read here
