@@ -82,8 +82,18 @@ class GridColumns:
     def __call__(self, position: int) -> tuple[np.ndarray, list]:
         found = self._found.get(position)
         if found is None:
-            found = self._found[position] = distinct(self.grid[:, position])
+            column = self.grid[:, position]
+            if len(column) > 4 * _SAMPLE and len(pd.unique(column[:_SAMPLE])) > _SAMPLE // 2:
+                # Codes, names, phone numbers: nearly a distinct cell per row, so each cell is its own
+                # distinct cell (the same results, without hashing them all to find no repeats).
+                found = (np.arange(len(column)), list(column))
+            else:
+                found = distinct(column)
+            self._found[position] = found
         return found
+
+
+_SAMPLE = 1024  # the first cells of a column, to tell a column of codes from one of repeated values
 
 
 _NEVER_BLANK = {float, int, bool, dt.date, dt.datetime}

@@ -254,3 +254,24 @@ def test_the_sample_reads_the_same_in_one_process_twice():
     for name, frame in first.registers.items():
         pd.testing.assert_frame_equal(frame, second.registers[name], check_exact=True)
     assert [i.sha256 for i in first.inputs] == [i.sha256 for i in second.inputs]
+
+
+def test_a_column_of_codes_is_read_cell_by_cell_alike():
+    """A column with nearly a distinct cell per row skips the distinct-cell search: same results."""
+    from cchc_audit.headers import GridColumns
+
+    rng = random.Random(3)
+    cells = [f"HS-{i:06d}" for i in range(6000)]
+    for at, value in ((10, True), (11, 1.0), (12, None), (13, ""), (14, "  "), (15, 1), (16, False),
+                      (17, dt.date(2024, 2, 30 - 1)), (18, " HS-000001 ")):
+        cells[at] = value
+    rng.shuffle(cells)
+    grid = cell_grid([[c] for c in cells])
+    codes, uniques = GridColumns(grid)(0)
+    assert len(uniques) == len(cells)  # each cell its own
+    assert (blank_cells(grid) == np.vectorize(blank, otypes=[bool])(grid)).all()
+    raw = pd.Series(grid[:, 0], index=pd.Index(np.arange(len(cells)) + 1, name="row"), dtype=object)
+    for column in schema.REGISTERS["ho_so"].columns:
+        slow, fast = convert(raw, column), convert(raw, column, (codes, uniques))
+        pd.testing.assert_series_equal(pd.Series(slow[0]), pd.Series(fast[0]), check_exact=True)
+        assert slow[1] == fast[1]
