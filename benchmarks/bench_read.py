@@ -1,6 +1,7 @@
 """Big registers from XLSX (or CSV): read + validate + check, time and peak memory, per size.
 
-    python benchmarks/bench_read.py [--rows 100000 500000] [--fmt xlsx|csv] [--work DIR] [--reps 3]
+    python benchmarks/bench_read.py [--rows 100000 500000] [--fmt xlsx csv] [--work DIR] [--reps 3]
+                                    [--before SOURCE_TREE]
 
 A unit of `--rows` dossiers (the sample generator's school at that size, other registers at their
 usual size, written as a school hands them in: `cchc_audit.sample.write_unit`) is made once per
@@ -15,13 +16,17 @@ XLSX takes minutes). Each size is then measured in a process of its own, `--reps
 
 Reported: medians, the ratio to the baseline, the process's peak resident memory, and the cost per
 added dossier between sizes (linear = constant). Targets: 500k from XLSX in < 10 s and < 3 GB,
-1M in < 20 s. The string storage measured is printed (convert.STRING: Python, whatever pyarrow).
+1M in < 20 s, each with its figure and its ratio to the target. The string storage measured is
+printed (convert.STRING: Python, whatever pyarrow). `--before DIR` also measures the package in the
+source tree DIR (e.g. an export of main: `git archive main cchc_audit | tar -x -C DIR`), in the
+same run, alternating, for the ratio after/before.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -81,6 +86,8 @@ def measure(folder: Path, reps: int) -> dict:
         stages["validate"].append(t2 - t1)
         stages["check"].append(t3 - t2)
         stages["total"].append(t3 - t0)
+        text = [str(f[c].dtype.storage) for f in data.registers.values()  # the storage measured
+                for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)]
         del data, audit
         t4 = time.perf_counter()
         if ho_so.suffix == ".csv":
@@ -89,19 +96,65 @@ def measure(folder: Path, reps: int) -> dict:
         else:
             pd.read_excel(ho_so, engine="calamine", header=None)
         stages["baseline"].append(time.perf_counter() - t4)
-    text = [str(f[c].dtype.storage) for f in load_unit(folder).registers.values()
-            for c in f.columns if isinstance(f[c].dtype, pd.StringDtype)]
     return {"medians": {k: statistics.median(v) for k, v in stages.items()}, "reps": reps,
             "problems": len(problems), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "storage": sorted(set(text)), "intended": STRING.storage}
 
 
+def run_one(folder: Path, reps: int, source: str | None = None) -> dict:
+    """`measure` in a process of its own; `source`: a source tree of the package to measure instead."""
+    env = dict(os.environ)
+    if source:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, __file__, "--one", str(folder), "--reps", str(reps)],
+                          capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        sys.exit(done.stderr[-3000:])
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def report(fmt: str, rows: list[dict], before: dict[int, dict]) -> None:
+    baseline = "pandas.read_excel(calamine)" if fmt == "xlsx" else "pandas.read_csv(C)"
+    print(f"\n{fmt.upper()} registers, medians in seconds; text stored as {rows[0]['storage']} "
+          f"(chosen: {rows[0]['intended']})")
+    print(f"{'dossiers':>10} {'reps':>4} {'read':>7} {'validate':>8} {'check':>7} {'total':>7} "
+          f"{'baseline':>8} {'read/base':>9} {'max RSS MB':>10}" + (f" {'before':>7} {'after/before':>12}"
+                                                                  if before else ""))
+    for r in rows:
+        m = r["medians"]
+        line = (f"{r['n']:>10,} {r['reps']:>4} {m['read']:>7.2f} {m['validate']:>8.2f} {m['check']:>7.2f} "
+                f"{m['total']:>7.2f} {m['baseline']:>8.2f} {m['read'] / m['baseline']:>9.2f} {r['max_rss_mb']:>10.0f}")
+        if r["n"] in before:
+            old = before[r["n"]]["medians"]["total"]
+            line += f" {old:>7.2f} {m['total'] / old:>12.2f}"
+        print(line)
+    print(f"(baseline: {baseline} of ho_so alone, untyped, no problems, in the same process"
+          + ("; before: the same measure of the source tree given by --before)" if before else ")"))
+    for small, large in zip(rows, rows[1:]):
+        per = (large["medians"]["total"] - small["medians"]["total"]) / (large["n"] - small["n"]) * 1e6
+        print(f"{small['n']:,} -> {large['n']:,}: {per:.1f} µs per added dossier; "
+              f"per dossier {small['medians']['total'] / small['n'] * 1e6:.1f} -> "
+              f"{large['medians']['total'] / large['n'] * 1e6:.1f} µs")
+    for r in rows:
+        if fmt == "xlsx" and r["n"] in TARGETS:
+            seconds, memory = TARGETS[r["n"]]
+            total = r["medians"]["total"]
+            met = total < seconds and (memory is None or r["max_rss_mb"] < memory)
+            limit = f" and < {memory / 1024:.0f} GB" if memory else ""
+            ratios = f"ratio {total / seconds:.2f} of the time" + (
+                f", {r['max_rss_mb'] / memory:.2f} of the memory" if memory else "")
+            print(f"target {r['n']:,} from XLSX < {seconds:.0f} s{limit}: {total:.2f} s, "
+                  f"{r['max_rss_mb']:.0f} MB ({ratios}): {'met' if met else 'NOT met'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 500_000])
-    parser.add_argument("--fmt", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--fmt", choices=("xlsx", "csv"), nargs="+", default=["xlsx", "csv"])
     parser.add_argument("--work", default="/tmp/cchc-bench-read")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--before", help="a source tree of cchc_audit (e.g. a checkout of main) measured "
+                                         "in the same run, for the before/after ratio")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # the child process: a unit's folder
     args = parser.parse_args()
     if args.one:
@@ -109,40 +162,18 @@ def main() -> None:
         return
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for n in args.rows:
-        folder = make(work, n, args.fmt)
-        # A million rows once is enough on a shared machine: fewer repetitions there.
-        reps = args.reps if n < 1_000_000 else 1
-        done = subprocess.run([sys.executable, __file__, "--one", str(folder), "--reps", str(reps)],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            sys.exit(done.stderr[-3000:])
-        result = json.loads(done.stdout.splitlines()[-1])
-        result["n"] = n
-        rows.append(result)
-    baseline = "pandas.read_excel(calamine)" if args.fmt == "xlsx" else "pandas.read_csv(C)"
-    print(f"\n{args.fmt.upper()} registers, medians in seconds; text stored as {rows[0]['storage']} "
-          f"(chosen: {rows[0]['intended']})")
-    print(f"{'dossiers':>10} {'reps':>4} {'read':>7} {'validate':>8} {'check':>7} {'total':>7} "
-          f"{'baseline':>8} {'read/base':>9} {'max RSS MB':>10}")
-    for r in rows:
-        m = r["medians"]
-        print(f"{r['n']:>10,} {r['reps']:>4} {m['read']:>7.2f} {m['validate']:>8.2f} {m['check']:>7.2f} "
-              f"{m['total']:>7.2f} {m['baseline']:>8.2f} {m['read'] / m['baseline']:>9.2f} {r['max_rss_mb']:>10.0f}")
-    print(f"(baseline: {baseline} of ho_so alone, untyped, no problems)")
-    for small, large in zip(rows, rows[1:]):
-        per = (large["medians"]["total"] - small["medians"]["total"]) / (large["n"] - small["n"]) * 1e6
-        print(f"{small['n']:,} -> {large['n']:,}: {per:.1f} µs per added dossier; "
-              f"per dossier {small['medians']['total'] / small['n'] * 1e6:.1f} -> "
-              f"{large['medians']['total'] / large['n'] * 1e6:.1f} µs")
-    for r in rows:
-        if args.fmt == "xlsx" and r["n"] in TARGETS:
-            seconds, memory = TARGETS[r["n"]]
-            met = r["medians"]["total"] < seconds and (memory is None or r["max_rss_mb"] < memory)
-            limit = f" and < {memory / 1024:.0f} GB" if memory else ""
-            print(f"target {r['n']:,} from XLSX < {seconds:.0f} s{limit}: {r['medians']['total']:.2f} s, "
-                  f"{r['max_rss_mb']:.0f} MB: {'met' if met else 'NOT met'}")
+    for fmt in args.fmt:
+        rows, before = [], {}
+        for n in args.rows:
+            folder = make(work, n, fmt)
+            # A million rows once is enough on a shared machine: fewer repetitions there.
+            reps = args.reps if n < 1_000_000 else 1
+            if args.before:
+                before[n] = run_one(folder, reps, args.before)
+            result = run_one(folder, reps)
+            result["n"] = n
+            rows.append(result)
+        report(fmt, rows, before)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import schema
 from .headers import blank as _blank
+from .headers import cell_of, distinct
 from .headers import cell_text as _text
 from .problems import ProblemCode as P
 from .schema import Column
@@ -55,52 +56,42 @@ def missing_column(column: Column, length: int):
     return pd.array([pd.NA] * length, dtype=STRING)
 
 
-def convert(raw: pd.Series, column: Column):
+def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | None = None):
     """Raw cells -> (typed values, [(row, value as text, problem code, detail)]).
 
-    Column-wise: the distinct cells are found at once (pandas.factorize), each is converted once,
-    and the typed column is taken from the distinct values' typed column."""
+    Column-wise: the distinct cells are found at once (headers.distinct, or `found`: the codes of
+    `raw`'s cells into distinct cells found beforehand), each distinct cell present is converted
+    once, and the typed column is taken from the distinct values' typed column."""
     converter = _CONVERTERS[column.kind]
-    codes, uniques = _distinct(raw.to_numpy(dtype=object))
+    codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
+    present = np.bincount(codes, minlength=len(uniques)) > 0 if len(uniques) else np.zeros(0, bool)
+    if converter is _to_text and set(map(type, uniques)) == {str}:  # text only: stripped in C, never bad
+        texts = np.array(list(map(str.strip, uniques)) + [""], dtype=object)[:-1]  # 1-D even if all ""
+        texts[texts == ""] = None
+        typed = _finish(pd.Series(texts, dtype=object), column)
+        return typed.take(codes).set_axis(raw.index), []
     if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
-        results = [(key.strip() or None) if key.__class__ is str else _to_text(key[1] if isinstance(key, tuple)
-                   else key, column) for key in uniques]
+        results = [None if not used else (key.strip() or None) if key.__class__ is str
+                   else _to_text(cell_of(key), column) for key, used in zip(uniques, present)]
     else:
-        results = [converter(key[1] if isinstance(key, tuple) else key, column) for key in uniques]
-    failed = np.fromiter((isinstance(r, _Bad) for r in results), bool, len(results))
+        results = [converter(cell_of(key), column) if used else None for key, used in zip(uniques, present)]
+    failed = np.fromiter(map(_Bad.__instancecheck__, results), bool, len(results))
     typed = _finish(pd.Series([None if f else r for r, f in zip(results, failed)], dtype=object), column)
     values = typed.take(codes).set_axis(raw.index)
     bad = []
+    cells = raw.to_numpy(dtype=object)
     for at in np.flatnonzero(failed[codes]):
         failure = results[codes[at]]
-        bad.append((int(raw.index[at]), _text(raw.iloc[at]), failure.code, failure.detail))
+        bad.append((int(raw.index[at]), _text(cells[at]), failure.code, failure.detail))
     return values, bad
 
 
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """(code of each cell, the distinct cells). True == 1.0 and None, NaN are missing to pandas:
-    when the column holds any of them, the cells are keyed first so that each stays itself."""
-    kinds = set(map(type, values))
-    if bool in kinds or pd.isna(values).any():
-        values = np.fromiter((_key(v) for v in values), dtype=object, count=len(values))
-    codes, uniques = pd.factorize(values)
-    return codes, list(uniques)
-
-
-def text_cells(values: np.ndarray, empty: np.ndarray, index: pd.Index) -> pd.Series:
+def text_cells(values: np.ndarray, empty: np.ndarray, index: pd.Index,
+               found: tuple[np.ndarray, list] | None = None) -> pd.Series:
     """Cells kept as written (a column outside the contract): their text, None where blank."""
-    codes, uniques = _distinct(values)
-    texts = np.array([None] + [_text(key[1] if isinstance(key, tuple) else key) for key in uniques], dtype=object)
+    codes, uniques = found if found is not None else distinct(values)
+    texts = np.array([None] + [_text(cell_of(key)) for key in uniques], dtype=object)
     return pd.Series(texts[np.where(empty, 0, codes + 1)], index=index, dtype=STRING_NAN)
-
-
-def _key(value):
-    # True == 1.0 in a dict: keep booleans apart from numbers; None and NaN apart from each other.
-    if isinstance(value, bool):
-        return ("bool", value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ("missing", value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -278,18 +269,22 @@ def _finish(mapped: pd.Series, column: Column):
     return mapped.astype(STRING)
 
 
-def swapped_dates(raw: pd.Series):
+def swapped_dates(raw: pd.Series, found: tuple[np.ndarray, list] | None = None):
     """(first row, real date cells, text dates) when a date column shows a CSV opened with an
     English (US) locale: the dates whose day was <= 12 became real dates, month and day swapped,
-    the others stayed text. Telltale: every real date has day <= 12, every dd/mm text date a day > 12."""
-    values = raw.to_numpy(dtype=object)
-    if any(isinstance(v, dt.date) and v.day > 12 for v in values):  # most often found in the first rows
+    the others stayed text. Telltale: every real date has day <= 12, every dd/mm text date a day > 12.
+    Looked at over the distinct cells (`found`, as for `convert`), counted over all of them."""
+    codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
+    counts = np.bincount(codes, minlength=len(uniques)) if len(uniques) else np.zeros(0, np.intp)
+    cells = [(at, cell_of(key)) for at, key in enumerate(uniques) if counts[at]]
+    if any(isinstance(v, dt.date) and v.day > 12 for _, v in cells):
         return None
-    real = [(row, v) for row, v in zip(raw.index, values) if isinstance(v, (dt.date, dt.datetime))]
+    real = [at for at, v in cells if isinstance(v, (dt.date, dt.datetime))]
     if not real:
         return None
-    texts = [_DMY.match(v.strip()) for v in raw if isinstance(v, str) and v.strip()]
-    days = [int(m.group(1)) for m in texts if m and isinstance(_to_date(m.group(0), None), pd.Timestamp)]
-    if not days or min(days) <= 12:
+    texts = [(at, _DMY.match(v.strip())) for at, v in cells if isinstance(v, str) and v.strip()]
+    days = [(at, int(m.group(1))) for at, m in texts if m and isinstance(_to_date(m.group(0), None), pd.Timestamp)]
+    if not days or min(day for _, day in days) <= 12:
         return None
-    return int(real[0][0]), len(real), len(days)
+    first = int(np.flatnonzero(np.isin(codes, real))[0])
+    return int(raw.index[first]), int(counts[real].sum()), int(sum(counts[at] for at, _ in days))

@@ -18,8 +18,8 @@ from . import forms, safeio, schema
 from .archive import sha256_file
 from .convert import convert, missing_column, swapped_dates, text_cells
 from .errors import Unreadable
+from .headers import GridColumns, blank_cells, cell_grid, column_of, near_misses
 from .headers import blank as _blank
-from .headers import blank_cells, cell_grid, column_of, near_misses
 from .headers import cell_text as _text
 from .headers import match_header as _match_header
 from .problems import Notice, Problem, column_letter
@@ -111,8 +111,8 @@ def load_unit(data_dir: str | Path) -> UnitData:
                 pass
             continue
         read = frame.attrs.pop("sheet", {})
-        data.inputs.append(InputFile(name, path, sha256_file(path), len(frame), read.get("sheet"),
-                                     read.get("encoding")))
+        data.inputs.append(InputFile(name, path, read.get("sha256") or sha256_file(path), len(frame),
+                                     read.get("sheet"), read.get("encoding")))
         data.registers[name] = frame
         data.headers[name] = headers
         data.letters[name] = frame.attrs.pop("letters", {})
@@ -185,7 +185,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             problems.append(Problem(name, best_row + 1, _text(cell), None, P.DUPLICATE_COLUMN,
                                     f"{headers[column]} ({letters[column]})", column_letter(position)))
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
-    rows, skipped, grid, empty = _table_rows(sheet, first, best, [best[r] for r in required], name, notices)
+    rows, skipped, grid, empty, columns = _table_rows(sheet, first, best, [best[r] for r in required], name,
+                                                      notices)
     at = np.asarray(rows, dtype=np.intp) - 1  # the table's rows in the cell grid
     body, body_empty = grid[at], empty[at]
     index = pd.Index(rows, name="row", dtype="int64")
@@ -200,8 +201,10 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             continue
         position = best[column.name]
         raw = pd.Series(body[:, position], index=index, dtype=object)  # a header cell's column: in the grid
+        codes, uniques = columns(position)
+        found = (codes[at], uniques)  # the table's cells among the column's distinct cells
         header, letter = headers[column.name], letters[column.name]
-        swapped = swapped_dates(raw) if column.kind == schema.DATE else None
+        swapped = swapped_dates(raw, found) if column.kind == schema.DATE else None
         if swapped is not None:
             # Every value of this column may be wrong: one problem naming the cause, and no figure from it.
             row_number, count_real, count_text = swapped
@@ -209,7 +212,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
-        values, bad = convert(raw, column)
+        values, bad = convert(raw, column, found)
         frame[column.name] = values
         for row_number, value, code, detail in bad:
             problems.append(Problem(name, row_number, header, value, code, detail, f"{letter}{row_number}"))
@@ -225,7 +228,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     for position, label in header_of.items():
         if position in known_positions or label in frame.columns:
             continue
-        frame[label] = text_cells(body[:, position], body_empty[:, position], index)
+        codes, uniques = columns(position)
+        frame[label] = text_cells(body[:, position], body_empty[:, position], index, (codes[at], uniques))
     unheaded = [p for p in range(body.shape[1]) if p not in header_of]
     where = np.argwhere(~body_empty[:, unheaded]) if unheaded else ()
     for at_row, at_column in where:  # row by row, left to right
@@ -240,12 +244,13 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     if key is not None and key.name in best:
         problems.extend(_duplicates(frame[key.name], name, headers[key.name], letters[key.name]))
     frame.attrs["letters"] = letters
-    frame.attrs["sheet"] = {"sheet": sheet.name if sheet.sheet_count > 1 else None, "encoding": sheet.encoding}
+    frame.attrs["sheet"] = {"sheet": sheet.name if sheet.sheet_count > 1 else None, "encoding": sheet.encoding,
+                            "sha256": sheet.sha256}
     return frame, headers, problems
 
 
 def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positions: list[int], name: str,
-                notices: list[Notice]) -> tuple[list[int], set[int], np.ndarray, np.ndarray]:
+                notices: list[Notice]) -> tuple[list[int], set[int], np.ndarray, np.ndarray, GridColumns]:
     """(Excel rows of the register's table, rows skipped as the form's footer), from row `first`
     (from 0) under the header: merged cells filled, the column-number row, rows of only a
     pre-filled STT or formula and the footer left out, each said once in `notices`."""
@@ -260,8 +265,12 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
     if numbers is not None and forms.is_column_numbers(cells[numbers]):
         notices.append(Notice(name, N.COLUMN_NUMBERS, rows=(numbers + 1,)))
         first = numbers + 1
-    grid = cell_grid(cells)
-    empty = blank_cells(grid)
+    if sheet.grid is not None and not filled:  # as opened: its distinct cells are found already
+        grid, columns = sheet.grid, sheet.columns or GridColumns(sheet.grid)
+    else:
+        grid = cell_grid(cells)
+        columns = GridColumns(grid)
+    empty = blank_cells(grid, columns)
     rows, prefilled = forms.data_rows(grid, empty, first, set(best.values()), sheet.formulas, sheet.hidden)
     if prefilled:
         notices.append(Notice(name, N.PREFILLED, rows=tuple(prefilled), count=len(prefilled)))
@@ -276,7 +285,7 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
         notices.append(Notice(name, N(f"footer_{kind}"), rows=tuple(i + 1 for i in indexes), count=len(indexes)))
     skipped = {i + 1 for indexes in footer.values() for i in indexes}
     rows = [r for r in rows if r not in skipped]
-    return rows, skipped, grid, empty
+    return rows, skipped, grid, empty, columns
 
 
 def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import errno
 import os
+import queue
 import re
 import stat
+import threading
 import zipfile
 from operator import itemgetter
 from pathlib import Path
@@ -154,6 +156,85 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+_REF_BYTES = int.from_bytes(b' r="', "little")
+
+
+def _farthest(xml: bytes, chunk: int = 1 << 21) -> tuple[int, int] | None:
+    """(largest row number, largest column number) of the references `_REF` finds in `xml`, None
+    when there is none: the same matches, found with numpy over the bytes rather than one Python
+    object per cell (a million-row sheet holds tens of millions of references)."""
+    import numpy as np  # here: most commands never open a workbook
+
+    data = np.frombuffer(xml, dtype=np.uint8)
+    size = len(data)
+    starts = []  # where ' r="' begins, looked for as one 4-byte word at each of the 4 alignments
+    for shift in range(4):
+        words = (size - shift) // 4
+        if words > 0:
+            found = np.flatnonzero(np.frombuffer(xml, dtype="<u4", count=words, offset=shift) == _REF_BYTES)
+            starts.append(found * 4 + shift + 4)  # the reference itself, after the quote
+    at = np.concatenate(starts) if starts else np.zeros(0, dtype=np.intp)  # in any order: only maxima matter
+    width = 16  # three letters, nine digits and the closing quote fit
+    tail = at[at > size - width]
+    at = at[at <= size - width]
+    # 16 bytes from any offset, as two unaligned little-endian words: one fast gather each
+    words = np.ndarray((max(size - 7, 0),), dtype="<u8", buffer=xml, strides=(1,))
+    rows = columns = -1
+    place = np.arange(width)
+    for begin in range(0, len(at), chunk):
+        part = at[begin:begin + chunk]
+        pair = np.empty((len(part), 2), dtype="<u8")
+        pair[:, 0], pair[:, 1] = words[part], words[part + 8]
+        cells = pair.view(np.uint8)  # each reference's first 16 bytes, one row each
+        run = np.ones(len(part), dtype=bool)
+        letters = np.zeros(len(part), dtype=np.intp)
+        for k in range(4):  # leading letters; 4 never match
+            run &= (cells[:, k] >= 65) & (cells[:, k] <= 90)
+            letters += run
+        other = (cells < 48) | (cells > 57)  # not a digit
+        other &= place >= letters[:, None]
+        other[:, width - 1] = True
+        end = np.argmax(other, axis=1)  # the first byte after the digits that follow the letters
+        run = end - letters
+        line = np.arange(len(cells))
+        good = np.flatnonzero((letters < 4) & (run >= 1) & (run <= 9) & (cells[line, end] == 34))
+        if not len(good):
+            continue
+        columns = max(columns, _largest(cells[good], np.zeros(len(good), dtype=np.intp), letters[good], 64, 26))
+        zero = cells[good, letters[good]] == 48  # a number written with leading zeros: compared by value
+        rows = max(rows, _largest(cells[good[~zero]], letters[good[~zero]], run[good[~zero]], 48, 10),
+                   _largest(cells[good[zero]], letters[good[zero]], run[good[zero]], 48, 10, lexical=False))
+    for start in tail.tolist():  # the few references too near the end for a whole window
+        match = _REF.match(xml, start - 4)
+        if match:
+            rows = max(rows, int(match.group(2)))
+            columns = max(columns, _column_number(match.group(1)))
+    return None if rows < 0 else (rows, columns)
+
+
+def _largest(cells, start, length, base: int, radix: int, lexical: bool = True) -> int:
+    """The largest number written in `cells` from each row's `start`, `length` symbols of `radix`
+    counted from byte `base` + 1 (letters, A = 1) or `base` (digits); -1 for no row. `lexical`: no
+    leading zeros, so the longest then the largest text is the largest number, found by narrowing."""
+    import numpy as np
+
+    if not len(cells):
+        return -1
+    if lexical:
+        pick = np.flatnonzero(length == length.max())
+        for k in range(int(length.max())):
+            symbol = cells[pick, start[pick] + k]
+            pick = pick[symbol == symbol.max()]
+        cells, start, length = cells[pick[:1]], start[pick[:1]], length[pick[:1]]
+    number = np.zeros(len(cells), dtype=np.int64)
+    line = np.arange(len(cells))
+    for k in range(int(length.max())):
+        more = length > k
+        number = np.where(more, number * radix + cells[line, np.minimum(start + k, cells.shape[1] - 1)] - base,
+                          number)
+    return int(number.max())
+
+
 def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     """A member decompressed, refused once it passes `budget` bytes whatever its header claims."""
     with book.open(member) as handle:
@@ -161,6 +242,45 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
     if len(data) > budget:
         raise UnsafeInput(P.XLSX_BOMB, Path(path).name, _size(XLSX_MAX_UNZIPPED))
     return data
+
+
+def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tuple[bytes, tuple | None]:
+    """`_unzip`, with `_farthest` of the bytes found while they are decompressed: a thread inflates
+    the member piece by piece (zlib lets go of the GIL) as this one scans each piece (numpy mostly
+    does too), each piece with the end of the one before, where a reference may have been cut."""
+    if book.getinfo(member).file_size < 1 << 22:  # small: a thread would cost more than it saves
+        xml = _unzip(book, member, budget, path)
+        return xml, _farthest(xml)
+    chunks: queue.SimpleQueue = queue.SimpleQueue()
+
+    def inflate():
+        try:
+            with book.open(member) as handle:
+                total = 0
+                while total <= budget:
+                    part = handle.read(min(1 << 23, budget + 1 - total))
+                    if not part:
+                        break
+                    total += len(part)
+                    chunks.put(part)
+            chunks.put(None)
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            chunks.put(exc)
+
+    threading.Thread(target=inflate, daemon=True).start()
+    parts, far, carry = [], None, b""
+    while (part := chunks.get()) is not None:
+        if isinstance(part, BaseException):
+            raise part
+        parts.append(part)
+        found = _farthest(carry + part)
+        if found is not None:
+            far = found if far is None else (max(far[0], found[0]), max(far[1], found[1]))
+        carry = (carry + part[-32:])[-32:]  # longer than any reference with its ' r="'
+    xml = b"".join(parts)
+    if len(xml) > budget:
+        raise UnsafeInput(P.XLSX_BOMB, Path(path).name, _size(XLSX_MAX_UNZIPPED))
+    return xml, far
 
 
 def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
@@ -191,20 +311,22 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
 
     name = Path(path).name
     budget = XLSX_MAX_UNZIPPED
-    xml = _unzip(book, member, budget, path)
+    xml, far = _unzip_scanned(book, member, budget, path)
     if inspect is not None:  # the caller's look at the sheet while it is decompressed anyway
         inspect(member, xml)
     rows = columns = 0
     found = _DIMENSION.search(xml, 0, 4096)
     if found:
         columns, rows = _column_number(found.group(1)), int(found.group(2))
-    pattern = _REF_ANY_SPACE if any(f"{c}r=\"".encode() in xml for c in "\t\n\r") else _REF
-    refs = pattern.findall(xml)
-    if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
-        letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
-        rows = max(rows, max(map(int, digits)))
-        widest = max(letters, key=lambda letters: (len(letters), letters))
-        columns = max(columns, _column_number(widest))
+    if any(c in xml and c + b'r="' in xml for c in (b"\t", b"\n", b"\r")):  # rare: the slower pattern
+        refs = _REF_ANY_SPACE.findall(xml)
+        if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
+            letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+            rows = max(rows, max(map(int, digits)))
+            widest = max(letters, key=lambda letters: (len(letters), letters))
+            columns = max(columns, _column_number(widest))
+    elif far is not None:
+        rows, columns = max(rows, far[0]), max(columns, far[1])
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]

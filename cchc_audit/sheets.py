@@ -8,19 +8,22 @@ merged ranges, formulas (with or without a saved result) and error values.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import posixpath
 import re
+import threading
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
 from . import safeio
 from .errors import Unreadable
-from .headers import match_header
+from .headers import GridColumns, cell_grid, match_header
 from .problems import ProblemCode as P
 from .problems import column_index
 from .schema import Register
@@ -47,6 +50,10 @@ class Sheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1) from 0
     hidden: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)  # see _formula_cells
     formulas: set[tuple[int, int]] = field(default_factory=set)  # cells holding a formula (XLSX)
+    # `rows` as one grid (headers.cell_grid) and its columns' distinct cells, when already built
+    grid: object = None
+    columns: GridColumns | None = None
+    sha256: str | None = None  # of the file's bytes, when found while reading them
 
 
 def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
@@ -72,7 +79,9 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     if is_csv:
         if head.startswith((_ZIP, _OLE2)):
             raise Unreadable(P.FILE_IS_WORKBOOK)
-        return _read_csv(raw, register)
+        sheet = _read_csv(raw, register)
+        sheet.sha256 = hashlib.sha256(raw).hexdigest()  # the bytes read: the file is not read again to hash it
+        return sheet
     if head.startswith(_ZIP):
         kind = "ods" if head[30:38] == b"mimetype" and _ODS_MIME in head[:200] else "xlsx"
     elif head.startswith(_OLE2):
@@ -83,11 +92,14 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
     from python_calamine import CalamineWorkbook
 
-    marked: dict[str, bool] = {}  # sheet member -> holds a formula or error mark (_formula_cells)
+    sheets: dict[str, bytes] = {}  # sheet member -> its XML, as the preflight decompressed it
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            safeio.xlsx_preflight(book, None, path,
-                                  lambda member, xml: marked.__setitem__(member, bool(_MARKS.search(xml))))
+            safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
+    # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
+    # marks of _formula_cells and hashes the file, instead of doing it before or after.
+    background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
+                                      hashlib.sha256(raw).hexdigest()), inline=len(raw) < THREAD_BYTES)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except Exception:
@@ -104,20 +116,57 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
             chosen, best = (index, name, sheet, rows), (fit,)
         if register is not None and fit[0] == len(register.required) and fit[0]:
             break
+    marked, digest = background.result()
+    sheets.clear()
     if chosen is None:
-        return Sheet([], kind)
+        return Sheet([], kind, sha256=digest)
     index, name, sheet, rows = chosen
-    if max(map(len, filter(str.__instancecheck__, chain.from_iterable(rows))), default=0) > safeio.CELL_MAX_CHARS:
+    grid = cell_grid(rows)
+    columns = GridColumns(grid)  # found once here, reused by the reader (registers.py)
+    longest = max((max(map(len, filter(str.__instancecheck__, columns(p)[1])), default=0)
+                   for p in range(grid.shape[1])), default=0)
+    if longest > safeio.CELL_MAX_CHARS:
         number = next(n for n, row in enumerate(rows, start=1)
                       if any(isinstance(v, str) and len(v) > safeio.CELL_MAX_CHARS for v in row))
         raise safeio.UnsafeInput(P.CELL_TOO_LONG, path.name, str(safeio.CELL_MAX_CHARS), number)
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
         merges = _ods_merges(io.BytesIO(raw), name)
-    result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges)
+    result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges, grid=grid, columns=columns,
+                   sha256=digest)
     if kind == "xlsx":
         result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
     return result
+
+
+THREAD_BYTES = 1 << 20  # a file smaller than this is read without helper threads
+
+
+class _Background:
+    """`work()` run in a thread from now on; `result()` waits for it (and raises what it raised)."""
+
+    def __init__(self, work, inline: bool = False):
+        self._value, self._error = None, None
+        if inline:  # small work: a thread would only cost its start and the hand-over of the GIL
+            self._thread = threading.Thread()
+            self._value = work()
+            return
+
+        def run():
+            try:
+                self._value = work()
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller of result()
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self):
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
@@ -160,6 +209,9 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
         def fit(d):
             return header_fit(list(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=d)), register)
         delimiter = max(DELIMITERS, key=fit)
+    grid = _csv_grid(raw, text, encoding, delimiter) if len(raw) >= CSV_FAST_BYTES else None
+    if grid is not None:
+        return Sheet(grid, "csv", encoding=encoding, delimiter=delimiter, grid=grid)
     # Strictly: an unclosed quote would otherwise swallow every later row into one cell.
     rows: list[list] = []
     try:
@@ -167,6 +219,57 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     except csv.Error:
         raise Unreadable(P.CSV_QUOTE, len(rows) + 1) from None
     return Sheet(rows, "csv", encoding=encoding, delimiter=delimiter)
+
+
+# From this size on, a CSV is parsed by pandas' C parser (below); a small one by the csv module,
+# which is as fast there. Both give the same cells (tests/test_read_fast.py reads every fixture both ways).
+CSV_FAST_BYTES = 1 << 16
+
+
+def _strict_quotes(text: str, delimiter: str) -> bool:
+    """Whether every quoted cell of `text` is closed and followed by a separator or a line end, as
+    the csv module in strict mode requires: one match of the whole text, run by the regex engine
+    (possessive, never backtracking). A cell only starting with a quote is quoted; a quote inside
+    an unquoted cell is a character of it."""
+    d = re.escape(delimiter)
+    pattern = _QUOTED.get(delimiter)
+    if pattern is None:
+        pattern = _QUOTED[delimiter] = re.compile(
+            rf'(?:"(?:[^"]|""){{0,}}+"(?=[{d}\r\n]|\Z)|[^"{d}\r\n][^{d}\r\n]*+|[{d}\r\n]++)*+')
+    return pattern.match(text).end() == len(text)
+
+
+_QUOTED: dict[str, re.Pattern] = {}
+
+
+def _csv_grid(raw: bytes, text: str, encoding: str, delimiter: str):
+    """The cells of a CSV as one grid (headers.cell_grid), parsed by pandas' C parser; None when it
+    could read them otherwise than the csv module does (the caller then uses the csv module, which
+    also says where a quote is wrong): a quote error, a second byte-order mark, a parser error."""
+    import pandas as pd
+
+    if text.startswith("\ufeff") or ('"' in text and not _strict_quotes(text, delimiter)):
+        return None
+    if encoding == "UTF-8":  # the bytes as they are, less their byte-order mark
+        data = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    else:
+        data = text.encode("utf-8")  # as decoded (UTF-16, Windows-1258 composed)
+    if not data:
+        return None
+    # Columns: the most separators on one line (quoted ones too: a column more, empty, changes nothing;
+    # a quoted line end can make a row wider still: pandas then warns or fails, and the csv module reads).
+    lines = (data.replace(b"\r", b"\n") if b"\r" in data else data).split(b"\n")
+    width = max(map(bytes.count, lines, repeat(delimiter.encode()))) + 1
+    del lines
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # a row wider than `width`: not read here
+            frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=list(range(width)),
+                                index_col=False, dtype=object, na_filter=False, skip_blank_lines=False, engine="c",
+                                encoding="utf-8", quoting=csv.QUOTE_MINIMAL, doublequote=True, low_memory=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning):
+        return None
+    return frame.to_numpy(dtype=object)
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -183,7 +286,13 @@ def _looks_like_text(head: bytes) -> bool:
 # result (files written by scripts, never recalculated) and error values (#N/A, #DIV/0!); and cells
 # holding a formula at all (a pre-filled formula row is not data). Byte marks of either, found by
 # plain search (a false alarm only costs the full parse below).
-_MARKS = re.compile(rb"<f|:f|=\"e\"|='e'")
+_MARKS = (b"<f", b":f", b'="e"', b"='e'")
+
+
+def _marked(xml: bytes) -> bool:
+    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives.
+    return any(mark in xml for mark in _MARKS)
+
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
@@ -227,7 +336,7 @@ def _formula_cells(path, sheet: str | None = None, marked: dict[str, bool] | Non
                 tail, seen = b"", False
                 for chunk in iter(lambda: handle.read(1 << 22), b""):
                     window = tail + chunk
-                    if _MARKS.search(window):
+                    if _marked(window):
                         seen = True
                         break
                     tail = chunk[-8:]
