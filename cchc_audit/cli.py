@@ -153,6 +153,28 @@ def main(argv: list[str] | None = None) -> int:
         return exit_code(exc)
 
 
+# Commands whose work is all on disk when main() returns: the command leaves at once rather than
+# tearing down pandas, matplotlib, IPython and the rest one module at a time (0.3 to 0.4 s).
+FAST_EXIT = frozenset({"run", "batch", "validate"})
+
+
+def entry() -> None:
+    """The `cchc-audit` command (and `python -m cchc_audit`): `main()`, then out with its code."""
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv and argv[0] in FAST_EXIT:
+        import logging
+
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+                pass
+        os._exit(code)  # every file is written and closed; the export helper already joined
+    sys.exit(code)
+
+
 # --- run ----------------------------------------------------------------------------------
 
 def cmd_run(args) -> int:

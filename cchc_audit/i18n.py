@@ -3,7 +3,9 @@
 Catalogs are gettext `.po` files under `cchc_audit/locale/<lang>/LC_MESSAGES/`, one file per area
 (`report.po`, `cli.po`, ...), merged into one set of translations per language. They are compiled
 with Babel when first used (read_po, write_mo, in memory), so the repository holds no compiled
-binaries and a catalog edit needs no build step. Message ids are stable keys (`quoc_hieu`,
+binaries and a catalog edit needs no build step; the compiled catalogs are kept in the user's
+cache folder (usercache.py) under a key of the `.po` file's bytes and Babel's version, since
+parsing every `.po` file is a tenth of a second per language. Message ids are stable keys (`quoc_hieu`,
 `reason.tre_han`), not English text: both languages are translations and both must be complete
 (tests/test_catalog.py). Placeholders are `str.format` fields, `{count}`; an entry with plural forms
 (`msgid_plural`) is chosen with `ngettext` by the number `plural`, else by an integer `count`.
@@ -38,19 +40,43 @@ def read_catalogs(lang: str):
 @cache
 def translations(lang: str):
     """gettext translations of every area of `lang`, compiled with Babel, merged into one."""
-    from babel.messages.mofile import write_mo
     from babel.support import Translations
 
     merged = None
-    for domain, catalog in read_catalogs(lang).items():
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        compiled = Translations(buffer, domain=domain)
+    for po in catalog_files(lang):
+        domain = po.name[:-3]
+        try:
+            compiled = Translations(io.BytesIO(_compiled(po, lang, domain)), domain=domain)
+        except (OSError, ValueError, LookupError):  # a cached file that is not a catalog
+            compiled = Translations(io.BytesIO(_compiled(po, lang, domain, cache=False)), domain=domain)
         merged = compiled if merged is None else merged.merge(compiled)
     if merged is None:
         raise RuntimeError(f"no message catalog for {lang!r}")
     return merged
+
+
+def _compiled(po, lang: str, domain: str, cache: bool = True) -> bytes:
+    """The `.mo` bytes of one `.po` file: from the user's cache when compiled before from these
+    very bytes by this Babel, else compiled now (and kept)."""
+    import babel
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    from . import usercache
+
+    source = po.read_bytes()
+    folder = usercache.folder("catalogs") if cache else None
+    cached = folder / f"{lang}-{domain}-{usercache.key(babel.__version__, lang, source)}.mo" if folder else None
+    if cached is not None:
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
+    buffer = io.BytesIO()
+    write_mo(buffer, read_po(io.BytesIO(source), locale=lang, domain=domain))
+    if cached is not None:
+        usercache.write(cached, buffer.getvalue())
+    return buffer.getvalue()
 
 
 @cache

@@ -8,17 +8,15 @@ English text beside the Vietnamese on the bilingual front page.
 
 from __future__ import annotations
 
-import os
 import pickle
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
-from . import i18n
+from . import i18n, usercache
 from .text import html_finalize
 
-CACHE_VARIABLE = "CCHC_AUDIT_CACHE"  # another folder for the compiled templates, or "off"
+CACHE_VARIABLE = usercache.VARIABLE  # another folder for the compiled templates, or "off"
 # The environment's options, which change what a template compiles to: part of the cache's key.
 OPTIONS = dict(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
@@ -43,51 +41,20 @@ class _BytecodeCache(jinja2.FileSystemBytecodeCache):
 def cache_key() -> str:
     """What compiled templates depend on besides their source: Jinja's version, this package's
     (its `finalize`, the catalog's calls), and the environment's options."""
-    import hashlib
-
     from . import __version__
 
-    text = repr((jinja2.__version__, __version__, sorted((k, repr(v)) for k, v in OPTIONS.items())))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _private(folder: Path) -> bool:
-    """Ours alone: the cache holds code this process runs (as Jinja checks its own default)."""
-    try:
-        info = folder.stat()
-    except OSError:
-        return False
-    mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return mine and not info.st_mode & 0o077 and os.access(folder, os.W_OK | os.X_OK)
+    return usercache.key(jinja2.__version__, __version__, sorted((k, repr(v)) for k, v in OPTIONS.items()))
 
 
 @cache
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs, with Jinja's own bytecode cache, in the user's cache
-    folder (`$CCHC_AUDIT_CACHE`, else e.g. `~/.cache/cchc-audit/jinja`), under a key of what they
-    depend on besides their source (`cache_key`): compiling the report's templates is a good part
+    folder (usercache.py: `jinja/<cache_key()>`): compiling the report's templates is a good part
     of a single run. Jinja keys each entry by the template's name and the checksum of its source,
     and refuses one from another Python, so a changed template is compiled anew. None (compile
-    every time) with `CCHC_AUDIT_CACHE=off`, or where the folder cannot be made or is not the
-    user's alone (mode 0700): e.g. a worker whose home is read-only."""
-    chosen = os.environ.get(CACHE_VARIABLE, "")
-    if chosen.lower() == "off":
-        return None
-    if chosen:
-        root = Path(chosen)
-    else:
-        import platformdirs
-
-        root = Path(platformdirs.user_cache_dir("cchc-audit")) / "jinja"
-    folder = root / cache_key()
-    try:
-        root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.mkdir(mode=0o700, exist_ok=True)
-    except OSError:
-        return None
-    if not (_private(root) and _private(folder)):
-        return None
-    return _BytecodeCache(str(folder))
+    every time) where there is no cache folder."""
+    folder = usercache.folder("jinja", cache_key())
+    return _BytecodeCache(str(folder)) if folder is not None else None
 
 
 @cache

@@ -215,3 +215,21 @@ def test_sample_regenerate_never_writes_over_a_schools_folder(tmp_path, capsys):
     assert code == 2 and "ho_so.csv" in err and "never overwritten" in err
     assert (folder / "ho_so.csv").read_text(encoding="utf-8") == "the school's own register"
     assert sorted(p.name for p in folder.iterdir()) == ["ho_so.csv"]
+
+
+@pytest.mark.parametrize("args, code", [(["validate"], 0), (["validate", "--data", "/nowhere"], 2),
+                                        (["sample", "--out", "{tmp}/s", "--format", "bogus"], 2)])
+def test_the_command_says_everything_before_it_leaves(tmp_path, args, code):
+    """`run`, `batch` and `validate` leave with os._exit once done (cli.entry): what they print
+    still reaches a pipe whole, and the exit status is main()'s; other commands exit as usual."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    done = subprocess.run([str(Path(sys.executable).parent / "cchc-audit"), *args, "--lang", "en"],
+                          capture_output=True, text=True, timeout=300)
+    again = subprocess.run([sys.executable, "-m", "cchc_audit", *args, "--lang", "en"],
+                           capture_output=True, text=True, timeout=300)
+    expected = cli.main([*args, "--lang", "en"])
+    assert done.returncode == again.returncode == expected == code, done.stderr
+    if code == 0:
+        assert done.stdout.strip() and done.stdout == again.stdout
+    else:
+        assert done.stderr.strip() and done.stderr == again.stderr
