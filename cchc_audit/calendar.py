@@ -23,16 +23,52 @@ _OUTSIDE = "calendar.outside"  # a ValueError, as bad dates are
 
 # Kept per process: a batch's worker audits unit after unit over the same years, and the
 # holidays package works each year out again for every calendar object it is asked for. Both are
-# functions of the years alone (and of the installed package, fixed for a process).
+# functions of the years alone (and of the installed package). Kept between runs too, in the
+# user's cache (usercache.py), under the holidays package's version: importing its countries and
+# working the years out is a tenth of a second and more of a single run.
+
+def holidays_version() -> str:
+    """The installed holidays package's version, without importing it."""
+    from importlib.metadata import version
+
+    return version("holidays")
+
+
+def _kept(name: str, compute, encode, decode):
+    """`compute()`, or its result as kept in the user's cache under `name` (which must say all it
+    depends on); a kept entry that does not decode is computed again."""
+    from . import usercache
+
+    folder = usercache.folder("calendars")
+    path = folder / f"{name}-{usercache.key(holidays_version())}" if folder is not None else None
+    if path is not None:
+        try:
+            return decode(path.read_bytes())
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass
+    value = compute()
+    if path is not None:
+        usercache.write(path, encode(value))
+    return value
+
 
 @lru_cache(maxsize=32)
 def _vn_working_days(first_year: int, last_year: int) -> tuple[np.ndarray, np.ndarray]:
     """Every day of the years and whether it is a working day in Việt Nam, read-only."""
-    import holidays
-
-    calendar = holidays.country_holidays("VN", years=range(first_year, last_year + 1))
     days = np.arange(np.datetime64(f"{first_year}-01-01", "D"), np.datetime64(f"{last_year + 1}-01-01", "D"))
-    working = np.fromiter((calendar.is_working_day(d) for d in days.astype(object)), dtype=bool, count=len(days))
+
+    def compute() -> np.ndarray:
+        import holidays
+
+        calendar = holidays.country_holidays("VN", years=range(first_year, last_year + 1))
+        return np.fromiter((calendar.is_working_day(d) for d in days.astype(object)), dtype=bool, count=len(days))
+
+    def decode(data: bytes) -> np.ndarray:
+        if len(data) != (len(days) + 7) // 8:
+            raise ValueError("not this span's calendar")
+        return np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=len(days)).astype(bool)
+
+    working = _kept(f"working-{first_year}-{last_year}", compute, lambda w: np.packbits(w).tobytes(), decode)
     days.setflags(write=False)
     working.setflags(write=False)
     return days, working
@@ -41,10 +77,20 @@ def _vn_working_days(first_year: int, last_year: int) -> tuple[np.ndarray, np.nd
 @lru_cache(maxsize=32)
 def _vn_holiday_names(first_year: int, last_year: int, language: str) -> MappingProxyType:
     """The public holidays of the years, date -> name in `language`, read-only."""
-    import holidays
+    import json
 
-    names = holidays.country_holidays("VN", years=range(first_year, last_year + 1), language=language)
-    return MappingProxyType(dict(names.items()))
+    def compute() -> dict:
+        import holidays
+
+        return dict(holidays.country_holidays("VN", years=range(first_year, last_year + 1), language=language).items())
+
+    def encode(names: dict) -> bytes:
+        return json.dumps({d.isoformat(): name for d, name in names.items()}, ensure_ascii=False).encode()
+
+    def decode(data: bytes) -> dict:
+        return {dt.date.fromisoformat(d): str(name) for d, name in json.loads(data).items()}
+
+    return MappingProxyType(_kept(f"names-{first_year}-{last_year}-{language}", compute, encode, decode))
 
 
 def warm(spans) -> None:
@@ -88,9 +134,7 @@ class WorkingCalendar:
 
     @property
     def package_version(self) -> str:
-        import holidays
-
-        return holidays.__version__
+        return holidays_version()
 
     def is_working_day(self, day: dt.date) -> bool:
         index = (np.datetime64(day, "D") - self.days[0]).astype(int)

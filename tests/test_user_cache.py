@@ -82,3 +82,33 @@ def test_the_cache_is_used_only_where_no_one_else_can_write(monkeypatch, tmp_pat
     root.chmod(0o755)
     made.chmod(0o750)  # the folder itself readable by others: refused
     assert usercache.folder("catalogs") is None
+
+
+def test_the_working_day_calendar_is_worked_out_once_per_holidays_version(monkeypatch, tmp_path):
+    import holidays
+
+    from cchc_audit import calendar
+
+    monkeypatch.setenv(usercache.VARIABLE, str(tmp_path / "cache"))
+    calls = []
+    real = holidays.country_holidays
+    monkeypatch.setattr(holidays, "country_holidays", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def fresh(span=(2023, 2026)):
+        calendar._vn_working_days.cache_clear()  # as a new process would
+        calendar._vn_holiday_names.cache_clear()
+        return calendar._vn_working_days(*span)[1].copy(), dict(calendar._vn_holiday_names(*span, "vi"))
+
+    first = fresh()
+    assert len(calls) == 2 and first[0].sum() > 200 and first[1]
+    again = fresh()
+    assert len(calls) == 2  # taken from the cache, the holidays package not asked
+    assert (again[0] == first[0]).all() and again[1] == first[1]
+    monkeypatch.setattr(calendar, "holidays_version", lambda: "0.0-other")
+    fresh()
+    assert len(calls) == 4  # another holidays package: worked out again
+    for entry in (tmp_path / "cache" / "calendars").iterdir():
+        entry.write_bytes(b"[]")
+    assert fresh() is not None and len(calls) == 6  # a broken entry: worked out again
+    calendar._vn_working_days.cache_clear()
+    calendar._vn_holiday_names.cache_clear()
