@@ -1,5 +1,6 @@
-"""The user's cache folder: what one run compiles and the next can reuse (the report's compiled
-templates, the compiled message catalogs), never anything a report depends on for its content.
+"""The user's cache folder: what one run works out and the next can reuse (the report's compiled
+templates, the compiled message catalogs, the working-day calendars), each under a key of all it
+depends on, so that a report reads the same with or without it.
 
 `$CCHC_AUDIT_CACHE` names the folder, `off` turns it off; else the platform's user cache folder
 (`~/.cache/cchc-audit` on Linux). Each use keeps its entries under a key of everything they
