@@ -35,21 +35,10 @@ def holidays_version() -> str:
 
 
 def _kept(name: str, compute, encode, decode):
-    """`compute()`, or its result as kept in the user's cache under `name` (which must say all it
-    depends on); a kept entry that does not decode is computed again."""
+    """`compute()`, kept in the user's cache under `name` and the holidays package's version."""
     from . import usercache
 
-    folder = usercache.folder("calendars")
-    path = folder / f"{name}-{usercache.key(holidays_version())}" if folder is not None else None
-    if path is not None:
-        try:
-            return decode(path.read_bytes())
-        except (OSError, ValueError, TypeError, AttributeError):
-            pass
-    value = compute()
-    if path is not None:
-        usercache.write(path, encode(value))
-    return value
+    return usercache.kept("calendars", f"{name}-{usercache.key(holidays_version())}", compute, encode, decode)
 
 
 @lru_cache(maxsize=32)

@@ -65,18 +65,14 @@ def _compiled(po, lang: str, domain: str, cache: bool = True) -> bytes:
     from . import usercache
 
     source = po.read_bytes()
-    folder = usercache.folder("catalogs") if cache else None
-    cached = folder / f"{lang}-{domain}-{usercache.key(babel.__version__, lang, source)}.mo" if folder else None
-    if cached is not None:
-        try:
-            return cached.read_bytes()
-        except OSError:
-            pass
-    buffer = io.BytesIO()
-    write_mo(buffer, read_po(io.BytesIO(source), locale=lang, domain=domain))
-    if cached is not None:
-        usercache.write(cached, buffer.getvalue())
-    return buffer.getvalue()
+
+    def compile_po() -> bytes:
+        buffer = io.BytesIO()
+        write_mo(buffer, read_po(io.BytesIO(source), locale=lang, domain=domain))
+        return buffer.getvalue()
+
+    name = f"{lang}-{domain}-{usercache.key(babel.__version__, lang, source)}.mo"
+    return usercache.kept("catalogs" if cache else None, name, compile_po)
 
 
 @cache

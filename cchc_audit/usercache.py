@@ -75,3 +75,21 @@ def write(path: Path, data: bytes) -> None:
             os.unlink(handle.name)
         except (OSError, UnboundLocalError, NameError):
             pass
+
+
+def kept(area: str | None, name: str, compute, encode=bytes, decode=bytes):
+    """`compute()`, or its result as kept under `area/name` (the name must say all it depends on);
+    a kept entry that cannot be read or decoded is computed again, and a new result is kept.
+    `area` None: no cache, compute."""
+    place = folder(area) if area else None
+    path = place / name if place is not None else None
+    if path is not None:
+        try:
+            return decode(path.read_bytes())
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass
+    value = compute()
+    if path is not None:
+        write(path, encode(value))
+    return value
+
