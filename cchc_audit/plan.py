@@ -157,10 +157,28 @@ class _Entry:
         return tuple(v.strip() for v in value)
 
 
+# Parsed plan texts, by their text: a district's units share one plan file's words, and a run
+# reads its plan twice (the check of the input, then the notebook). Each load gets its own copy.
+_PARSED: dict[str, bytes] = {}
+_PARSED_MAX = 16
+
+
+def _parsed(text: str, path: Path):
+    import pickle
+
+    kept = _PARSED.get(text)
+    if kept is None:
+        data = safeio.load_yaml(text, path)  # raises for this path: failures are never kept
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[text] = kept = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.loads(kept)
+
+
 def _read_yaml(path: Path, root: Path | None = None) -> dict:
     try:
         # Bounded, no aliases (safeio); libyaml's parser when PyYAML has it: ten times faster.
-        data = safeio.read_yaml(path, root)
+        data = _parsed(safeio.read_text(path, "yaml", root), path)
     except safeio.UnsafeInput as exc:
         raise PlanError(path, "-", "-", exc.key, **exc.values) from None
     except UnicodeDecodeError as exc:

@@ -401,3 +401,35 @@ def test_a_bullet_gloss_count_that_does_not_match_is_refused(tmp_path):
     (tmp_path / "ke-hoach-cchc-2024.txt").write_text("", encoding="utf-8")
     with pytest.raises(PlanError, match="items_en"):
         load_plan(path)
+
+
+# --- the same plan read by many units ---------------------------------------------------------
+
+def test_one_plan_text_under_many_paths_is_each_paths_own_plan(tmp_path):
+    """A district's units share one plan's words (plan.py parses a text once per process): each
+    load still names its own file, gets objects of its own, and sees an edit at once."""
+    folders = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(PLAN_FILE, folder / "ke_hoach.yaml")
+        shutil.copy(TEXT_FILE, folder / TEXT_FILE.name)
+        folders.append(folder)
+    first, second = (load_plan(f / "ke_hoach.yaml") for f in folders)
+    assert first.path == folders[0] / "ke_hoach.yaml" and second.path == folders[1] / "ke_hoach.yaml"
+    assert first.source_text == folders[0] / TEXT_FILE.name
+    assert first.targets == second.targets and first.targets[0] is not second.targets[0]
+
+    source = PLAN_FILE.read_text(encoding="utf-8")
+    old = "tố cáo tỷ lệ đạt 95% trở lên."
+    (folders[1] / "ke_hoach.yaml").write_text(source.replace(old, "tố cáo tỷ lệ đạt 96% trở lên."),
+                                              encoding="utf-8")
+    edited = load_plan(folders[1] / "ke_hoach.yaml")
+    text_of = {t.id: t.text_vi for t in edited.targets}
+    assert "96%" in text_of["II.1.1.b"] and "95%" in {t.id: t.text_vi for t in first.targets}["II.1.1.b"]
+
+    # A text that failed is not kept as if it had been read: it fails again, for its own file.
+    (folders[0] / "ke_hoach.yaml").write_text(source + "\nx: &a [1]\ny: *a\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(PlanError):
+            load_plan(folders[0] / "ke_hoach.yaml")
