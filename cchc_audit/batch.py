@@ -313,13 +313,16 @@ def preload(period_id: str = "", lang: str = "vi") -> None:
     export.skip_unused_imports()
     import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.figure  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401 - a notebook's settings saved and given back name its backend
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
+    import python_calamine  # noqa: F401
 
-    from . import audit, report, validate  # noqa: F401
+    from . import audit, execute, report, validate  # noqa: F401
     from .registers import load_unit  # noqa: F401
 
     inprocess.shell()
+    export.warm_exporter()  # kept for the process: the workers' task threads borrow it
     year = int(period_id[:4]) if period_id[:4].isdigit() else None
     # WorkingCalendar.covering asks for a year before the registers' first date to two after
     # their last: registers of the period's year, and of the year before or after it.

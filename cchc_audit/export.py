@@ -9,6 +9,7 @@ executed notebook in memory and share one exporter per thread, so its templates 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import threading
@@ -86,34 +87,45 @@ def keep_output(output: dict, audience: str) -> bool:
     return marked is None or marked == audience
 
 
-_exporters = threading.local()  # per thread: template config -> HTMLExporter
+# Template config -> the HTML exporters made for it and not in use now. An exporter serves one
+# export at a time (nbconvert's exporters keep per-export state), so a thread borrows one; they are
+# kept for the process, not per thread: a batch's worker runs its units in a thread of its own, and
+# finds the exporter its process warmed before it was forked (compiling the templates is a good
+# part of an export).
+_idle: dict[str, list] = {}
+_idle_lock = threading.Lock()
 
 
+@contextlib.contextmanager
 def _exporter(template: str | Path | None):
-    """The HTML exporter for `template`, made once per thread (compiling its templates is a
-    good part of an export)."""
+    """An HTML exporter for `template`, this thread's until the block ends."""
     options = _template_config(template)
     key = repr(sorted(options.items()))
-    cache = _exporters.__dict__.setdefault("by_template", {})
-    if key not in cache:
-        cache[key] = _new_exporter(options)
-    return cache[key]
+    with _idle_lock:
+        free = _idle.setdefault(key, [])
+        exporter = free.pop() if free else None
+    if exporter is None:
+        exporter = _new_exporter(options)
+    try:
+        yield exporter
+    finally:
+        with _idle_lock:
+            _idle[key].append(exporter)
 
 
 def warm_exporter(template: str | Path | None = None) -> None:
-    """Make this thread's exporter for `template` and export an empty notebook with it, so that
-    nbconvert's lazy imports are done and the templates compiled. Changes nothing in any report;
-    a template that fails here fails again, and is reported, at the real export."""
-    exporter = _exporter(template)
-    warmed = _exporters.__dict__.setdefault("warmed", set())
-    if id(exporter) in warmed:
-        return
-    warmed.add(id(exporter))
+    """Export an empty notebook with an exporter for `template`, so that nbconvert's lazy imports
+    are done, its templates compiled and nbformat's validator built, before the first report.
+    Changes nothing in any report; a template that fails here fails again, and is reported, at the
+    real export."""
     try:
+        import nbformat
         from nbformat.v4 import new_notebook
 
-        exporter.from_notebook_node(
-            new_notebook(), resources={"metadata": {"name": "warm-up"}, AUDIENCE_RESOURCE: PUBLIC})
+        nbformat.validate(new_notebook())  # papermill validates the notebooks it writes
+        with _exporter(template) as exporter:
+            exporter.from_notebook_node(
+                new_notebook(), resources={"metadata": {"name": "warm-up"}, AUDIENCE_RESOURCE: PUBLIC})
     except Exception:  # noqa: BLE001
         pass
 
@@ -184,14 +196,14 @@ def export_html(notebook, html_path: str | Path, audience: str, *,
     one self-contained HTML file for `audience`, code and prompts hidden."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
-    exporter = _exporter(template)
     if isinstance(notebook, (str, Path)):
         import nbformat
 
         notebook = nbformat.read(str(notebook), as_version=4)
     # The exporter works on a copy: one notebook in memory serves both audiences.
     resources = {"metadata": {"name": title or Path(html_path).stem}, AUDIENCE_RESOURCE: audience}
-    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    with _exporter(template) as exporter:
+        body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path

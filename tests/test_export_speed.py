@@ -28,8 +28,9 @@ def nbconverts_own(nb, audience: str) -> str:
     """nbconvert's HTMLExporter, with everything else as the reports' exporter has it."""
     from nbconvert import HTMLExporter
 
-    mine = export._exporter(None)
-    theirs = HTMLExporter(config=mine.config, exclude_input=True, exclude_input_prompt=True,
+    with export._exporter(None) as mine:
+        config = mine.config
+    theirs = HTMLExporter(config=config, exclude_input=True, exclude_input_prompt=True,
                           exclude_output_prompt=True, **export._template_config(None))
     theirs.register_preprocessor(export._audience_preprocessor(), enabled=True)
     body, _ = theirs.from_notebook_node(nb, resources={"metadata": {"name": "t"},
@@ -52,3 +53,28 @@ def test_a_page_the_pass_would_change_gets_it(tmp_path):
     page = export.export_html(nb, tmp_path / "p.html", "public", title="t").read_text(encoding="utf-8")
     assert 'alt="No description has been provided for this image"' in page  # nbconvert's own pass
     assert page == nbconverts_own(nb, "public")
+
+
+def test_an_exporter_warmed_in_one_thread_serves_another_and_is_never_shared(tmp_path):
+    """A batch worker warms its exporter before its task thread exists: the task thread must
+    find that one, not compile its own; two exports at the same time each get their own."""
+    import threading
+
+    export.warm_exporter()
+    with export._exporter(None) as warmed:
+        pass
+    seen = {}
+
+    def borrow():
+        with export._exporter(None) as mine:
+            seen["thread"] = mine
+            with export._exporter(None) as other:  # a second export while the first runs
+                seen["other"] = other
+
+    thread = threading.Thread(target=borrow)
+    thread.start()
+    thread.join()
+    assert seen["thread"] is warmed
+    assert seen["other"] is not warmed
+    body = export.export_html(notebook(), tmp_path / "r.html", "public").read_text(encoding="utf-8")
+    assert "Chỉ nội bộ" not in body and "98,50%" in body
