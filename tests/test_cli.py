@@ -233,3 +233,27 @@ def test_the_command_says_everything_before_it_leaves(tmp_path, args, code):
         assert done.stdout.strip() and done.stdout == again.stdout
     else:
         assert done.stderr.strip() and done.stderr == again.stderr
+
+
+def test_the_command_runs_the_collector_less_often(monkeypatch):
+    """The command's process raises the collector's youngest threshold (cli.GC_THRESHOLD), the
+    older generations' are left as they were; a library user's process is not touched."""
+    import gc
+
+    before = gc.get_threshold()
+    seen = {}
+
+    def main(argv):
+        seen["threshold"] = gc.get_threshold()
+        return 0
+
+    monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(sys, "argv", ["cchc-audit", "sample"])  # not a fast-exit command: sys.exit
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.entry()
+    finally:
+        gc.set_threshold(*before)
+    assert done.value.code == 0
+    assert seen["threshold"] == (cli.GC_THRESHOLD, *before[1:])
+    assert cli.GC_THRESHOLD > before[0]
