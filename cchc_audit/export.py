@@ -118,6 +118,7 @@ def warm_exporter(template: str | Path | None = None) -> None:
     are done, its templates compiled and nbformat's validator built, before the first report.
     Changes nothing in any report; a template that fails here fails again, and is reported, at the
     real export."""
+    skip_unused_imports()  # before nbformat's first import
     try:
         import nbformat
         from nbformat.v4 import new_notebook
@@ -196,6 +197,7 @@ def export_html(notebook, html_path: str | Path, audience: str, *,
     one self-contained HTML file for `audience`, code and prompts hidden."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+    skip_unused_imports()  # before nbformat's first import
     if isinstance(notebook, (str, Path)):
         import nbformat
 

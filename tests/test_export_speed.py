@@ -78,3 +78,23 @@ def test_an_exporter_warmed_in_one_thread_serves_another_and_is_never_shared(tmp
     assert seen["other"] is not warmed
     body = export.export_html(notebook(), tmp_path / "r.html", "public").read_text(encoding="utf-8")
     assert "Chỉ nội bộ" not in body and "98,50%" in body
+
+
+@pytest.mark.parametrize("first", ["warm_exporter", "export_html"])
+def test_nbformat_is_imported_without_the_iri_grammar(tmp_path, first):
+    """jsonschema's optional IRI checker builds a grammar at import (about a second, in the run's
+    export helper and in every batch worker's warm-up): whichever export function brings in
+    nbformat first, it comes without it (export.skip_unused_imports)."""
+    import subprocess
+    import sys
+
+    call = ("export.warm_exporter()" if first == "warm_exporter" else
+            f"export.export_html({str(tmp_path / 'nb.ipynb')!r}, {str(tmp_path / 'r.html')!r}, 'public')")
+    if first == "export_html":
+        nbformat.write(notebook(), tmp_path / "nb.ipynb")
+    code = ("import sys\nfrom cchc_audit import export\n" + call + "\n"
+            "assert 'nbformat' in sys.modules\n"
+            "print(sys.modules.get('rfc3987_syntax', 'absent'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() in ("None", "absent")
