@@ -126,20 +126,89 @@ def _canvas_class():
     caches text metrics per renderer; a renderer per figure measured the same tick labels,
     legends and captions again for every chart of every unit. Agg clears the renderer's buffer
     before each draw, so what a chart shows does not depend on the one drawn before."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderers: dict[tuple, RendererAgg] = {}
+    renderer_class = _replaying_renderer_class()
+    renderers: dict[tuple, object] = {}
 
     class SharedRendererCanvas(FigureCanvasAgg):
         def get_renderer(self):
             w, h = self.get_width_height(physical=True)
             key = w, h, self.figure.dpi
             if key not in renderers:
-                renderers[key] = RendererAgg(w, h, self.figure.dpi)
+                renderers[key] = renderer_class(w, h, self.figure.dpi)
             self.renderer = renderers[key]
             return self.renderer
 
+    SharedRendererCanvas._renderers = renderers  # for tests: what each renderer keeps
     return SharedRendererCanvas
+
+
+TEXT_REPLAYS = 5_000  # strings kept per renderer before they are forgotten; 0: none replayed
+
+
+def _replaying_renderer_class():
+    """Agg's renderer, replaying a string it has drawn before at the same place. A chart's tick
+    labels, legend and captions sit where they sat in the unit before; matplotlib lays each one
+    out and renders it glyph by glyph every time (a third of drawing a chart). What it gives Agg's
+    buffer for a string is glyph bitmaps at pixel positions, decided by the string, its font and
+    size, its angle and its exact position: kept under those, and given again with the colour of
+    the moment, they paint the same pixels. Where matplotlib draws text otherwise (before 3.11,
+    math text), it draws as usual."""
+    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+
+    if not hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"):
+        return RendererAgg
+
+    class Recorder:
+        """Stands in for Agg's C++ renderer while a string is drawn: passes every glyph on and
+        keeps a copy; anything else drawn (boxes) makes the string one not to replay."""
+
+        def __init__(self, real):
+            self.real, self.glyphs, self.other = real, [], False
+
+        def draw_text_image(self, image, x, y, angle, gc):
+            self.glyphs.append((image.copy(), x, y, angle))
+            return self.real.draw_text_image(image, x, y, angle, gc)
+
+        def __getattr__(self, name):
+            self.other = True
+            return getattr(self.real, name)
+
+    class ReplayingRenderer(RendererAgg):
+        def __init__(self, width, height, dpi):
+            super().__init__(width, height, dpi)
+            self._strings: dict[tuple, list] = {}
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if ismath or TEXT_REPLAYS <= 0:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            key = (s, prop.copy(), float(angle), float(x), float(y), bool(gc.get_antialiased()),
+                   get_hinting_flag(), self.dpi, self.height,
+                   _hashable(mtext.get_fontfeatures()) if mtext is not None else None,
+                   mtext.get_language() if mtext is not None else None)
+            glyphs = self._strings.get(key)
+            if glyphs is not None:
+                for image, gx, gy, gangle in glyphs:
+                    self._renderer.draw_text_image(image, gx, gy, gangle, gc)
+                return None
+            real = self._renderer
+            recorder = self._renderer = Recorder(real)
+            try:
+                super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            finally:
+                self._renderer = real
+            if not recorder.other:
+                if len(self._strings) >= TEXT_REPLAYS:
+                    self._strings.clear()
+                self._strings[key] = recorder.glyphs
+            return None
+
+    return ReplayingRenderer
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 # One chart drawn at a time: the shared renderers hold one picture each.
