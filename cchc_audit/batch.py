@@ -313,7 +313,7 @@ def preload(period_id: str = "", lang: str = "vi") -> None:
     export.skip_unused_imports()
     import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.figure  # noqa: F401
-    import matplotlib.pyplot  # noqa: F401 - a notebook's settings saved and given back name its backend
+    import matplotlib.pyplot  # noqa: F401 - imported anyway: see below
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     import python_calamine  # noqa: F401
@@ -321,6 +321,8 @@ def preload(period_id: str = "", lang: str = "vi") -> None:
     from . import audit, execute, report, validate  # noqa: F401
     from .registers import load_unit  # noqa: F401
 
+    # (The in-process engine saves matplotlib's settings around each notebook: reading them
+    # resolves the automatic backend, which imports pyplot.)
     inprocess.shell()
     export.warm_exporter()  # kept for the process: the workers' task threads borrow it
     year = int(period_id[:4]) if period_id[:4].isdigit() else None

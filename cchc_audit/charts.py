@@ -138,26 +138,44 @@ def _canvas_class():
             if key not in renderers:
                 renderers[key] = renderer_class(w, h, self.figure.dpi)
             self.renderer = renderers[key]
+            if hasattr(self.renderer, "_settings"):  # once per drawing, not once per string
+                self.renderer._settings = _text_settings()
             return self.renderer
 
     SharedRendererCanvas._renderers = renderers  # for tests: what each renderer keeps
     return SharedRendererCanvas
 
 
-TEXT_REPLAYS = 5_000  # strings kept per renderer before they are forgotten; 0: none replayed
+TEXT_REPLAYS = 8 << 20  # bytes of glyph bitmaps kept per renderer before they are forgotten; 0: none
+# The matplotlib versions whose Agg text drawing the replay was checked against (its private
+# `_draw_text_glyphs_and_boxes`, glyph by glyph); any other draws as matplotlib does.
+REPLAY_VERSIONS = ((3, 11),)
+
+
+def _text_settings():
+    """What, beside a string's own properties, decides the glyphs matplotlib draws for it: every
+    font and text setting, and the fonts it knows (a font added later can take over a family)."""
+    from matplotlib import font_manager, rcParams
+
+    return (tuple((k, repr(rcParams[k])) for k in sorted(rcParams) if k.startswith(("font.", "text."))),
+            id(font_manager.fontManager), len(font_manager.fontManager.ttflist))
 
 
 def _replaying_renderer_class():
     """Agg's renderer, replaying a string it has drawn before at the same place. A chart's tick
     labels, legend and captions sit where they sat in the unit before; matplotlib lays each one
     out and renders it glyph by glyph every time (a third of drawing a chart). What it gives Agg's
-    buffer for a string is glyph bitmaps at pixel positions, decided by the string, its font and
-    size, its angle and its exact position: kept under those, and given again with the colour of
-    the moment, they paint the same pixels. Where matplotlib draws text otherwise (before 3.11,
-    math text), it draws as usual."""
+    buffer for a string is glyph bitmaps at pixel positions, decided by the string, its font
+    properties, angle, exact position, antialiasing, font features and language, the figure's dpi
+    and height, and the font and text settings (`_text_settings`): kept under all of those, and
+    given again with the colour and clip of the moment, they paint the same pixels (a property
+    test compares them with matplotlib's own drawing). Math text, and matplotlib versions other
+    than REPLAY_VERSIONS, are drawn as usual."""
+    import matplotlib
     from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 
-    if not hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"):
+    version = tuple(int(part) for part in matplotlib.__version__.split(".")[:2] if part.isdigit())
+    if version not in REPLAY_VERSIONS or not hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"):
         return RendererAgg
 
     class Recorder:
@@ -179,13 +197,15 @@ def _replaying_renderer_class():
         def __init__(self, width, height, dpi):
             super().__init__(width, height, dpi)
             self._strings: dict[tuple, list] = {}
+            self._kept = 0  # bytes of bitmaps in _strings
+            self._settings = None  # `_text_settings()`, as the canvas found them for this drawing
 
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if ismath or TEXT_REPLAYS <= 0:
                 return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             key = (s, prop.copy(), float(angle), float(x), float(y), bool(gc.get_antialiased()),
-                   get_hinting_flag(), self.dpi, self.height,
-                   _hashable(mtext.get_fontfeatures()) if mtext is not None else None,
+                   get_hinting_flag(), self.dpi, self.height, self._settings or _text_settings(),
+                   mtext.get_fontfeatures() if mtext is not None else None,
                    mtext.get_language() if mtext is not None else None)
             glyphs = self._strings.get(key)
             if glyphs is not None:
@@ -199,16 +219,15 @@ def _replaying_renderer_class():
             finally:
                 self._renderer = real
             if not recorder.other:
-                if len(self._strings) >= TEXT_REPLAYS:
+                size = sum(image.nbytes for image, *_ in recorder.glyphs)
+                if self._kept + size > TEXT_REPLAYS:
                     self._strings.clear()
+                    self._kept = 0
                 self._strings[key] = recorder.glyphs
+                self._kept += size
             return None
 
     return ReplayingRenderer
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
 
 
 # One chart drawn at a time: the shared renderers hold one picture each.

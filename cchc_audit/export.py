@@ -4,7 +4,7 @@ Two exports of one executed notebook: the internal report keeps outputs marked f
 audience and drops the public twins; the public report does the opposite. An output marks its
 audience with metadata `{"cchc_audit": {"audience": "internal" | "public"}}`; unmarked outputs go
 to both. nbconvert is imported inside the functions (slow to import). Both exports start from the
-executed notebook in memory and share one exporter per thread, so its templates are compiled once.
+executed notebook in memory and borrow exporters kept for the process, so templates compile once.
 """
 
 from __future__ import annotations
@@ -29,8 +29,18 @@ def skip_unused_imports() -> None:
     """nbformat imports jsonschema, whose optional IRI format checker builds a grammar with lark
     at import time (rfc3987_syntax: about a second, more than papermill itself). nbformat
     validates with fastjsonschema and no notebook schema has an IRI format, so it is never used
-    here: mark it absent, as if not installed, unless something already imported it."""
-    sys.modules.setdefault("rfc3987_syntax", None)
+    here: jsonschema is imported with that package marked absent, as if not installed (unless
+    something imported either already); the mark is lifted after, for code that imports it itself."""
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None
+    try:
+        import jsonschema  # noqa: F401 - its format checkers are chosen as it is imported
+    except ImportError:  # nbformat without jsonschema: nothing to skip
+        pass
+    finally:
+        if sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
 
 
 def default_template() -> str | Path:
@@ -109,6 +119,9 @@ def _exporter(template: str | Path | None):
     try:
         yield exporter
     finally:
+        # nbconvert keeps each export's notebook metadata by its name: one entry per unit, for
+        # as long as the process keeps the exporter.
+        getattr(exporter, "_nb_metadata", {}).clear()
         with _idle_lock:
             _idle[key].append(exporter)
 

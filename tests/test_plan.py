@@ -415,7 +415,18 @@ def test_one_plan_text_under_many_paths_is_each_paths_own_plan(tmp_path):
         shutil.copy(PLAN_FILE, folder / "ke_hoach.yaml")
         shutil.copy(TEXT_FILE, folder / TEXT_FILE.name)
         folders.append(folder)
-    first, second = (load_plan(f / "ke_hoach.yaml") for f in folders)
+    from cchc_audit import plan as plan_module
+    from cchc_audit import safeio
+
+    parsed = []
+    real = safeio.load_yaml
+    plan_module._PARSED.clear()
+    try:
+        safeio.load_yaml = lambda *a, **k: parsed.append(a[1]) or real(*a, **k)
+        first, second = (load_plan(f / "ke_hoach.yaml") for f in folders)
+    finally:
+        safeio.load_yaml = real
+    assert parsed == [folders[0] / "ke_hoach.yaml"]  # the second unit's same words: not parsed again
     assert first.path == folders[0] / "ke_hoach.yaml" and second.path == folders[1] / "ke_hoach.yaml"
     assert first.source_text == folders[0] / TEXT_FILE.name
     assert first.targets == second.targets and first.targets[0] is not second.targets[0]
@@ -431,5 +442,6 @@ def test_one_plan_text_under_many_paths_is_each_paths_own_plan(tmp_path):
     # A text that failed is not kept as if it had been read: it fails again, for its own file.
     (folders[0] / "ke_hoach.yaml").write_text(source + "\nx: &a [1]\ny: *a\n", encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(PlanError):
+        with pytest.raises(PlanError) as failed:
             load_plan(folders[0] / "ke_hoach.yaml")
+        assert str(folders[0] / "ke_hoach.yaml") in failed.value.message("en")
