@@ -16,7 +16,7 @@ import yaml
 
 from . import forms, safeio, schema
 from .archive import sha256_file
-from .convert import convert, missing_column, swapped_dates, text_cells
+from .convert import convert, missing_column, swapped_dates, take_run, text_cells
 from .errors import Unreadable
 from .headers import GridColumns, blank_cells, cell_grid, column_of, near_misses
 from .headers import blank as _blank
@@ -188,7 +188,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     rows, skipped, grid, empty, columns = _table_rows(sheet, first, best, [best[r] for r in required], name,
                                                       notices)
     at = np.asarray(rows, dtype=np.intp) - 1  # the table's rows in the cell grid
-    body, body_empty = grid[at], empty[at]
+    body, body_empty = take_run(grid, at), take_run(empty, at)  # views of the grid when its rows run on
     index = pd.Index(rows, name="row", dtype="int64")
 
     frame = pd.DataFrame(index=index)
@@ -200,7 +200,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                       extra=f"{register.name}.{column.name}"))
             continue
         position = best[column.name]
-        raw = pd.Series(body[:, position], index=index, dtype=object)  # a header cell's column: in the grid
+        # a header cell's column: in the grid, read only (not copied)
+        raw = pd.Series(body[:, position], index=index, dtype=object, copy=False)
         codes, uniques = columns(position)
         found = (codes[at], uniques)  # the table's cells among the column's distinct cells
         header, letter = headers[column.name], letters[column.name]
@@ -212,7 +213,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
-        values, bad = convert(raw, column, found)
+        values, bad = convert(raw, column, found, body_empty[:, position])
         frame[column.name] = values
         for row_number, value, code, detail in bad:
             problems.append(Problem(name, row_number, header, value, code, detail, f"{letter}{row_number}"))
