@@ -131,11 +131,11 @@ def footer(rows: list[list], indexes: list[int], data_like) -> dict[str, list[in
     current = "signature"
     for position in range(start, len(indexes)):
         current = kinds[position] or ("signature" if current == "total" else current)
-        found.setdefault(current, []).append(indexes[position])
+        found.setdefault(current, []).append(int(indexes[position]))
     return found
 
 
-def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tuple[list[int], list[int]]:
+def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tuple[np.ndarray, list[int]]:
     """(Excel rows holding data, rows holding only a pre-filled STT or formula result) from row `first`
     (from 0) of the cell `grid` (headers.cell_grid; `empty` its headers.blank_cells). A number under
     no register column (`known` positions), an STT, or a formula result (`formulas`: (row, column)
@@ -144,9 +144,7 @@ def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tup
     alone = np.zeros(present.shape, dtype=bool)  # cells that are not data on their own
     for position in range(grid.shape[1]):
         if position not in known:
-            alone[:, position] = np.fromiter(
-                (isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells[:, position]),
-                bool, len(cells))
+            alone[:, position] = _numbers(cells[:, position])
     held = np.zeros(len(cells), dtype=bool)  # rows with a formula cell lacking its result
     for marks, into in ((formulas, alone), (hidden, None)):
         for row, position in marks:
@@ -158,4 +156,15 @@ def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tup
     filled = present.any(axis=1)
     prefilled = filled & (alone | ~present).all(axis=1) & ~held
     numbers = np.arange(first + 1, len(grid) + 1)
-    return numbers[filled & ~prefilled].tolist(), numbers[prefilled].tolist()
+    return numbers[filled & ~prefilled], numbers[prefilled].tolist()
+
+
+def _numbers(cells: np.ndarray) -> np.ndarray:
+    """Whether each cell is a number (int or float, not a bool): decided once per type of cell, as
+    a column of half a million cells holds two or three types."""
+    kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    found = np.zeros(len(cells), dtype=bool)
+    for kind in set(kinds.tolist()):
+        if issubclass(kind, (int, float)) and not issubclass(kind, bool):
+            found |= kinds == kind
+    return found

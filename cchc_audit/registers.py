@@ -187,7 +187,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
     rows, skipped, grid, empty, columns = _table_rows(sheet, first, best, [best[r] for r in required], name,
                                                       notices)
-    at = np.asarray(rows, dtype=np.intp) - 1  # the table's rows in the cell grid
+    at = rows - 1  # the table's rows in the cell grid
     body, body_empty = take_run(grid, at), take_run(empty, at)  # views of the grid when its rows run on
     index = pd.Index(rows, name="row", dtype="int64")
 
@@ -234,7 +234,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     unheaded = [p for p in range(body.shape[1]) if p not in header_of]
     where = np.argwhere(~body_empty[:, unheaded]) if unheaded else ()
     for at_row, at_column in where:  # row by row, left to right
-        row_number, position = rows[at_row], unheaded[at_column]
+        row_number, position = int(rows[at_row]), unheaded[at_column]
         problems.append(Problem(name, row_number, None, _text(body[at_row, position]), P.NO_HEADER,
                                 cell=f"{column_letter(position)}{row_number}"))
     for (row0, position), (code, text) in sorted(hidden.items()):
@@ -251,7 +251,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
 
 
 def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positions: list[int], name: str,
-                notices: list[Notice]) -> tuple[list[int], set[int], np.ndarray, np.ndarray, GridColumns]:
+                notices: list[Notice]) -> tuple[np.ndarray, set[int], np.ndarray, np.ndarray, GridColumns]:
     """(Excel rows of the register's table, rows skipped as the form's footer), from row `first`
     (from 0) under the header: merged cells filled, the column-number row, rows of only a
     pre-filled STT or formula and the footer left out, each said once in `notices`."""
@@ -281,11 +281,12 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
         cells_filled = sum(1 for p in best.values() if p < len(row) and not _blank(row[p]))
         return cells_filled >= enough and all(p < len(row) and not _blank(row[p]) for p in required_positions)
 
-    footer = forms.footer(cells, [r - 1 for r in rows], data_like)
+    footer = forms.footer(cells, rows - 1, data_like)
     for kind, indexes in footer.items():
         notices.append(Notice(name, N(f"footer_{kind}"), rows=tuple(i + 1 for i in indexes), count=len(indexes)))
     skipped = {i + 1 for indexes in footer.values() for i in indexes}
-    rows = [r for r in rows if r not in skipped]
+    if skipped:
+        rows = rows[~np.isin(rows, sorted(skipped))]
     return rows, skipped, grid, empty, columns
 
 
