@@ -300,8 +300,11 @@ def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
 
 
 def _duplicates(codes: pd.Series, file: str, header: str, letter: str = "") -> list[Problem]:
-    present = codes.dropna()
-    dup = present[present.duplicated(keep=False)]
+    # Equal codes share their hash: the codes themselves are compared only where a hash repeats
+    # (a register's codes are nearly all distinct, and numbers are matched faster than text).
+    hashes = np.fromiter(map(hash, codes.to_numpy(dtype=object)), dtype=np.int64, count=len(codes))
+    shared = codes[pd.Series(hashes).duplicated(keep=False).to_numpy()].dropna()
+    dup = shared[shared.duplicated(keep=False)]
     first_row = {}
     found = []
     for row_number, code in dup.items():
