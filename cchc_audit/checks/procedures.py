@@ -62,7 +62,7 @@ def digitized(ctx: Context) -> Measure:
 def data_reuse(ctx: Context) -> Measure:
     """III.3.6.b: received in P, not withdrawn, without re-providing documents (`tai_su_dung`)."""
     d = ctx.dossiers
-    counted = (d["tiep_nhan_trong_ky"] & (d["trang_thai_hieu_luc"] != WITHDRAWN)).to_numpy(bool)
+    counted = (d["tiep_nhan_trong_ky"] & ~d["trang_thai_hieu_luc"].isin([WITHDRAWN])).to_numpy(bool)
     good = counted & d["tai_su_dung"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
                    items(d, counted & ~good, DOSSIER_COLUMNS[:3], Reason.KHONG_TAI_SU_DUNG, until=ctx.end))
