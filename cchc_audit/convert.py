@@ -116,14 +116,23 @@ def text_cells(values: np.ndarray, empty: np.ndarray, index: pd.Index,
     return pd.Series(pd.array(texts, dtype=STRING_NAN, copy=False), index=index, copy=False)
 
 
+def cell_types(cells) -> tuple[np.ndarray, list[type]]:
+    """(the number of each cell's type in `types`, the types), found at C speed: a column of half
+    a million cells holds two or three types, each then handled at once."""
+    types = list(map(type, cells))
+    kinds = list(dict.fromkeys(types))
+    number = {kind: at for at, kind in enumerate(kinds)}
+    return np.fromiter(map(number.__getitem__, types), dtype=np.intp, count=len(types)), kinds
+
+
 def cell_texts(keys: list) -> np.ndarray:
     """headers.cell_text of each distinct cell (`keys` of headers.distinct), as objects: the cells
     of one type together, text and numbers (an STT column) without a call per cell."""
-    kinds = np.fromiter(map(type, keys), dtype=object, count=len(keys))
+    which, kinds = cell_types(keys)
     cells = np.fromiter(keys, dtype=object, count=len(keys))
     texts = np.empty(len(keys), dtype=object)
-    for kind in set(kinds.tolist()):
-        at = np.flatnonzero(kinds == kind)
+    for number, kind in enumerate(kinds):
+        at = np.flatnonzero(which == number)
         group = cells[at]
         if kind is str:
             texts[at] = np.fromiter(map(str.strip, group), dtype=object, count=len(group))

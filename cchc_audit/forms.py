@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from .convert import cell_types
 from .headers import blank, cell_text
 from .text import slug
 
@@ -160,11 +161,7 @@ def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tup
 
 
 def _numbers(cells: np.ndarray) -> np.ndarray:
-    """Whether each cell is a number (int or float, not a bool): decided once per type of cell, as
-    a column of half a million cells holds two or three types."""
-    kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
-    found = np.zeros(len(cells), dtype=bool)
-    for kind in set(kinds.tolist()):
-        if issubclass(kind, (int, float)) and not issubclass(kind, bool):
-            found |= kinds == kind
-    return found
+    """Whether each cell is a number (int or float, not a bool): decided once per type of cell."""
+    which, kinds = cell_types(cells)
+    number = np.array([issubclass(kind, (int, float)) and not issubclass(kind, bool) for kind in kinds], dtype=bool)
+    return number[which] if len(kinds) else np.zeros(len(cells), dtype=bool)
