@@ -56,20 +56,24 @@ def missing_column(column: Column, length: int):
     return pd.array([pd.NA] * length, dtype=STRING)
 
 
-def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | None = None):
+def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | None = None,
+            empty: np.ndarray | None = None):
     """Raw cells -> (typed values, [(row, value as text, problem code, detail)]).
 
     Column-wise: the distinct cells are found at once (headers.distinct, or `found`: the codes of
     `raw`'s cells into distinct cells found beforehand), each distinct cell present is converted
-    once, and the typed column is taken from the distinct values' typed column."""
+    once, and the typed column is taken from the distinct values' typed column. `empty`, when
+    given, is headers.blank of each of `raw`'s cells (found already for the whole sheet)."""
     converter = _CONVERTERS[column.kind]
     codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
+    if converter is _to_text:
+        texts = _stripped(uniques)
+        if texts is not None:  # text only: stripped in C, never bad
+            # Few passes over the cells: each touches half a million objects scattered in memory.
+            cells = take_run(texts, codes)
+            cells[cells == "" if empty is None else empty] = pd.NA
+            return pd.Series(pd.array(cells, dtype=STRING, copy=False), index=raw.index, copy=False), []
     present = np.bincount(codes, minlength=len(uniques)) > 0 if len(uniques) else np.zeros(0, bool)
-    if converter is _to_text and set(map(type, uniques)) == {str}:  # text only: stripped in C, never bad
-        texts = np.array(list(map(str.strip, uniques)) + [""], dtype=object)[:-1]  # 1-D even if all ""
-        texts[texts == ""] = None
-        typed = _finish(pd.Series(texts, dtype=object), column)
-        return typed.take(codes).set_axis(raw.index), []
     if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
         results = [None if not used else (key.strip() or None) if key.__class__ is str
                    else _to_text(cell_of(key), column) for key, used in zip(uniques, present)]
@@ -86,12 +90,63 @@ def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | Non
     return values, bad
 
 
+def take_run(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """values[positions]; a view when the positions count up one by one (a table's rows, a column
+    whose every cell is distinct), sparing a copy of every cell."""
+    if len(positions) and positions[-1] - positions[0] == len(positions) - 1 and (
+            len(positions) == 1 or (np.diff(positions) == 1).all()):
+        return values[positions[0]:positions[-1] + 1]
+    return values[positions]
+
+
+def _stripped(uniques: list) -> np.ndarray | None:
+    """Each distinct cell stripped, as objects; None when one of them is not text."""
+    try:
+        return np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+    except TypeError:
+        return None
+
+
 def text_cells(values: np.ndarray, empty: np.ndarray, index: pd.Index,
                found: tuple[np.ndarray, list] | None = None) -> pd.Series:
     """Cells kept as written (a column outside the contract): their text, None where blank."""
     codes, uniques = found if found is not None else distinct(values)
-    texts = np.array([None] + [_text(cell_of(key)) for key in uniques], dtype=object)
-    return pd.Series(texts[np.where(empty, 0, codes + 1)], index=index, dtype=STRING_NAN)
+    texts = take_run(cell_texts(uniques), codes)
+    texts[empty] = None
+    return pd.Series(pd.array(texts, dtype=STRING_NAN, copy=False), index=index, copy=False)
+
+
+def cell_types(cells) -> tuple[np.ndarray, list[type]]:
+    """(the number of each cell's type in `types`, the types), found at C speed: a column of half
+    a million cells holds two or three types, each then handled at once."""
+    types = list(map(type, cells))
+    kinds = list(dict.fromkeys(types))
+    number = {kind: at for at, kind in enumerate(kinds)}
+    return np.fromiter(map(number.__getitem__, types), dtype=np.intp, count=len(types)), kinds
+
+
+def cell_texts(keys: list) -> np.ndarray:
+    """headers.cell_text of each distinct cell (`keys` of headers.distinct), as objects: the cells
+    of one type together, text and numbers (an STT column) without a call per cell."""
+    which, kinds = cell_types(keys)
+    cells = np.fromiter(keys, dtype=object, count=len(keys))
+    texts = np.empty(len(keys), dtype=object)
+    for number, kind in enumerate(kinds):
+        at = np.flatnonzero(which == number)
+        group = cells[at]
+        if kind is str:
+            texts[at] = np.fromiter(map(str.strip, group), dtype=object, count=len(group))
+        elif kind is int:
+            texts[at] = np.fromiter(map(str, group), dtype=object, count=len(group))
+        elif kind is float:
+            numbers = group.astype(float)
+            whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0 ** 53)
+            texts[at[whole]] = np.fromiter(map(str, numbers[whole].astype(np.int64).tolist()), dtype=object,
+                                           count=int(whole.sum()))
+            texts[at[~whole]] = np.fromiter(map(_text, group[~whole]), dtype=object, count=int((~whole).sum()))
+        else:
+            texts[at] = np.fromiter((_text(cell_of(key)) for key in group), dtype=object, count=len(group))
+    return texts
 
 
 @dataclass(frozen=True)

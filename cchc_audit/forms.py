@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from .convert import cell_types
 from .headers import blank, cell_text
 from .text import slug
 
@@ -131,11 +132,11 @@ def footer(rows: list[list], indexes: list[int], data_like) -> dict[str, list[in
     current = "signature"
     for position in range(start, len(indexes)):
         current = kinds[position] or ("signature" if current == "total" else current)
-        found.setdefault(current, []).append(indexes[position])
+        found.setdefault(current, []).append(int(indexes[position]))
     return found
 
 
-def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tuple[list[int], list[int]]:
+def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tuple[np.ndarray, list[int]]:
     """(Excel rows holding data, rows holding only a pre-filled STT or formula result) from row `first`
     (from 0) of the cell `grid` (headers.cell_grid; `empty` its headers.blank_cells). A number under
     no register column (`known` positions), an STT, or a formula result (`formulas`: (row, column)
@@ -144,9 +145,7 @@ def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tup
     alone = np.zeros(present.shape, dtype=bool)  # cells that are not data on their own
     for position in range(grid.shape[1]):
         if position not in known:
-            alone[:, position] = np.fromiter(
-                (isinstance(v, (int, float)) and not isinstance(v, bool) for v in cells[:, position]),
-                bool, len(cells))
+            alone[:, position] = _numbers(cells[:, position])
     held = np.zeros(len(cells), dtype=bool)  # rows with a formula cell lacking its result
     for marks, into in ((formulas, alone), (hidden, None)):
         for row, position in marks:
@@ -158,4 +157,11 @@ def data_rows(grid, empty, first: int, known: set[int], formulas, hidden) -> tup
     filled = present.any(axis=1)
     prefilled = filled & (alone | ~present).all(axis=1) & ~held
     numbers = np.arange(first + 1, len(grid) + 1)
-    return numbers[filled & ~prefilled].tolist(), numbers[prefilled].tolist()
+    return numbers[filled & ~prefilled], numbers[prefilled].tolist()
+
+
+def _numbers(cells: np.ndarray) -> np.ndarray:
+    """Whether each cell is a number (int or float, not a bool): decided once per type of cell."""
+    which, kinds = cell_types(cells)
+    number = np.array([issubclass(kind, (int, float)) and not issubclass(kind, bool) for kind in kinds], dtype=bool)
+    return number[which] if len(kinds) else np.zeros(len(cells), dtype=bool)

@@ -7,6 +7,8 @@ inspector can fix all of them in one pass.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import yaml
 
 from . import forms, safeio, schema
 from .archive import sha256_file
-from .convert import convert, missing_column, swapped_dates, text_cells
+from .convert import convert, missing_column, swapped_dates, take_run, text_cells
 from .errors import Unreadable
 from .headers import GridColumns, blank_cells, cell_grid, column_of, near_misses
 from .headers import blank as _blank
@@ -88,6 +90,30 @@ def load_unit(data_dir: str | Path) -> UnitData:
         problems.append(Problem("don_vi.yaml", None if mark is None else mark.line + 1, None, None, P.UNIT_FILE))
         unit = Unit(folder=data_dir.resolve().name)
     data = UnitData(data_dir=data_dir, unit=unit, problems=problems)
+    with _no_cycle_collection():
+        _read_registers(data, data_dir)
+    if not data.inputs:  # a folder without registers would audit to nothing but "Thiếu dữ liệu"
+        data.problems.append(Problem(data_dir.resolve().name + "/", None, None, None, P.NO_REGISTER,
+                                     ", ".join(schema.REGISTERS)))
+    return data
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector paused while registers are read: a big register is millions of
+    cells and row lists, in no cycle and freed by their reference counts as ever, which each full
+    collection would walk again (more than half a second of a 500 000-row workbook's reading)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_registers(data: UnitData, data_dir: Path) -> None:
+    """Every register file of the folder into `data`: frames, headers, letters, inputs, problems."""
     for name, paths in find_register_files(data_dir).items():
         sheets = [p for p in paths if p.suffix.lower() in READABLE]
         data.problems += [Problem(p.name, None, None, None, P.FILE_TYPE, name) for p in paths if p not in sheets]
@@ -116,10 +142,6 @@ def load_unit(data_dir: str | Path) -> UnitData:
         data.registers[name] = frame
         data.headers[name] = headers
         data.letters[name] = frame.attrs.pop("letters", {})
-    if not data.inputs:  # a folder without registers would audit to nothing but "Thiếu dữ liệu"
-        data.problems.append(Problem(data_dir.resolve().name + "/", None, None, None, P.NO_REGISTER,
-                                     ", ".join(schema.REGISTERS)))
-    return data
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,8 +209,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     first = best_row + 1 + max(forms.header_depth(sheet.merges, best_row), 1 if grouped else 0)
     rows, skipped, grid, empty, columns = _table_rows(sheet, first, best, [best[r] for r in required], name,
                                                       notices)
-    at = np.asarray(rows, dtype=np.intp) - 1  # the table's rows in the cell grid
-    body, body_empty = grid[at], empty[at]
+    at = rows - 1  # the table's rows in the cell grid
+    body, body_empty = take_run(grid, at), take_run(empty, at)  # views of the grid when its rows run on
     index = pd.Index(rows, name="row", dtype="int64")
 
     frame = pd.DataFrame(index=index)
@@ -200,7 +222,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                       extra=f"{register.name}.{column.name}"))
             continue
         position = best[column.name]
-        raw = pd.Series(body[:, position], index=index, dtype=object)  # a header cell's column: in the grid
+        # a header cell's column: in the grid, read only (not copied)
+        raw = pd.Series(body[:, position], index=index, dtype=object, copy=False)
         codes, uniques = columns(position)
         found = (codes[at], uniques)  # the table's cells among the column's distinct cells
         header, letter = headers[column.name], letters[column.name]
@@ -212,7 +235,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
-        values, bad = convert(raw, column, found)
+        values, bad = convert(raw, column, found, body_empty[:, position])
         frame[column.name] = values
         for row_number, value, code, detail in bad:
             problems.append(Problem(name, row_number, header, value, code, detail, f"{letter}{row_number}"))
@@ -233,7 +256,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     unheaded = [p for p in range(body.shape[1]) if p not in header_of]
     where = np.argwhere(~body_empty[:, unheaded]) if unheaded else ()
     for at_row, at_column in where:  # row by row, left to right
-        row_number, position = rows[at_row], unheaded[at_column]
+        row_number, position = int(rows[at_row]), unheaded[at_column]
         problems.append(Problem(name, row_number, None, _text(body[at_row, position]), P.NO_HEADER,
                                 cell=f"{column_letter(position)}{row_number}"))
     for (row0, position), (code, text) in sorted(hidden.items()):
@@ -250,7 +273,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
 
 
 def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positions: list[int], name: str,
-                notices: list[Notice]) -> tuple[list[int], set[int], np.ndarray, np.ndarray, GridColumns]:
+                notices: list[Notice]) -> tuple[np.ndarray, set[int], np.ndarray, np.ndarray, GridColumns]:
     """(Excel rows of the register's table, rows skipped as the form's footer), from row `first`
     (from 0) under the header: merged cells filled, the column-number row, rows of only a
     pre-filled STT or formula and the footer left out, each said once in `notices`."""
@@ -280,11 +303,12 @@ def _table_rows(sheet: Sheet, first: int, best: dict[str, int], required_positio
         cells_filled = sum(1 for p in best.values() if p < len(row) and not _blank(row[p]))
         return cells_filled >= enough and all(p < len(row) and not _blank(row[p]) for p in required_positions)
 
-    footer = forms.footer(cells, [r - 1 for r in rows], data_like)
+    footer = forms.footer(cells, rows - 1, data_like)
     for kind, indexes in footer.items():
         notices.append(Notice(name, N(f"footer_{kind}"), rows=tuple(i + 1 for i in indexes), count=len(indexes)))
     skipped = {i + 1 for indexes in footer.values() for i in indexes}
-    rows = [r for r in rows if r not in skipped]
+    if skipped:
+        rows = rows[~np.isin(rows, sorted(skipped))]
     return rows, skipped, grid, empty, columns
 
 
@@ -298,8 +322,11 @@ def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
 
 
 def _duplicates(codes: pd.Series, file: str, header: str, letter: str = "") -> list[Problem]:
-    present = codes.dropna()
-    dup = present[present.duplicated(keep=False)]
+    # Equal codes share their hash: the codes themselves are compared only where a hash repeats
+    # (a register's codes are nearly all distinct, and numbers are matched faster than text).
+    hashes = np.fromiter(map(hash, codes.to_numpy(dtype=object)), dtype=np.int64, count=len(codes))
+    shared = codes[pd.Series(hashes).duplicated(keep=False).to_numpy()].dropna()
+    dup = shared[shared.duplicated(keep=False)]
     first_row = {}
     found = []
     for row_number, code in dup.items():

@@ -91,8 +91,18 @@ def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series
             elif pd.api.types.is_datetime64_any_dtype(dtype):
                 selected[column] = selected[column].where(selected[column] <= until)
     # A plain string column: the code (codes.Reason is a StrEnum), as results.json writes it.
-    selected["ly_do"] = str(reason) if isinstance(reason, str) else reason[np.asarray(mask, dtype=bool)]
+    if isinstance(reason, str):
+        selected["ly_do"] = str(reason)
+    else:  # per row of the register, or already of the rows selected (`reason_where`)
+        selected["ly_do"] = reason if len(reason) == len(selected) else reason[np.asarray(mask, dtype=bool)]
     return selected
+
+
+def reason_where(frame: pd.DataFrame, mask, condition, yes: str, no: str) -> pd.Series:
+    """The reason of each row `mask` selects: `yes` where `condition`, else `no`; a Series over
+    those rows alone (for `items`), so that the words are not written out for every dossier."""
+    mask = np.asarray(mask, dtype=bool)
+    return pd.Series(np.where(np.asarray(condition)[mask], yes, no), index=frame.index[mask])
 
 
 def concat(*frames: pd.DataFrame) -> pd.DataFrame:

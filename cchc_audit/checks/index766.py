@@ -70,7 +70,8 @@ def _counts(ctx: Context) -> dict[str, tuple[int, int]]:
         base = timely | in_progress
         counts["2.1"] = (int((timely & d["dung_han"]).sum() + within.sum()), int(base.sum()))
         received = d["tiep_nhan_trong_ky"]
-        counts["3.3"] = (int((received & (d["kenh_nop"] == "truc_tuyen").fillna(False)).sum()), int(received.sum()))
+        online = d["kenh_nop"].isin(["truc_tuyen"])  # as == then fillna(False), for less
+        counts["3.3"] = (int((received & online).sum()), int(received.sum()))
         if "thu_tuc" in ctx.registers:
             fee, paid = fee_dossiers(ctx)
             counts["3.6"] = (int(paid.sum()), int(fee.sum()))

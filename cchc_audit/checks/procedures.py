@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..codes import Reason
 from ..results import Note
-from .base import Context, Measure, check, concat, items
+from .base import Context, Measure, check, concat, items, reason_where
 from .dossiers import IN_PROGRESS, PAUSED, REFUSED, RESOLVED, WITHDRAWN  # noqa: F401 - used by checks
 
 DOSSIER_COLUMNS = ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan", "han", "ngay_co_ket_qua",
@@ -21,8 +21,9 @@ def tthc_on_time(ctx: Context) -> Measure:
     d = ctx.dossiers
     counted = d["tinh_dung_han"].to_numpy(bool)
     on_time = counted & d["dung_han"].to_numpy(bool)
-    reason = pd.Series(np.where(d["han"].isna(), Reason.KHONG_XAC_DINH_HAN, Reason.TRE_HAN), index=d.index)
-    found = items(d, counted & ~on_time, DOSSIER_COLUMNS, reason, until=ctx.end)
+    late = counted & ~on_time
+    reason = reason_where(d, late, d["han"].isna(), Reason.KHONG_XAC_DINH_HAN, Reason.TRE_HAN)
+    found = items(d, late, DOSSIER_COLUMNS, reason, until=ctx.end)
     notes = []
     if d.loc[counted, "han"].isna().any():
         notes.append(Note.of("note.no_due_date"))
@@ -52,7 +53,7 @@ def digitized(ctx: Context) -> Measure:
     d = ctx.dossiers
     counted = d["giai_quyet_trong_ky"].to_numpy(bool)
     good = counted & (d["so_hoa"] & d["ket_qua_dien_tu"]).to_numpy(bool)
-    reason = pd.Series(np.where(d["so_hoa"], Reason.CHUA_CO_KET_QUA_DIEN_TU, Reason.CHUA_SO_HOA), index=d.index)
+    reason = reason_where(d, counted & ~good, d["so_hoa"], Reason.CHUA_CO_KET_QUA_DIEN_TU, Reason.CHUA_SO_HOA)
     return Measure(int(good.sum()), int(counted.sum()),
                    items(d, counted & ~good, DOSSIER_COLUMNS[:5], reason, until=ctx.end))
 
@@ -61,7 +62,7 @@ def digitized(ctx: Context) -> Measure:
 def data_reuse(ctx: Context) -> Measure:
     """III.3.6.b: received in P, not withdrawn, without re-providing documents (`tai_su_dung`)."""
     d = ctx.dossiers
-    counted = (d["tiep_nhan_trong_ky"] & (d["trang_thai_hieu_luc"] != WITHDRAWN)).to_numpy(bool)
+    counted = (d["tiep_nhan_trong_ky"] & ~d["trang_thai_hieu_luc"].isin([WITHDRAWN])).to_numpy(bool)
     good = counted & d["tai_su_dung"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
                    items(d, counted & ~good, DOSSIER_COLUMNS[:3], Reason.KHONG_TAI_SU_DUNG, until=ctx.end))
