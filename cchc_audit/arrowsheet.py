@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 
@@ -103,12 +104,79 @@ def cut_workbook(raw: bytes, sheets: dict[str, bytes], rows: int | None = None) 
     return out.getvalue(), cut
 
 
-def body(raw: bytes, name: str, xml: bytes, head: list[list], dates: set[int] = frozenset(),
+def _parts(xml: bytes, rows: int) -> list[tuple[int, int, int]] | None:
+    """The sheet's rows from Excel row `rows` + 1 on, in parts of about PART_BYTES (one per core at
+    most): (first byte, end byte, first row from 0) of each, at row elements; None when unclear."""
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    first = None
+    for match in _ROW.finditer(xml, start, end):
+        number = _ROW_NUMBER.search(xml, match.start(), xml.find(b">", match.start(), end))
+        if number is None:
+            return None
+        if int(number.group(1)) > rows:
+            first = match.start()
+            break
+    if first is None:
+        return None
+    count = max(1, min(os.cpu_count() or 1, MAX_PARTS, (end - first) // PART_BYTES + 1))
+    bounds, numbers = [first], [rows]
+    for k in range(1, count):
+        match = _ROW.search(xml, first + (end - first) * k // count, end)
+        number = match and _ROW_NUMBER.search(xml, match.start(), xml.find(b">", match.start(), end))
+        if match is None or number is None or match.start() <= bounds[-1]:
+            break
+        if int(number.group(1)) - 1 <= numbers[-1]:  # rows out of order
+            return None
+        bounds.append(match.start())
+        numbers.append(int(number.group(1)) - 1)
+    if len(numbers) == 1:
+        return [(None, None, rows)]
+    bounds.append(end)
+    return [(bounds[k], bounds[k + 1], numbers[k]) for k in range(len(numbers))]
+
+
+PART_BYTES = 48 << 20  # sheet XML read by one thread, at least
+MAX_PARTS = 4
+
+
+def _load(raw: bytes, member: str, xml: bytes, part: tuple[int, int, int], name: str, dated: list[int]):
+    """(columns, Arrow table, cell errors) of one part of the sheet, read by fastexcel from a copy
+    of the workbook holding only that part's rows (stored, not compressed: nothing to inflate)."""
+    begin, stop, skip = part
+    if begin is None:  # the whole sheet: the workbook as it is
+        return _sheet(raw, name, skip, dated)
+    out = io.BytesIO()
+    opening = xml.index(b">", xml.find(b"<sheetData")) + 1
+    with zipfile.ZipFile(io.BytesIO(raw)) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in book.infolist():
+            if info.filename != member:
+                copy.writestr(info.filename, book.read(info.filename))
+                continue
+            with copy.open(info.filename, "w", force_zip64=True) as handle:
+                view = memoryview(xml)
+                for piece in (view[:opening], view[begin:stop], view[xml.rfind(b"</sheetData>"):]):
+                    handle.write(piece)
+    return _sheet(out.getvalue(), name, skip, dated)
+
+
+def _sheet(workbook: bytes, name: str, skip: int, dated: list[int]):
+    import fastexcel
+
+    sheet = fastexcel.read_excel(workbook).load_sheet(
+        name, header_row=None, skip_rows=skip, schema_sample_rows=None, dtype_coercion="strict",
+        dtypes={c: "duration" for c in dated} or None)
+    table, errors = sheet.to_arrow_with_errors()
+    return sheet.selected_columns, table, errors
+
+
+def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates: set[int] = frozenset(),
          rows: int | None = None) -> np.ndarray | None:
-    """The sheet `name` (its XML `xml`) as one grid of cells (headers.cell_grid) from Excel row 1:
-    `head` (its first `rows` rows as python-calamine read them) above the rows fastexcel reads; None
-    when declined. `dates`: positions of columns the register's header names as dates."""
+    """The sheet `name` (zip member `member`, its XML `xml`) as one grid of cells (headers.cell_grid)
+    from Excel row 1: `head` (its first `rows` rows as python-calamine read them) above the rows
+    fastexcel reads, in parts read side by side (fastexcel lets go of the GIL); None when declined.
+    `dates`: positions of columns the register's header names as dates."""
     import logging
+    from concurrent.futures import ThreadPoolExecutor
 
     import fastexcel
 
@@ -117,19 +185,39 @@ def body(raw: bytes, name: str, xml: bytes, head: list[list], dates: set[int] = 
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
     dated = sorted(set(dates) | {c for row in head for c, v in enumerate(row)
                                  if isinstance(v, (dt.date, dt.time, dt.timedelta))})
-    try:
-        sheet = fastexcel.read_excel(raw).load_sheet(
-            name, header_row=None, skip_rows=rows, schema_sample_rows=None, dtype_coercion="strict",
-            dtypes={c: "duration" for c in dated} or None)
-        table, errors = sheet.to_arrow_with_errors()
-    except fastexcel.FastExcelError:
+    parts = _parts(xml, rows)
+    if parts is None:
         return None
-    columns = sheet.selected_columns
-    width = max([len(head[0]) if head else 0] + [c.absolute_index + 1 for c in columns])
-    grid = np.full((rows + table.num_rows, width), "", dtype=object)
+    width, height = len(head[0]) if head else 0, rows
+    found = []  # (first row, {column position: its cells}) of each part
+    with ThreadPoolExecutor(len(parts)) as pool:
+        loads = [pool.submit(_load, raw, member, xml, part, name, dated) for part in parts]
+        for number, (part, load) in enumerate(zip(parts, loads)):
+            try:
+                columns, table, errors = load.result()
+            except fastexcel.FastExcelError:
+                return None
+            skip = part[2]
+            if number + 1 < len(parts) and skip + table.num_rows > parts[number + 1][2]:
+                return None  # a row of this part numbered as one of the next: out of order
+            cells = _part_cells(columns, table, errors, dated, xml)
+            if cells is None:
+                return None
+            found.append((skip, cells))
+            width = max([width] + [c.absolute_index + 1 for c in columns])
+            height = max(height, skip + table.num_rows)
+    grid = np.full((height, width), "", dtype=object)
     if head:
         grid[:len(head), :len(head[0])] = np.array(head, dtype=object).reshape(len(head), len(head[0]))
-    at = {c.index: c.absolute_index for c in columns}
+    for skip, cells in found:
+        for position, values in cells.items():
+            grid[skip:skip + len(values), position] = values
+    return grid
+
+
+def _part_cells(columns, table, errors, dated: list[int], xml: bytes) -> dict[int, np.ndarray] | None:
+    """{column position: its cells} of one part read by fastexcel; None when not proven."""
+    found = {}
     for column, array in zip(columns, table.columns):
         # A column of dates found only below the head: unless the sheet holds ISO dates (t="d"), which
         # python-calamine types by their text, fastexcel by their value.
@@ -138,14 +226,15 @@ def body(raw: bytes, name: str, xml: bytes, head: list[list], dates: set[int] = 
         cells = _cells(array, column.absolute_index in dated)
         if cells is None:
             return None
-        grid[rows:, column.absolute_index] = cells
+        found[column.absolute_index] = cells
+    at = {c.index: c.absolute_index for c in columns}
     for error in (errors.errors if errors is not None else ()):
         row, index = error.position
         value = _value(error.detail) if at.get(index) in dated else None
         if value is None:
             return None
-        grid[row, at[index]] = value[0]
-    return grid
+        found[at[index]][error.offset_position[0]] = value[0]
+    return found
 
 
 def _cells(array, dated: bool):

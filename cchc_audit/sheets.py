@@ -130,7 +130,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
             member = _sheet_member(book, name)
         if member in cut[1]:
-            grid = arrowsheet.body(raw, name, sheets[member], rows, _date_positions(rows, register))
+            grid = arrowsheet.body(raw, name, member, sheets[member], rows, _date_positions(rows, register))
             if grid is None:  # not proven the same cell for cell: python-calamine reads the sheet whole
                 sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name(name)
                 chosen, reader = (index, name, sheet, sheet.to_python(skip_empty_area=False)), "declined"
@@ -318,8 +318,25 @@ _MARKS = (b"<f", b":f", b'="e"', b"='e'")
 
 
 def _marked(xml: bytes) -> bool:
-    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives.
-    return any(mark in xml for mark in _MARKS)
+    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives; in a
+    # big sheet as words compared by numpy, which lets go of the GIL (the reader runs meanwhile).
+    if len(xml) < MARK_WORDS_BYTES:
+        return any(mark in xml for mark in _MARKS)
+    import numpy as np
+
+    step = 1 << 26
+    for begin in range(0, len(xml), step):
+        piece = memoryview(xml)[begin:begin + step + 3]  # a mark across two pieces is in the first
+        for mark in _MARKS:
+            value = int.from_bytes(mark, "little")
+            for shift in range(len(mark)):
+                count = (len(piece) - shift) // len(mark)
+                if count > 0 and (np.frombuffer(piece, f"<u{len(mark)}", count, shift) == value).any():
+                    return True
+    return False
+
+
+MARK_WORDS_BYTES = 1 << 22
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 

@@ -58,12 +58,15 @@ def assert_same_sheet(fast: sheets.Sheet, old: sheets.Sheet) -> None:
             assert same_cell(u, v), (r, c, u, v)
 
 
-def read_both(path: Path, register, monkeypatch, head: int | None = None):
-    """(the sheet as the fast path reads it, as python-calamine reads it)."""
+def read_both(path: Path, register, monkeypatch, head: int | None = None, split: bool = False):
+    """(the sheet as the fast path reads it, as python-calamine reads it); `split`: the rows below
+    the head read in parts, side by side, as a big sheet's are."""
     with monkeypatch.context() as patch:
         patch.setattr(arrowsheet, "MIN_BYTES", 0)
         if head is not None:
             patch.setattr(arrowsheet, "HEAD_ROWS", head)
+        if split:
+            patch.setattr(arrowsheet, "PART_BYTES", 1)
         fast = sheets.open_sheet(path, register)
     with monkeypatch.context() as patch:
         patch.setattr(arrowsheet, "MIN_BYTES", 1 << 60)
@@ -72,11 +75,11 @@ def read_both(path: Path, register, monkeypatch, head: int | None = None):
     return fast, old
 
 
-@pytest.mark.parametrize("head", [None, 1, 4, 9])
+@pytest.mark.parametrize("head, split", [(None, False), (1, True), (4, False), (4, True), (9, True)])
 @pytest.mark.parametrize("path", WORKBOOKS, ids=lambda p: str(p.relative_to(TESTS.parent)))
-def test_every_workbook_fixture_reads_the_same_or_is_declined(path, head, monkeypatch):
+def test_every_workbook_fixture_reads_the_same_or_is_declined(path, head, split, monkeypatch):
     try:
-        fast, old = read_both(path, register_of(path), monkeypatch, head)
+        fast, old = read_both(path, register_of(path), monkeypatch, head, split)
     except Exception as exc:  # noqa: BLE001 - a damaged fixture: both readers must refuse it alike
         with monkeypatch.context() as patch:
             patch.setattr(arrowsheet, "MIN_BYTES", 1 << 60)
@@ -88,8 +91,9 @@ def test_every_workbook_fixture_reads_the_same_or_is_declined(path, head, monkey
     assert_same_sheet(fast, old)
 
 
-def test_the_sample_register_is_read_by_the_fast_path(monkeypatch):
-    fast, old = read_both(SAMPLE / "ho_so.xlsx", schema.REGISTERS["ho_so"], monkeypatch, head=9)
+@pytest.mark.parametrize("split", [False, True])
+def test_the_sample_register_is_read_by_the_fast_path(split, monkeypatch):
+    fast, old = read_both(SAMPLE / "ho_so.xlsx", schema.REGISTERS["ho_so"], monkeypatch, 9, split)
     assert fast.reader == "arrow"
     assert_same_sheet(fast, old)
 
@@ -104,6 +108,7 @@ def assert_same_unit(folder: Path, monkeypatch, head: int | None) -> None:
         patch.setattr(arrowsheet, "MIN_BYTES", 0)
         if head is not None:
             patch.setattr(arrowsheet, "HEAD_ROWS", head)
+            patch.setattr(arrowsheet, "PART_BYTES", 1 if head % 2 else arrowsheet.PART_BYTES)
         fast = unit_result(folder)
     with monkeypatch.context() as patch:
         patch.setattr(arrowsheet, "MIN_BYTES", 1 << 60)
@@ -189,11 +194,11 @@ def write(header_at, columns, cells, merges) -> bytes:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
-@given(workbooks(), st.integers(1, 5))
-def test_generated_workbooks_read_the_same_or_are_declined(tmp_path, monkeypatch, book, head):
+@given(workbooks(), st.integers(1, 5), st.booleans())
+def test_generated_workbooks_read_the_same_or_are_declined(tmp_path, monkeypatch, book, head, split):
     path = tmp_path / "ho_so.xlsx"
     path.write_bytes(write(*book))
-    fast, old = read_both(path, None, monkeypatch, head)
+    fast, old = read_both(path, None, monkeypatch, head, split)
     assert fast.reader in ("arrow", "declined", "calamine")
     assert_same_sheet(fast, old)
 
@@ -205,7 +210,7 @@ def test_columns_of_one_type_are_read_by_fastexcel(tmp_path, monkeypatch, kinds,
               for k in kinds] for _ in range(8)]
     path = tmp_path / "ho_so.xlsx"
     path.write_bytes(write(0, [[k] for k in kinds], cells, []))
-    fast, old = read_both(path, None, monkeypatch, 2)
+    fast, old = read_both(path, None, monkeypatch, 2, data.draw(st.booleans()))
     assert fast.reader == "arrow"
     assert_same_sheet(fast, old)
 
@@ -215,7 +220,7 @@ def test_a_date_column_with_dates_typed_as_text_is_read_by_fastexcel(tmp_path, m
     cells[4][0] = None
     path = tmp_path / "ho_so.xlsx"
     path.write_bytes(write(0, [["date", "text"], ["number"]], cells, [(5, 0)]))
-    fast, old = read_both(path, None, monkeypatch, 3)
+    fast, old = read_both(path, None, monkeypatch, 3, True)
     assert fast.reader == "arrow"
     assert_same_sheet(fast, old)
 
