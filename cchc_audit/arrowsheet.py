@@ -251,7 +251,9 @@ def _cells(array, dated: bool):
             return None
         return _dates(array.fill_null(0).cast(pa.int64()).to_numpy(), empty)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return array.fill_null("").to_numpy(zero_copy_only=False)
+        # each distinct text made a Python string once (a column of statuses holds a handful)
+        coded = pc.dictionary_encode(array.fill_null(""))
+        return coded.dictionary.to_numpy(zero_copy_only=False)[coded.indices.to_numpy()]
     if pa.types.is_floating(kind):
         if pc.any(pc.is_nan(array)).as_py():  # text "nan" reads as NaN: not a number calamine gave
             return None
@@ -285,7 +287,8 @@ def _dates(serial: np.ndarray, empty: np.ndarray):
             return None
         whole = full & ~time_only & (serial % _DAY_MS == 0)
         stamp = full & ~time_only & ~whole
-        cells[whole] = moment[whole].astype("datetime64[D]").astype(object)
+        days, at = np.unique(moment[whole].astype("datetime64[D]"), return_inverse=True)
+        cells[whole] = days.astype(object)[at]  # each distinct day made a date once
         cells[stamp] = moment[stamp].astype(object)
         times = np.flatnonzero(full & time_only)
         cells[times] = [v.time() for v in moment[times].astype(object)]
