@@ -324,7 +324,7 @@ def _marked(xml: bytes) -> bool:
         return any(mark in xml for mark in _MARKS)
     import numpy as np
 
-    step = 1 << 26
+    step = MARK_STEP
     for begin in range(0, len(xml), step):
         piece = memoryview(xml)[begin:begin + step + 3]  # a mark across two pieces is in the first
         for mark in _MARKS:
@@ -337,6 +337,7 @@ def _marked(xml: bytes) -> bool:
 
 
 MARK_WORDS_BYTES = 1 << 22
+MARK_STEP = 1 << 26  # bytes compared at a time: the comparisons' memory bounded, a mark found early stops
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 

@@ -256,3 +256,15 @@ def test_rust_debug_strings_read_back():
     assert arrowsheet._value("Expected duration but got 'Float(NaN)'") is None
     assert arrowsheet._value("Expected duration but got 'String(\"\\q\")'") is None
     assert arrowsheet._value("Expected date but got 'Int(3)'") is None
+
+
+@pytest.mark.parametrize("mark", sheets._MARKS)
+def test_the_marks_are_found_by_numpy_as_by_a_byte_search(mark, monkeypatch):
+    monkeypatch.setattr(sheets, "MARK_WORDS_BYTES", 0)
+    monkeypatch.setattr(sheets, "MARK_STEP", 1024)
+    size = 3 * 1024 + 64  # more pieces: marks across the cuts between them
+    for at in (0, 1, 2, 3, 1021, 1022, 1023, 1024, 2047, size - len(mark)):
+        data = bytearray(b"<c r=" * (size // 5 + 1))[:size]
+        data[at:at + len(mark)] = mark
+        assert sheets._marked(bytes(data)) == (mark in data), at
+    assert not sheets._marked(bytes(b"<c r=" * (size // 5)))
