@@ -194,8 +194,6 @@ def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates
     import logging
     from concurrent.futures import ThreadPoolExecutor
 
-    import fastexcel
-
     rows = HEAD_ROWS if rows is None else rows
     # A column of only empty cells is "guessed" as text with a warning: nothing to say to a user.
     logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -211,12 +209,12 @@ def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates
         for number, (part, load) in enumerate(zip(parts, loads)):
             try:
                 columns, table, errors = load.result()
-            except fastexcel.FastExcelError:
+                skip = part[2]
+                if number + 1 < len(parts) and skip + table.num_rows > parts[number + 1][2]:
+                    return None  # a row of this part numbered as one of the next: out of order
+                cells = _part_cells(columns, table, errors, dated, xml)
+            except Exception:  # noqa: BLE001 - fastexcel's, pyarrow's or the system's: python-calamine reads it
                 return None
-            skip = part[2]
-            if number + 1 < len(parts) and skip + table.num_rows > parts[number + 1][2]:
-                return None  # a row of this part numbered as one of the next: out of order
-            cells = _part_cells(columns, table, errors, dated, xml)
             if cells is None:
                 return None
             found.append((skip, cells))

@@ -268,3 +268,13 @@ def test_the_marks_are_found_by_numpy_as_by_a_byte_search(mark, monkeypatch):
         data[at:at + len(mark)] = mark
         assert sheets._marked(bytes(data)) == (mark in data), at
     assert not sheets._marked(bytes(b"<c r=" * (size // 5)))
+
+
+def test_a_failure_of_the_fast_path_falls_back_to_calamine(monkeypatch):
+    def fail(*args):
+        raise OSError("no memory file")
+
+    monkeypatch.setattr(arrowsheet, "_sheet", fail)
+    fast, old = read_both(SAMPLE / "ho_so.xlsx", schema.REGISTERS["ho_so"], monkeypatch, 9, True)
+    assert fast.reader == "declined"
+    assert_same_sheet(fast, old)
