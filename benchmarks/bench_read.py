@@ -12,7 +12,12 @@ XLSX takes minutes). Each size is then measured in a process of its own, `--reps
 - validate: `validate.all_problems` (across registers and against the plan);
 - check: `audit.run_audit` on the frames read (the calendar, every target and task, the 766 index);
 - baseline, in the same process: `pandas.read_excel(engine="calamine")` of the same `ho_so.xlsx`
-  (untyped, no problems: what the library alone costs), or `pandas.read_csv` for CSV.
+  (untyped, no problems: what the library alone costs), or `pandas.read_csv` for CSV;
+- fastexcel, XLSX only: `fastexcel.read_excel(...).load_sheet(0, header_row=None).to_arrow()` of
+  `ho_so.xlsx` (untyped Arrow columns: what the fast path's parser alone costs).
+
+Also said: which reader read ho_so.xlsx (`sheets.Sheet.reader`: "arrow", the fast path of
+arrowsheet.py; "declined", python-calamine after the fast path could not prove its cells; "calamine").
 
 Reported: medians, the ratio to the baseline, the process's peak resident memory, and the cost per
 added dossier between sizes (linear = constant). Targets: 500k from XLSX in < 10 s and < 3 GB,
@@ -73,7 +78,8 @@ def measure(folder: Path, reps: int) -> dict:
         sheet = open_sheet(ho_so, REGISTERS["ho_so"])
         delimiter, width = sheet.delimiter, max(map(len, sheet.rows))
         del sheet
-    stages: dict[str, list[float]] = {"read": [], "validate": [], "check": [], "total": [], "baseline": []}
+    stages: dict[str, list[float]] = {"read": [], "validate": [], "check": [], "total": [], "baseline": [],
+                                      "fastexcel": []}
     for _ in range(reps):
         t0 = time.perf_counter()
         data = load_unit(folder)
@@ -96,8 +102,19 @@ def measure(folder: Path, reps: int) -> dict:
         else:
             pd.read_excel(ho_so, engine="calamine", header=None)
         stages["baseline"].append(time.perf_counter() - t4)
-    return {"medians": {k: statistics.median(v) for k, v in stages.items()}, "reps": reps,
-            "problems": len(problems), "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # The peak memory of reading, validating and checking (and of pandas' baseline, as always); what
+    # follows, fastexcel holding a whole sheet and the reader named, is not counted in it.
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for _ in range(reps if ho_so.suffix == ".xlsx" else 0):
+        import fastexcel
+
+        t5 = time.perf_counter()
+        fastexcel.read_excel(ho_so.read_bytes()).load_sheet(0, header_row=None).to_arrow()
+        stages["fastexcel"].append(time.perf_counter() - t5)
+    # a source tree from before the fast path (--before) reads every cell with python-calamine
+    reader = getattr(open_sheet(ho_so, REGISTERS["ho_so"]), "reader", "calamine") if ho_so.suffix == ".xlsx" else "csv"
+    return {"medians": {k: statistics.median(v) if v else None for k, v in stages.items()}, "reps": reps,
+            "reader": reader, "problems": len(problems), "max_rss_mb": max_rss_mb,
             "storage": sorted(set(text)), "intended": STRING.storage}
 
 
@@ -118,17 +135,20 @@ def report(fmt: str, rows: list[dict], before: dict[int, dict]) -> None:
     print(f"\n{fmt.upper()} registers, medians in seconds; text stored as {rows[0]['storage']} "
           f"(chosen: {rows[0]['intended']})")
     print(f"{'dossiers':>10} {'reps':>4} {'read':>7} {'validate':>8} {'check':>7} {'total':>7} "
-          f"{'baseline':>8} {'read/base':>9} {'max RSS MB':>10}" + (f" {'before':>7} {'after/before':>12}"
-                                                                  if before else ""))
+          f"{'baseline':>8} {'read/base':>9} {'fastexcel':>9} {'max RSS MB':>10} {'ho_so read by':>13}"
+          + (f" {'before':>7} {'after/before':>12}" if before else ""))
     for r in rows:
         m = r["medians"]
         line = (f"{r['n']:>10,} {r['reps']:>4} {m['read']:>7.2f} {m['validate']:>8.2f} {m['check']:>7.2f} "
-                f"{m['total']:>7.2f} {m['baseline']:>8.2f} {m['read'] / m['baseline']:>9.2f} {r['max_rss_mb']:>10.0f}")
+                f"{m['total']:>7.2f} {m['baseline']:>8.2f} {m['read'] / m['baseline']:>9.2f} "
+                f"{m['fastexcel'] if m['fastexcel'] is not None else float('nan'):>9.2f} {r['max_rss_mb']:>10.0f} "
+                f"{r['reader']:>13}")
         if r["n"] in before:
             old = before[r["n"]]["medians"]["total"]
             line += f" {old:>7.2f} {m['total'] / old:>12.2f}"
         print(line)
-    print(f"(baseline: {baseline} of ho_so alone, untyped, no problems, in the same process"
+    print(f"(baseline: {baseline} of ho_so alone, untyped, no problems, in the same process; fastexcel: "
+          "its load_sheet().to_arrow() of ho_so alone, XLSX only"
           + ("; before: the same measure of the source tree given by --before)" if before else ")"))
     for small, large in zip(rows, rows[1:]):
         per = (large["medians"]["total"] - small["medians"]["total"]) / (large["n"] - small["n"]) * 1e6

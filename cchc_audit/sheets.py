@@ -21,12 +21,12 @@ from itertools import repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
-from . import safeio
+from . import arrowsheet, safeio
 from .errors import Unreadable
 from .headers import GridColumns, cell_grid, match_header
 from .problems import ProblemCode as P
 from .problems import column_index
-from .schema import Register
+from .schema import DATE, Register
 
 HEADER_SEARCH_ROWS = 50
 # A CSV cell may be as long as the file (the size limit bounds it), not csv's default 128 KiB.
@@ -54,6 +54,10 @@ class Sheet:
     grid: object = None
     columns: GridColumns | None = None
     sha256: str | None = None  # of the file's bytes, when found while reading them
+    # how the cells were read: "calamine" (python-calamine, every cell), "arrow" (arrowsheet.py: the
+    # first rows by python-calamine, the rest by fastexcel) or "declined" (arrowsheet.py could not
+    # prove its cells the same: python-calamine, every cell)
+    reader: str = "calamine"
 
 
 def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
@@ -100,8 +104,12 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
     background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
                                       hashlib.sha256(raw).hexdigest()), inline=len(raw) < THREAD_BYTES)
+    # A big workbook: python-calamine reads only each sheet's first rows (arrowsheet.py), fastexcel the rest.
+    cut = None
+    if kind == "xlsx" and len(raw) >= arrowsheet.MIN_BYTES and arrowsheet.available():
+        cut = arrowsheet.cut_workbook(raw, sheets)
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw if cut is None else cut[0]))
     except Exception:
         if kind == "xls":  # an OLE2 file calamine cannot read: a password-protected workbook
             raise Unreadable(P.FILE_OLD_EXCEL) from None
@@ -111,11 +119,23 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     for index, name in enumerate(names):
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
-        fit = header_fit(rows, register)
+        fit = header_fit(rows, register)  # the first rows only: the same on a cut sheet
         if best is None or fit > best[0]:
             chosen, best = (index, name, sheet, rows), (fit,)
         if register is not None and fit[0] == len(register.required) and fit[0]:
             break
+    reader = "calamine"
+    if chosen is not None and cut is not None and cut[1]:
+        index, name, sheet, rows = chosen
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            member = _sheet_member(book, name)
+        if member in cut[1]:
+            grid = arrowsheet.body(raw, name, member, sheets[member], rows, _date_positions(rows, register))
+            if grid is None:  # not proven the same cell for cell: python-calamine reads the sheet whole
+                sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name(name)
+                chosen, reader = (index, name, sheet, sheet.to_python(skip_empty_area=False)), "declined"
+            else:
+                chosen, reader = (index, name, sheet, grid), "arrow"
     marked, digest = background.result()
     sheets.clear()
     if chosen is None:
@@ -133,10 +153,18 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     if kind == "ods" and not merges:  # calamine gives no merged ranges for ODS: read them from its XML
         merges = _ods_merges(io.BytesIO(raw), name)
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges, grid=grid, columns=columns,
-                   sha256=digest)
+                   sha256=digest, reader=reader)
     if kind == "xlsx":
         result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
     return result
+
+
+def _date_positions(rows: list[list], register: Register | None) -> set[int]:
+    """Positions of the columns that a header in the first rows names as one of the register's dates."""
+    if register is None:
+        return set()
+    return {position for row in rows[:HEADER_SEARCH_ROWS] for name, position in match_header(row, register).items()
+            if register.column(name).kind == DATE}
 
 
 THREAD_BYTES = 1 << 20  # a file smaller than this is read without helper threads
@@ -290,8 +318,26 @@ _MARKS = (b"<f", b":f", b'="e"', b"='e'")
 
 
 def _marked(xml: bytes) -> bool:
-    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives.
-    return any(mark in xml for mark in _MARKS)
+    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives; in a
+    # big sheet as words compared by numpy, which lets go of the GIL (the reader runs meanwhile).
+    if len(xml) < MARK_WORDS_BYTES:
+        return any(mark in xml for mark in _MARKS)
+    import numpy as np
+
+    step = MARK_STEP
+    for begin in range(0, len(xml), step):
+        piece = memoryview(xml)[begin:begin + step + 3]  # a mark across two pieces is in the first
+        for mark in _MARKS:
+            value = int.from_bytes(mark, "little")
+            for shift in range(len(mark)):
+                count = (len(piece) - shift) // len(mark)
+                if count > 0 and (np.frombuffer(piece, f"<u{len(mark)}", count, shift) == value).any():
+                    return True
+    return False
+
+
+MARK_WORDS_BYTES = 1 << 22
+MARK_STEP = 1 << 26  # bytes compared at a time: the comparisons' memory bounded, a mark found early stops
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 

@@ -1,0 +1,350 @@
+"""A big XLSX sheet read column by column through fastexcel (Arrow), cell for cell as python-calamine
+reads it (issue 16).
+
+python-calamine builds a Python object per cell in Rust, slowly; fastexcel parses the same sheet with
+the same calamine into typed Arrow columns. The two differ where a column mixes types (the header's
+text above dates, dates typed as text among real ones), so a sheet is read in two parts:
+
+- its first HEAD_ROWS rows (every header searched, and the rows just under it) by python-calamine
+  itself, from a copy of the workbook whose sheets are cut after those rows (`cut_workbook`);
+- the rows below by fastexcel, each column's type inferred over those rows only and strictly (a
+  column of one type), except the columns holding dates in the head, read as durations: a date cell
+  comes as its serial number in milliseconds, every other cell as an error naming its exact value.
+
+Whatever it cannot prove identical, it declines (`body` returns None) and the caller reads the sheet
+with python-calamine whole: a column mixing types found only below the head, error values (#N/A),
+NaN, ISO dates (t="d") in a column of dates, elapsed-time formats ([h]:mm), 1904 dates, years
+outside 1..9999, rows out of order. tests/test_read_arrow.py
+compares both readers on every workbook fixture and on generated ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+
+import numpy as np
+
+from . import safeio
+
+HEAD_ROWS = 64  # sheets.HEADER_SEARCH_ROWS and the header's depth, the column numbers and more
+MIN_BYTES = 4 << 20  # files from this size on are read this way (tests lower it); smaller ones gain little
+
+_DAY_MS = 86_400_000
+_ROW = re.compile(rb"<row[\s>/]")
+_ROW_NUMBER = re.compile(rb'\sr="(\d{1,9})"')
+# An elapsed-time format ([h]:mm, built-in 46): calamine reads those cells as durations, which a
+# duration column cannot tell from dates. Any bracket before h, m or s counts (a colour name too).
+_ELAPSED = re.compile(rb'numFmtId="46"|\[[hms]', re.I)
+_DATE1904 = re.compile(rb'date1904="(?:1|true)"', re.I)
+_DETAIL = re.compile(r"Expected duration but got '(\w+)\((.*)\)'\Z", re.S)
+_ESCAPE = re.compile(r'\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))', re.S)
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+def available() -> bool:
+    """Whether fastexcel and pyarrow can be imported (the package works without them)."""
+    try:
+        import fastexcel  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _cut(xml: bytes, rows: int) -> bytes | None:
+    """The sheet's XML without the rows from Excel row `rows` + 1 on (the rest kept: merged ranges...);
+    `xml` itself when it has no such row; None when its rows cannot be told apart plainly (no row
+    number, numbers out of order, a prefixed namespace) or a kept cell names a later row."""
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    if start < 0 or end < 0:
+        return None if b":sheetData" in xml else xml
+    previous = 0
+    for match in _ROW.finditer(xml, start, end):
+        close = xml.find(b">", match.start(), end)
+        number = _ROW_NUMBER.search(xml, match.start(), close)
+        if close < 0 or number is None or int(number.group(1)) <= previous:
+            return None
+        previous = int(number.group(1))
+        if previous > rows:
+            head = xml[start:match.start()]
+            far = safeio._farthest(head)
+            if far is not None and far[0] > rows:
+                return None
+            return xml[:match.start()] + xml[end:]
+    return xml
+
+
+def cut_workbook(raw: bytes, sheets: dict[str, bytes], rows: int | None = None) -> tuple[bytes, set[str]] | None:
+    """(The workbook with each sheet in `sheets` (member -> XML) cut after its first `rows` rows, the
+    members cut); None when a sheet cannot be cut or the workbook is of a kind read whole (above)."""
+    rows = HEAD_ROWS if rows is None else rows
+    out = io.BytesIO()
+    cut: set[str] = set()
+    with zipfile.ZipFile(io.BytesIO(raw)) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        names = book.namelist()
+        if "xl/styles.xml" in names and _ELAPSED.search(book.read("xl/styles.xml")):
+            return None
+        if "xl/workbook.xml" in names and _DATE1904.search(book.read("xl/workbook.xml")):
+            return None
+        for info in book.infolist():
+            if info.filename in sheets:
+                xml = sheets[info.filename]
+                data = _cut(xml, rows)
+                if data is None:
+                    return None
+                if data is not xml:
+                    cut.add(info.filename)
+            else:
+                data = book.read(info.filename)
+            copy.writestr(info.filename, data)
+    return out.getvalue(), cut
+
+
+def _parts(xml: bytes, rows: int) -> list[tuple[int, int, int]] | None:
+    """The sheet's rows from Excel row `rows` + 1 on, in parts of about PART_BYTES (one per core at
+    most): (first byte, end byte, first row from 0) of each, at row elements; None when unclear."""
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    first = None
+    for match in _ROW.finditer(xml, start, end):
+        number = _ROW_NUMBER.search(xml, match.start(), xml.find(b">", match.start(), end))
+        if number is None:
+            return None
+        if int(number.group(1)) > rows:
+            first = match.start()
+            break
+    if first is None:
+        return None
+    count = max(1, min(os.cpu_count() or 1, MAX_PARTS, (end - first) // PART_BYTES + 1))
+    bounds, numbers = [first], [rows]
+    for k in range(1, count):
+        match = _ROW.search(xml, first + (end - first) * k // count, end)
+        number = match and _ROW_NUMBER.search(xml, match.start(), xml.find(b">", match.start(), end))
+        if match is None or number is None or match.start() <= bounds[-1]:
+            break
+        if int(number.group(1)) - 1 <= numbers[-1]:  # rows out of order
+            return None
+        bounds.append(match.start())
+        numbers.append(int(number.group(1)) - 1)
+    if len(numbers) == 1:
+        return [(None, None, rows)]
+    bounds.append(end)
+    return [(bounds[k], bounds[k + 1], numbers[k]) for k in range(len(numbers))]
+
+
+PART_BYTES = 48 << 20  # sheet XML read by one thread, at least
+MAX_PARTS = 4
+
+
+def _load(raw: bytes, member: str, xml: bytes, part: tuple[int, int, int], name: str, dated: list[int]):
+    """(columns, Arrow table, cell errors) of one part of the sheet, read by fastexcel from a copy
+    of the workbook holding only that part's rows (stored, not compressed: nothing to inflate)."""
+    begin, stop, skip = part
+    if begin is None:  # the whole sheet: the workbook as it is
+        return _sheet(raw, name, skip, dated)
+    if not hasattr(os, "memfd_create"):
+        out = io.BytesIO()
+        _write_part(out, raw, member, xml, begin, stop)
+        return _sheet(out.getvalue(), name, skip, dated)
+    # Linux: the copy in a file in memory that fastexcel opens by its name and reads as it parses,
+    # rather than bytes it would copy whole into its own memory (a copy fewer, per part)
+    fd = os.memfd_create("cchc-audit-sheet", getattr(os, "MFD_CLOEXEC", 0))
+    with open(fd, "w+b") as handle:
+        _write_part(handle, raw, member, xml, begin, stop)
+        handle.flush()
+        return _sheet(f"/proc/self/fd/{fd}", name, skip, dated)
+
+
+def _write_part(out, raw: bytes, member: str, xml: bytes, begin: int, stop: int) -> None:
+    """The workbook `raw` into `out` (stored), its sheet `member` holding only the rows at bytes
+    `begin` to `stop` of its XML `xml`."""
+    opening = xml.index(b">", xml.find(b"<sheetData")) + 1
+    with zipfile.ZipFile(io.BytesIO(raw)) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+        for info in book.infolist():
+            if info.filename != member:
+                copy.writestr(info.filename, book.read(info.filename))
+                continue
+            with copy.open(info.filename, "w", force_zip64=True) as handle:
+                view = memoryview(xml)
+                for piece in (view[:opening], view[begin:stop], view[xml.rfind(b"</sheetData>"):]):
+                    handle.write(piece)
+
+
+def _sheet(workbook: bytes | str, name: str, skip: int, dated: list[int]):
+    """(columns, Arrow table, cell errors) of the sheet `name` of `workbook` (its bytes or its path)
+    from row `skip` (from 0) on, each column of one type, or of durations for the `dated` ones."""
+    import fastexcel
+
+    sheet = fastexcel.read_excel(workbook).load_sheet(
+        name, header_row=None, skip_rows=skip, schema_sample_rows=None, dtype_coercion="strict",
+        dtypes={c: "duration" for c in dated} or None)
+    table, errors = sheet.to_arrow_with_errors()
+    return sheet.selected_columns, table, errors
+
+
+def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates: set[int] = frozenset(),
+         rows: int | None = None) -> np.ndarray | None:
+    """The sheet `name` (zip member `member`, its XML `xml`) as one grid of cells (headers.cell_grid)
+    from Excel row 1: `head` (its first `rows` rows as python-calamine read them) above the rows
+    fastexcel reads, in parts read side by side (fastexcel lets go of the GIL); None when declined.
+    `dates`: positions of columns the register's header names as dates."""
+    import logging
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = HEAD_ROWS if rows is None else rows
+    # A column of only empty cells is "guessed" as text with a warning: nothing to say to a user.
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)
+    dated = sorted(set(dates) | {c for row in head for c, v in enumerate(row)
+                                 if isinstance(v, (dt.date, dt.time, dt.timedelta))})
+    parts = _parts(xml, rows)
+    if parts is None:
+        return None
+    width, height = len(head[0]) if head else 0, rows
+    found = []  # (first row, {column position: its cells}) of each part
+    with ThreadPoolExecutor(len(parts)) as pool:
+        loads = [pool.submit(_load, raw, member, xml, part, name, dated) for part in parts]
+        for number, (part, load) in enumerate(zip(parts, loads)):
+            try:
+                columns, table, errors = load.result()
+                skip = part[2]
+                if number + 1 < len(parts) and skip + table.num_rows > parts[number + 1][2]:
+                    return None  # a row of this part numbered as one of the next: out of order
+                cells = _part_cells(columns, table, errors, dated, xml)
+            except Exception:  # noqa: BLE001 - fastexcel's, pyarrow's or the system's: python-calamine reads it
+                return None
+            if cells is None:
+                return None
+            found.append((skip, cells))
+            width = max([width] + [c.absolute_index + 1 for c in columns])
+            height = max(height, skip + table.num_rows)
+    grid = np.full((height, width), "", dtype=object)
+    if head:
+        grid[:len(head), :len(head[0])] = np.array(head, dtype=object).reshape(len(head), len(head[0]))
+    for skip, cells in found:
+        for position, values in cells.items():
+            grid[skip:skip + len(values), position] = values
+    return grid
+
+
+def _part_cells(columns, table, errors, dated: list[int], xml: bytes) -> dict[int, np.ndarray] | None:
+    """{column position: its cells} of one part read by fastexcel; None when not proven."""
+    found = {}
+    for column, array in zip(columns, table.columns):
+        # A column of dates found only below the head: unless the sheet holds ISO dates (t="d"), which
+        # python-calamine types by their text, fastexcel by their value.
+        if column.dtype == "datetime" and b't="d"' in xml:
+            return None
+        cells = _cells(array, column.absolute_index in dated)
+        if cells is None:
+            return None
+        found[column.absolute_index] = cells
+    at = {c.index: c.absolute_index for c in columns}
+    for error in (errors.errors if errors is not None else ()):
+        row, index = error.position
+        value = _value(error.detail) if at.get(index) in dated else None
+        if value is None:
+            return None
+        found[at[index]][error.offset_position[0]] = value[0]
+    return found
+
+
+def _cells(array, dated: bool):
+    """A column's Arrow cells as python-calamine's objects ("" where empty); None when unproven."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = array.type
+    empty = array.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_null(kind):
+        return np.full(len(array), "", dtype=object)
+    if dated:
+        if not pa.types.is_duration(kind):
+            return None
+        return _dates(array.fill_null(0).cast(pa.int64()).to_numpy(), empty)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        # each distinct text made a Python string once (a column of statuses holds a handful)
+        coded = pc.dictionary_encode(array.fill_null(""))
+        return coded.dictionary.to_numpy(zero_copy_only=False)[coded.indices.to_numpy()]
+    if pa.types.is_floating(kind):
+        if pc.any(pc.is_nan(array)).as_py():  # text "nan" reads as NaN: not a number calamine gave
+            return None
+        cells = array.fill_null(0.0).to_numpy().astype(object)
+    elif pa.types.is_boolean(kind):
+        cells = array.fill_null(False).to_numpy(zero_copy_only=False).astype(object)
+    elif pa.types.is_timestamp(kind) and kind.unit == "ms" and kind.tz is None:
+        # calamine's serial number again, in milliseconds: from 1899-12-30, a day less before March 1900
+        ms = array.fill_null(0).cast(pa.int64()).to_numpy() + 2_209_161_600_000
+        cells = _dates(np.where(ms < 60 * _DAY_MS, ms - _DAY_MS, ms), empty)
+        if cells is None:
+            return None
+    else:
+        return None
+    cells[empty] = ""
+    return cells
+
+
+def _dates(serial: np.ndarray, empty: np.ndarray):
+    """Cells from calamine's serial numbers in milliseconds, as python-calamine types them: before
+    day 1 a time of day, on a whole day a date, else a date and time (None: a year it cannot hold)."""
+    epoch = np.datetime64("1899-12-30T00:00:00.000", "ms")
+    # calamine counts a day 60 (29 February 1900) that never was: its dates before March 1900 are a day off
+    moment = epoch + np.where(serial < 60 * _DAY_MS, serial + _DAY_MS, serial).astype("timedelta64[ms]")
+    cells = np.full(len(serial), "", dtype=object)
+    full = ~empty
+    if full.any():
+        years = moment[full].astype("datetime64[Y]").astype(np.int64) + 1970
+        time_only = serial < _DAY_MS
+        if ((years < 1) | (years > 9999))[~time_only[full]].any():
+            return None
+        whole = full & ~time_only & (serial % _DAY_MS == 0)
+        stamp = full & ~time_only & ~whole
+        days, at = np.unique(moment[whole].astype("datetime64[D]"), return_inverse=True)
+        cells[whole] = days.astype(object)[at]  # each distinct day made a date once
+        cells[stamp] = moment[stamp].astype(object)
+        times = np.flatnonzero(full & time_only)
+        cells[times] = [v.time() for v in moment[times].astype(object)]
+    return cells
+
+
+def _value(detail: str):
+    """(cell,) from a duration column's error, which names the cell's value as calamine holds it;
+    None when it names something else."""
+    match = _DETAIL.match(detail)
+    if match is None:
+        return None
+    kind, text = match.groups()
+    if kind in ("String", "SharedString") and len(text) >= 2 and text[0] == text[-1] == '"':
+        text = _unescape(text[1:-1])
+        return None if text is None else (text,)
+    if kind == "Float":
+        value = float(text)
+        return None if value != value else (value,)
+    if kind == "Bool" and text in ("true", "false"):
+        return (text == "true",)
+    if kind == "Error":
+        return ("",)  # python-calamine gives an error value as an empty cell (sheets._formula_cells reports it)
+    return None
+
+
+def _unescape(text: str) -> str | None:
+    """A Rust string's Debug form read back (\\" \\\\ \\n \\u{301} ...); None for an escape it does not know."""
+    if "\\" not in text:
+        return text
+    unknown = []
+
+    def one(match):
+        code, char = match.groups()
+        if code:
+            if int(code, 16) <= 0x10FFFF:
+                return chr(int(code, 16))
+            unknown.append(code)
+            return ""
+        if char not in _SIMPLE:
+            unknown.append(char)
+        return _SIMPLE.get(char, "")
+
+    text = _ESCAPE.sub(one, text)
+    return None if unknown else text
