@@ -39,6 +39,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SOURCE_ENV, use_source_tree  # noqa: E402
+
 TARGETS = {500_000: (10.0, 3072), 1_000_000: (20.0, None)}
 
 
@@ -122,7 +125,7 @@ def run_one(folder: Path, reps: int, source: str | None = None) -> dict:
     """`measure` in a process of its own; `source`: a source tree of the package to measure instead."""
     env = dict(os.environ)
     if source:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+        env[SOURCE_ENV] = source
     done = subprocess.run([sys.executable, __file__, "--one", str(folder), "--reps", str(reps)],
                           capture_output=True, text=True, env=env)
     if done.returncode != 0:
@@ -178,6 +181,7 @@ def main() -> None:
     parser.add_argument("--one", help=argparse.SUPPRESS)  # the child process: a unit's folder
     args = parser.parse_args()
     if args.one:
+        use_source_tree()
         print(json.dumps(measure(Path(args.one), args.reps)))
         return
     work = Path(args.work)

@@ -31,3 +31,23 @@ def spread(values: list[float], per: int = 1) -> str:
 def verdict(name: str, numerator: list[float], denominator: list[float], target: float) -> str:
     ratio = statistics.median(numerator) / statistics.median(denominator)
     return f"ratio {name}: {ratio:.2f} (target <= {target}: {'met' if ratio <= target else 'NOT met'})"
+
+
+SOURCE_ENV = "CCHC_AUDIT_BENCH_SOURCE"
+
+
+def use_source_tree() -> None:
+    """In a benchmark's child process: import cchc_audit from the source tree named by
+    SOURCE_ENV, if any. An editable install's import hook comes before sys.path, so PYTHONPATH
+    alone would measure the working tree again: the hook is taken out first."""
+    import os
+
+    source = os.environ.get(SOURCE_ENV)
+    if not source:
+        return
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+    sys.path.insert(0, source)
+    import cchc_audit
+
+    if not str(Path(cchc_audit.__file__).resolve()).startswith(str(Path(source).resolve())):
+        sys.exit(f"cchc_audit imported from {cchc_audit.__file__}, not from {source}")
