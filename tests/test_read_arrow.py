@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from bad_inputs.build import CASES, build, write_clean
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cchc_audit import arrowsheet, schema, sheets
@@ -208,6 +208,8 @@ def test_generated_workbooks_read_the_same_or_are_declined(tmp_path, monkeypatch
 def test_columns_of_one_type_are_read_by_fastexcel(tmp_path, monkeypatch, kinds, data):
     cells = [[data.draw(st.one_of(st.none(), KINDS[k]) if k != "text" else st.text("abcđươ", min_size=1))
               for k in kinds] for _ in range(8)]
+    # Rows below the head to read at all (a sheet whose every row is in the head is python-calamine's).
+    assume(any(value is not None for value in cells[-1]))
     path = tmp_path / "ho_so.xlsx"
     path.write_bytes(write(0, [[k] for k in kinds], cells, []))
     fast, old = read_both(path, None, monkeypatch, 2, data.draw(st.booleans()))
