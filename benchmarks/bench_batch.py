@@ -11,6 +11,11 @@ its first units. Then, alternately and `--reps` times each, each into a new arch
 - singles (smallest size only): `cchc-audit run --period 2024-Q1 --data <unit> --out <archive>`
   for each unit, one after the other, as a shell loop would.
 
+- a batch of as many units as workers (one unit each), to split the smallest batch's time into
+  what does not grow with its units (start-up: Python, the imports and warm-up before the workers
+  fork, the cluster, the roll-up, the exit) and what one unit costs in a worker: with W workers, a
+  batch of W units costs start-up + one unit, a batch of N units start-up + N/W units.
+
 Each batch is checked: every unit archived with both reports, and a roll-up naming every unit.
 Targets: batch / singles <= 0.15 (on this 2-core machine); the cost per unit flat from the
 smallest to the largest size (printed as their ratio).
@@ -30,6 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BIN, spread, timed, verdict  # noqa: E402
 from district import make_district  # noqa: E402
+
+from cchc_audit.batch import default_workers  # noqa: E402
 
 TARGET = 0.15
 PERIOD = "2024-Q1"
@@ -72,7 +79,19 @@ def main() -> None:
         batches = {n: [] for n in sizes}
         singles = []
         small = sizes[0]
+        width = args.workers or default_workers()
+        if small > width:  # the batch of one unit per worker
+            roots[width] = work / f"district-{width}"
+            for unit in every[:width]:
+                shutil.copytree(unit, roots[width] / unit.name)
+        few = []
         for rep in range(args.reps):
+            if small > width:
+                out = work / f"batch-{width}-{rep}"
+                few.append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[width]),
+                                  "--out", str(out)] + workers))
+                check_batch(out, every[:width])
+                shutil.rmtree(out, ignore_errors=True)
             for n in sizes:
                 out = work / f"batch-{n}-{rep}"
                 batches[n].append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[n]),
@@ -91,6 +110,15 @@ def main() -> None:
         print(f"{small} single runs (cchc-audit run, CLI): {spread(singles, small)}")
         print(verdict("batch / singles", batches[small], singles, TARGET))
         med = statistics.median
+        if few:
+            # batch of `width` units = start-up + 1 unit; of `small` = start-up + small/width units
+            unit = (med(batches[small]) - med(few)) / (small / width - 1)
+            fixed = med(few) - unit
+            print(f"batch of {width} units (one per worker): {spread(few)}")
+            print(f"  so, of the batch of {small}: start-up {fixed:.2f} s (not growing with its units), "
+                  f"then {unit:.3f} s per unit per worker ({unit / width:.3f} s per unit on {width} workers)")
+            print(f"  lowest ratio this start-up allows, units free: {fixed / med(singles):.2f}; "
+                  f"the ratio without start-up: {(med(batches[small]) - fixed) / med(singles):.2f}")
         for n in sizes[1:]:
             ratio = (med(batches[n]) / n) / (med(batches[small]) / small)
             print(f"per-unit cost, {n} vs. {small} units: {med(batches[n]) / n:.3f} vs. "

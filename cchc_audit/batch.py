@@ -275,7 +275,11 @@ def _client(client, scheduler: str | None, workers: int | None, period_id: str =
         with remote:
             yield remote
         return
-    with _start_method(period_id, lang), \
+    import dask
+
+    # Dask's workers sample their threads' stacks every 10 ms for the dashboard's profile; this
+    # round's cluster has no dashboard, and the samples cost its units time.
+    with _start_method(period_id, lang), dask.config.set({"distributed.worker.profile.enabled": False}), \
             LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:
@@ -332,8 +336,10 @@ def preload(period_id: str = "", lang: str = "vi") -> None:
     report.warm((lang,), calendar_spans=spans)
     import gc
 
-    gc.collect()
-    gc.freeze()  # what is here now is the workers' for good: their collector need not scan it
+    # What is here now is the workers' for good: their collector need not scan it. Frozen as it
+    # is, as Python's documentation of gc.freeze advises before a fork: a full collection first
+    # would free a few thousand objects for 0.1 s on one core while the other waits.
+    gc.freeze()
 
 
 # --- the command ----------------------------------------------------------------------------

@@ -380,3 +380,41 @@ def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeyp
     with dask.config.set({key: "forkserver"}), batch._start_method():
         assert dask.config.get(key) == "forkserver"  # the user's choice stands
     assert dask.config.get(key) == "spawn"
+
+
+def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch):
+    """A round's LocalCluster has no dashboard to show its workers' profile: they are started
+    with Dask's sampling profiler off (it reads the setting as a worker starts)."""
+    import dask
+    import distributed
+
+    seen = {}
+
+    class Recording:
+        def __init__(self, **options):
+            seen["profile"] = dask.config.get("distributed.worker.profile.enabled")
+            seen["options"] = options
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    class NoClient:
+        def __init__(self, cluster):
+            self.cluster = cluster
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(batch, "preload", lambda *args: None)
+    monkeypatch.setattr(distributed, "LocalCluster", Recording)
+    monkeypatch.setattr(distributed, "Client", NoClient)
+    with batch._client(None, None, 1) as client:
+        assert isinstance(client.cluster, Recording)
+    assert seen["profile"] is False and seen["options"]["dashboard_address"] is None
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # the process's own, as before

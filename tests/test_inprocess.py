@@ -225,3 +225,57 @@ def test_ctrl_c_in_a_cell_stops_the_run(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         _run(tmp_path, path)
     assert sys.stdout is not None and os.getcwd() != str(tmp_path)
+
+
+@pytest.mark.parametrize("output_type, fields", [
+    ("display_data", {"data": {"text/html": "<b>x</b>", "application/json": {"a": {"b": [1, {"c": 2}]}}},
+                      "metadata": {"cchc_audit": {"audience": "public"}}}),
+    ("display_data", {"data": {"text/plain": "x"}, "metadata": {}}),
+    ("execute_result", {"data": {"text/plain": "1"}, "metadata": {}, "execution_count": 3}),
+    ("stream", {"name": "stderr", "text": "hi\n"}),
+    ("stream", {"text": "default name"}),
+    ("error", {"ename": "ValueError", "evalue": "v", "traceback": ["a", "b"]}),
+])
+def test_outputs_are_built_as_nbformat_builds_them(output_type, fields):
+    """The engine builds outputs without nbformat's per-output validation (papermill validates the
+    whole notebook before writing it): the same nodes, of the same types, all the way down."""
+    from nbformat.v4 import new_output
+
+    from cchc_audit.inprocess import new_output as engine_output
+
+    def shape(node):
+        if isinstance(node, dict):
+            return type(node), {key: shape(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return list, [shape(value) for value in node]
+        return type(node), node
+
+    theirs, ours = new_output(output_type, **fields), engine_output(output_type, **fields)
+    assert shape(ours) == shape(theirs)
+    nbformat.validate(ours, ref=output_type, version=4)
+
+
+def test_an_output_that_breaks_the_schema_still_fails_the_run(tmp_path):
+    """What nbformat's check of each output would have caught, the check of the whole notebook
+    after its cells catches, before papermill writes it."""
+    from cchc_audit import inprocess
+
+    nb = new_notebook(cells=[new_code_cell("from IPython.display import display\n"
+                                           "display({'text/plain': 'x'}, raw=True)")])
+    original = inprocess.new_output
+
+    def broken(output_type, **fields):
+        node = original(output_type, **fields)
+        if output_type == "display_data":
+            node["not_in_the_schema"] = 1
+        return node
+
+    source = tmp_path / "in.ipynb"
+    nbformat.write(nb, source)
+    inprocess.new_output = broken
+    try:
+        with pytest.raises(nbformat.ValidationError, match="not_in_the_schema"):
+            execute.execute_notebook(tmp_path / "out.ipynb", {}, notebook=source, cwd=tmp_path)
+    finally:
+        inprocess.new_output = original
+    assert not (tmp_path / "out.ipynb").exists()
