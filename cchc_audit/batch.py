@@ -41,6 +41,12 @@ DEFAULT_TIME_LIMIT = 1800.0
 POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
 SCHEDULER_TIMEOUT = 10  # seconds to reach --scheduler before the round is refused (exit 2)
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
+# The round's own LocalCluster: a worker's event loop takes the GIL from the unit it runs each time
+# it wakes. Its profiler samples every thread's stack every 10 ms for a dashboard this cluster
+# does not have; its memory check reads /proc ten times a second (2% of a worker's time), twice a
+# second is enough to pause or stop a worker running out of memory.
+LOCAL_WORKER_SETTINGS = {"distributed.worker.profile.enabled": False,
+                         "distributed.worker.memory.monitor-interval": "500ms"}
 
 
 @dataclass(frozen=True)
@@ -277,9 +283,7 @@ def _client(client, scheduler: str | None, workers: int | None, period_id: str =
         return
     import dask
 
-    # Dask's workers sample their threads' stacks every 10 ms for the dashboard's profile; this
-    # round's cluster has no dashboard, and the samples cost its units time.
-    with _start_method(period_id, lang), dask.config.set({"distributed.worker.profile.enabled": False}), \
+    with _start_method(period_id, lang), dask.config.set(LOCAL_WORKER_SETTINGS), \
             LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:

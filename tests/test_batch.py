@@ -384,7 +384,8 @@ def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeyp
 
 def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch):
     """A round's LocalCluster has no dashboard to show its workers' profile: they are started
-    with Dask's sampling profiler off (it reads the setting as a worker starts)."""
+    with Dask's sampling profiler off, and check their memory twice a second (Dask reads both as
+    a worker starts)."""
     import dask
     import distributed
 
@@ -393,6 +394,7 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
     class Recording:
         def __init__(self, **options):
             seen["profile"] = dask.config.get("distributed.worker.profile.enabled")
+            seen["memory"] = dask.config.get("distributed.worker.memory.monitor-interval")
             seen["options"] = options
 
         def __enter__(self):
@@ -417,4 +419,5 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
     with batch._client(None, None, 1) as client:
         assert isinstance(client.cluster, Recording)
     assert seen["profile"] is False and seen["options"]["dashboard_address"] is None
+    assert seen["memory"] == "500ms"
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the process's own, as before
