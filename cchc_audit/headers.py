@@ -13,6 +13,7 @@ import functools
 import math
 import re
 from difflib import SequenceMatcher
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -36,10 +37,10 @@ def cell_grid(rows) -> np.ndarray:
     width = max(map(len, rows), default=0)
     if any(len(row) != width for row in rows):
         rows = [list(row) + [""] * (width - len(row)) for row in rows]
-    grid = np.empty((len(rows), width), dtype=object)
-    if rows and width:
-        grid[:] = rows
-    return grid
+    if not rows or not width:
+        return np.empty((len(rows), width), dtype=object)
+    # one pass over the cells, each kept as the object it is (faster than numpy's nested-list assignment)
+    return np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width).reshape(len(rows), width)
 
 
 def cell_of(key):

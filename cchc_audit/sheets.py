@@ -17,7 +17,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -66,11 +66,40 @@ def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
     if register is None:
         return (0, 0)
     required = {c.name for c in register.required}
+    most = _most(register)
     best = (0, 0)
     for row in rows[:HEADER_SEARCH_ROWS]:
         matched = match_header(row, register)
         best = max(best, (len(required & matched.keys()), len(matched)))
+        if best == most:  # every column: no later row can fit better
+            break
     return best
+
+
+def _most(register: Register) -> tuple[int, int]:
+    """The best `header_fit` there can be: every required column, every column."""
+    return (len({c.name for c in register.required}), len({c.name for c in register.columns}))
+
+
+def _delimiter(text: str, register: Register) -> str:
+    """The separator under which the register's header is found (`header_fit` of the first rows
+    of `text`), the first of DELIMITERS on a tie: cell contents cannot tip it."""
+    most = _most(register)
+    chosen, best = None, None
+    for delimiter in DELIMITERS:
+        # Only the rows header_fit looks at are parsed (the csv module reads row by row).
+        rows = list(islice(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=delimiter),
+                           HEADER_SEARCH_ROWS))
+        if best is not None:
+            # A row's header names at most as many columns as the row has cells: a separator whose
+            # widest row could not fit better than the best so far need not be matched.
+            widest = max(map(len, rows), default=0)
+            if (min(widest, most[0]), min(widest, most[1])) <= best:
+                continue
+        fit = header_fit(rows, register)
+        if best is None or fit > best:
+            chosen, best = delimiter, fit
+    return chosen
 
 
 def open_sheet(path: Path, register: Register | None = None) -> Sheet:
@@ -119,10 +148,11 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     for index, name in enumerate(names):
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
-        fit = header_fit(rows, register)  # the first rows only: the same on a cut sheet
+        # the first rows only: the same on a cut sheet; a workbook's only sheet is read whatever its fit
+        fit = header_fit(rows, register) if len(names) > 1 else None
         if best is None or fit > best[0]:
             chosen, best = (index, name, sheet, rows), (fit,)
-        if register is not None and fit[0] == len(register.required) and fit[0]:
+        if register is not None and fit is not None and fit[0] == len(register.required) and fit[0]:
             break
     reader = "calamine"
     if chosen is not None and cut is not None and cut[1]:
@@ -231,12 +261,7 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     text, encoding = _decode(raw)
     if "\x00" in text:  # decodes, but no spreadsheet writes it: binary, or UTF-16 read wrongly
         raise Unreadable(P.FILE_ENCODING, text[:text.index("\x00")].count("\n") + 1)
-    delimiter = ","
-    if register is not None:
-        # The separator is the one under which the header row is found: cell contents cannot tip it.
-        def fit(d):
-            return header_fit(list(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=d)), register)
-        delimiter = max(DELIMITERS, key=fit)
+    delimiter = "," if register is None else _delimiter(text, register)
     grid = _csv_grid(raw, text, encoding, delimiter) if len(raw) >= CSV_FAST_BYTES else None
     if grid is not None:
         return Sheet(grid, "csv", encoding=encoding, delimiter=delimiter, grid=grid)
@@ -318,8 +343,9 @@ _MARKS = (b"<f", b":f", b'="e"', b"='e'")
 
 
 def _marked(xml: bytes) -> bool:
-    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives; in a
-    # big sheet as words compared by numpy, which lets go of the GIL (the reader runs meanwhile).
+    # Each mark looked for as plain bytes in a short sheet (many times faster than one pattern of
+    # alternatives); in a longer one as words compared by numpy, faster still past some 32 KiB,
+    # and numpy lets go of the GIL (the reader runs meanwhile).
     if len(xml) < MARK_WORDS_BYTES:
         return any(mark in xml for mark in _MARKS)
     import numpy as np
@@ -336,7 +362,7 @@ def _marked(xml: bytes) -> bool:
     return False
 
 
-MARK_WORDS_BYTES = 1 << 22
+MARK_WORDS_BYTES = 1 << 15
 MARK_STEP = 1 << 26  # bytes compared at a time: the comparisons' memory bounded, a mark found early stops
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
