@@ -7,6 +7,7 @@ Each distinct raw value is converted once, so a large register stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -172,6 +173,17 @@ def _to_date(value, column):
 def _date_of(value, column):
     """`_to_date` as a `datetime.date`: the reader's converter (a Timestamp per distinct cell
     costs more than the rest of its conversion; `_typed` counts the days)."""
+    if value.__class__ is str:  # the same date texts recur in every date column of a batch: kept
+        return _date_text(value)
+    return _date_cell(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date_text(value: str):
+    return _date_cell(value)
+
+
+def _date_cell(value):
     if _blank(value):
         return None
     if isinstance(value, dt.datetime):

@@ -34,8 +34,9 @@ def cell_grid(rows) -> np.ndarray:
     """The rows as one 2-D array of cells (objects), shorter rows padded with empty cells ("")."""
     if isinstance(rows, np.ndarray) and rows.ndim == 2:
         return rows
-    width = max(map(len, rows), default=0)
-    if any(len(row) != width for row in rows):
+    lengths = list(map(len, rows))
+    width = max(lengths, default=0)
+    if min(lengths, default=0) != width:
         rows = [list(row) + [""] * (width - len(row)) for row in rows]
     if not rows or not width:
         return np.empty((len(rows), width), dtype=object)

@@ -8,6 +8,7 @@ merged ranges, formulas (with or without a saved result) and error values.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import posixpath
@@ -123,12 +124,21 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable(P.FILE_IS_HTML)
     else:
         raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
+    book = zipfile.ZipFile(io.BytesIO(raw)) if kind == "xlsx" else None  # opened once: preflight, sheet, marks
+    try:
+        return _open_workbook(path, raw, kind, register, book)
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _open_workbook(path: Path, raw: bytes, kind: str, register: Register | None, book) -> Sheet:
+    """`open_sheet` of a workbook's bytes; `book`: them as a zip, for XLSX."""
     from python_calamine import CalamineWorkbook
 
     sheets: dict[str, bytes] = {}  # sheet member -> its XML, as the preflight decompressed it
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
+        safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
     # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
     background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
@@ -157,8 +167,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     reader = "calamine"
     if chosen is not None and cut is not None and cut[1]:
         index, name, sheet, rows = chosen
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            member = _sheet_member(book, name)
+        member = _sheet_member(book, name)
         if member in cut[1]:
             grid = arrowsheet.body(raw, name, member, sheets[member], rows, _date_positions(rows, register))
             if grid is None:  # not proven the same cell for cell: python-calamine reads the sheet whole
@@ -185,7 +194,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges, grid=grid, columns=columns,
                    sha256=digest, reader=reader)
     if kind == "xlsx":
-        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
+        result.hidden, result.formulas = _formula_cells(book, name, marked)
     return result
 
 
@@ -376,8 +385,8 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     """The zip member holding the sheet called `name` (the first sheet when None), via
     xl/workbook.xml and its relationships."""
     try:
-        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        workbook = _parsed(book.read("xl/workbook.xml"))
+        rels = _parsed(book.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return None
     sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
@@ -392,57 +401,75 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     return member if member in book.namelist() else None
 
 
+def _parsed(xml: bytes) -> ElementTree.Element:
+    """The XML parsed, to be read only: a short one is kept for the same bytes again (the same
+    workbook.xml and relationships are in every file a program writes)."""
+    return _parsed_short(xml) if len(xml) <= 1 << 16 else ElementTree.fromstring(xml)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_short(xml: bytes) -> ElementTree.Element:
+    return ElementTree.fromstring(xml)
+
+
 def _formula_cells(path, sheet: str | None = None, marked: dict[str, bool] | None = None):
     """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
     result or an error value, {(row, column) of every formula cell}). Cheap when there are none;
-    `marked` says of sheet members already searched whether they hold a mark."""
+    `marked` says of sheet members already searched whether they hold a mark. `path`: the
+    workbook (a file or its bytes), or it opened as a zip."""
+    if isinstance(path, zipfile.ZipFile):
+        return _formula_cells_in(path, sheet, marked)
+    with zipfile.ZipFile(path) as book:
+        return _formula_cells_in(book, sheet, marked)
+
+
+def _formula_cells_in(book: zipfile.ZipFile, sheet: str | None, marked: dict[str, bool] | None):
     found: dict[tuple[int, int], tuple[str, str]] = {}
     formulas: set[tuple[int, int]] = set()
-    with zipfile.ZipFile(path) as book:
-        member = _sheet_member(book, sheet)
-        seen = None if member is None or marked is None else marked.get(member)
-        if member is None or seen is False:
-            return found, formulas
-        if seen is None:
-            with book.open(member) as handle:
-                tail, seen = b"", False
-                for chunk in iter(lambda: handle.read(1 << 22), b""):
-                    window = tail + chunk
-                    if _marked(window):
-                        seen = True
-                        break
-                    tail = chunk[-8:]
-        if not seen:
-            return found, formulas
-        row, column, parent = -1, -1, None
+    member = _sheet_member(book, sheet)
+    seen = None if member is None or marked is None else marked.get(member)
+    if member is None or seen is False:
+        return found, formulas
+    if seen is None:
         with book.open(member) as handle:
-            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
-                tag = _local(element.tag)
-                if event == "start":
-                    if tag == "sheetData":
-                        parent = element
-                    elif tag == "row":
-                        row = int(element.get("r")) - 1 if (element.get("r") or "").isdigit() else row + 1
-                        column = -1
-                    continue
-                if tag == "c":
-                    match = _CELL_REF.match(element.get("r") or "")
-                    if match:
-                        row, column = int(match.group(2)) - 1, column_index(match.group(1))
-                    else:
-                        column += 1
-                    kids = {_local(k.tag): k for k in element}
-                    value = kids.get("v")
-                    if "f" in kids:
-                        formulas.add((row, column))
-                    if element.get("t") == "e":
-                        found[(row, column)] = ("cell_error", (value.text or "") if value is not None else "")
-                    elif "f" in kids and element.get("t") not in ("str", "inlineStr") and (
-                            value is None or not (value.text or "").strip()):
-                        formula = kids["f"].text
-                        found[(row, column)] = ("formula_no_value", "=" + formula if formula else "=…")
-                elif tag == "row" and parent is not None:
-                    parent.remove(element)  # keep memory flat on large sheets
+            tail, seen = b"", False
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                window = tail + chunk
+                if _marked(window):
+                    seen = True
+                    break
+                tail = chunk[-8:]
+    if not seen:
+        return found, formulas
+    row, column, parent = -1, -1, None
+    with book.open(member) as handle:
+        for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "sheetData":
+                    parent = element
+                elif tag == "row":
+                    row = int(element.get("r")) - 1 if (element.get("r") or "").isdigit() else row + 1
+                    column = -1
+                continue
+            if tag == "c":
+                match = _CELL_REF.match(element.get("r") or "")
+                if match:
+                    row, column = int(match.group(2)) - 1, column_index(match.group(1))
+                else:
+                    column += 1
+                kids = {_local(k.tag): k for k in element}
+                value = kids.get("v")
+                if "f" in kids:
+                    formulas.add((row, column))
+                if element.get("t") == "e":
+                    found[(row, column)] = ("cell_error", (value.text or "") if value is not None else "")
+                elif "f" in kids and element.get("t") not in ("str", "inlineStr") and (
+                        value is None or not (value.text or "").strip()):
+                    formula = kids["f"].text
+                    found[(row, column)] = ("formula_no_value", "=" + formula if formula else "=…")
+            elif tag == "row" and parent is not None:
+                parent.remove(element)  # keep memory flat on large sheets
     return found, formulas
 
 

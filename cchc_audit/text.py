@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,13 @@ def fold(text: str) -> str:
 
 def slug(text: str) -> str:
     """`Ngày tiếp nhận`, `NGAY TIEP NHAN` and `ngay_tiep_nhan` all become `ngay_tiep_nhan`."""
+    if text.__class__ is str:  # the same words recur in every register of a batch: kept
+        return _slug_text(text)
+    return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _slug_text(text: str) -> str:
     return _NON_WORD.sub("_", fold(text)).strip("_")
 
 
