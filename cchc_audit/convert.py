@@ -81,7 +81,7 @@ def convert_cells(cells: np.ndarray, index: pd.Index, column: Column, found: tup
             typed = take_run(texts, codes)
             typed[typed == "" if empty is None else empty] = pd.NA
             return pd.array(typed, dtype=STRING, copy=False), []
-    present = np.bincount(codes, minlength=len(uniques)) > 0 if len(uniques) else np.zeros(0, bool)
+    present = (np.bincount(codes, minlength=len(uniques)) > 0).tolist() if len(uniques) else []
     if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
         results = [None if not used else (key.strip() or None) if key.__class__ is str
                    else _to_text(cell_of(key), column) for key, used in zip(uniques, present)]
@@ -127,6 +127,8 @@ def cell_types(cells) -> tuple[np.ndarray, list[type]]:
     a million cells holds two or three types, each then handled at once."""
     types = list(map(type, cells))
     kinds = list(dict.fromkeys(types))
+    if len(kinds) == 1:  # most columns: one type throughout
+        return np.zeros(len(types), dtype=np.intp), kinds
     number = {kind: at for at, kind in enumerate(kinds)}
     return np.fromiter(map(number.__getitem__, types), dtype=np.intp, count=len(types)), kinds
 
@@ -137,9 +139,10 @@ def cell_texts(keys: list) -> np.ndarray:
     which, kinds = cell_types(keys)
     cells = np.fromiter(keys, dtype=object, count=len(keys))
     texts = np.empty(len(keys), dtype=object)
+    single = len(kinds) == 1  # one type: every cell, not looked for
     for number, kind in enumerate(kinds):
-        at = np.flatnonzero(which == number)
-        group = cells[at]
+        at = np.arange(len(keys)) if single else np.flatnonzero(which == number)
+        group = cells if single else cells[at]
         if kind is str:
             texts[at] = np.fromiter(map(str.strip, group), dtype=object, count=len(group))
         elif kind is int:
@@ -184,12 +187,12 @@ def _date_text(value: str):
 
 
 def _date_cell(value):
-    if _blank(value):
-        return None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # a workbook's date cells: never blank, so looked at first
         value = value.date()
     if isinstance(value, dt.date):
         return value if YEARS[0] <= value.year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
+    if _blank(value):
+        return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A date typed in a cell formatted General or Number: Excel shows its serial, 45306 for 15/01/2024.
         # Said as the date it means, never taken for it (the cell may be a count typed in the wrong column).
@@ -403,7 +406,7 @@ def swapped_date_cells(cells: np.ndarray, index: pd.Index, found: tuple[np.ndarr
     """`swapped_dates` of a column's cells (objects) in rows `index`."""
     codes, uniques = found if found is not None else distinct(cells)
     counts = np.bincount(codes, minlength=len(uniques)) if len(uniques) else np.zeros(0, np.intp)
-    cells = [(at, cell_of(key)) for at, key in enumerate(uniques) if counts[at]]
+    cells = [(at, cell_of(key)) for at, (key, count) in enumerate(zip(uniques, counts.tolist())) if count]
     if any(isinstance(v, dt.date) and v.day > 12 for _, v in cells):
         return None
     real = [at for at, v in cells if isinstance(v, (dt.date, dt.datetime))]

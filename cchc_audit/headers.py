@@ -62,7 +62,7 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, list]:
     """(code of each cell, the distinct cells). True == 1.0 and None, NaN are missing to pandas:
     when the column holds any of them, the cells are keyed first so that each stays itself."""
     codes, uniques = pd.factorize(values)
-    uniques = list(uniques)
+    uniques = uniques.tolist() if uniques.dtype == object else list(uniques)  # objects: the same, listed in C
     kinds = set(map(type, uniques))
     # Keyed only when needed: a missing cell, a boolean, or a 0 or 1 that may stand for one.
     if (codes < 0).any() or bool in kinds or (

@@ -215,7 +215,7 @@ class _Background:
     def __init__(self, work, inline: bool = False):
         self._value, self._error = None, None
         if inline:  # small work: a thread would only cost its start and the hand-over of the GIL
-            self._thread = threading.Thread()
+            self._thread = None
             self._value = work()
             return
 
@@ -229,7 +229,7 @@ class _Background:
         self._thread.start()
 
     def result(self):
-        if self._thread.ident is not None:
+        if self._thread is not None:
             self._thread.join()
         if self._error is not None:
             raise self._error

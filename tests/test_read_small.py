@@ -324,3 +324,26 @@ def test_sheet_members_found_with_kept_xml_are_the_plain_ones():
                 for name in names:
                     assert sheets._sheet_member(book, name) == _plain_member(book, name), (path, name)
                     assert sheets._formula_cells(book, name) == sheets._formula_cells(path, name)
+
+
+def _plain_cell_types(cells):
+    types = list(map(type, cells))
+    kinds = list(dict.fromkeys(types))
+    number = {kind: at for at, kind in enumerate(kinds)}
+    return [number[t] for t in types], kinds
+
+
+@FAST
+@given(st.one_of(st.lists(cells, max_size=30), st.lists(st.text(max_size=3), max_size=30),
+                 st.lists(st.floats(), max_size=30), st.lists(st.integers(), max_size=30)))
+def test_cells_of_one_type_are_typed_and_told_as_each_alone(values):
+    from cchc_audit.convert import cell_texts, cell_types
+
+    column = np.fromiter(values, dtype=object, count=len(values))
+    which, kinds = cell_types(column)
+    assert (which.tolist(), kinds) == _plain_cell_types(values)
+    codes, uniques = distinct(column)
+    plain_codes, plain_uniques = pd.factorize(column)
+    if len(plain_codes) == len(codes) and (plain_codes >= 0).all() and not any(isinstance(u, tuple) for u in uniques):
+        assert codes.tolist() == plain_codes.tolist() and all(a is b for a, b in zip(uniques, list(plain_uniques)))
+    assert cell_texts(uniques).tolist() == [_text(cell_of(u)) for u in uniques]
