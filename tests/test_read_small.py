@@ -347,3 +347,32 @@ def test_cells_of_one_type_are_typed_and_told_as_each_alone(values):
     if len(plain_codes) == len(codes) and (plain_codes >= 0).all() and not any(isinstance(u, tuple) for u in uniques):
         assert codes.tolist() == plain_codes.tolist() and all(a is b for a, b in zip(uniques, list(plain_uniques)))
     assert cell_texts(uniques).tolist() == [_text(cell_of(u)) for u in uniques]
+
+
+dates = st.one_of(st.none(), st.dates(dt.date(2023, 12, 1), dt.date(2024, 2, 1)))
+
+
+@FAST
+@given(st.lists(st.tuples(dates, dates, dates), max_size=12), st.dates(dt.date(2023, 12, 1), dt.date(2024, 2, 1)),
+       st.sampled_from(["ns", "us", "s"]))
+def test_dates_ruled_out_at_once_are_those_pandas_finds(rows, today, unit):
+    from cchc_audit import validate
+    from cchc_audit.registers import UnitData
+    from cchc_audit.unit import Unit
+
+    def column(i):
+        return pd.Series(pd.to_datetime([r[i] for r in rows]).astype(f"datetime64[{unit}]"),
+                         index=pd.Index(np.arange(len(rows), dtype=np.int64) + 2, name="row"))
+
+    frame = pd.DataFrame({"ngay_tiep_nhan": column(0), "ngay_hen_tra": column(1), "ngay_co_ket_qua": column(2)})
+    for values, bound in ((frame["ngay_tiep_nhan"], pd.Timestamp(today)), (frame["ngay_tiep_nhan"], frame["ngay_co_ket_qua"]),
+                          (frame["ngay_hen_tra"].astype(object), pd.Timestamp(today))):
+        assert not validate._none_after(values, bound) or not (values > bound).fillna(False).any()
+    data = UnitData(data_dir=Path("."), unit=Unit(folder="t"), registers={"ho_so": frame})
+    fast = validate.all_problems(data, today=today)
+    saved = validate._none_after
+    try:
+        validate._none_after = lambda values, bound: False
+        assert [repr(p) for p in fast] == [repr(p) for p in validate.all_problems(data, today=today)]
+    finally:
+        validate._none_after = saved
