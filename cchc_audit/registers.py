@@ -231,8 +231,8 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
         if swapped is not None:
             # Every value of this column may be wrong: one problem naming the cause, and no figure from it.
             row_number, count_real, count_text = swapped
-            problems.append(Problem(name, row_number, header, _text(cells[index.get_loc(row_number)]),
-                                    P.LOCALE_SWAPPED_DATES,
+            value = _text(cells[index.get_loc(row_number)])
+            problems.append(Problem(name, row_number, header, value, P.LOCALE_SWAPPED_DATES,
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
