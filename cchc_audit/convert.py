@@ -7,6 +7,7 @@ Each distinct raw value is converted once, so a large register stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -64,29 +65,34 @@ def convert(raw: pd.Series, column: Column, found: tuple[np.ndarray, list] | Non
     `raw`'s cells into distinct cells found beforehand), each distinct cell present is converted
     once, and the typed column is taken from the distinct values' typed column. `empty`, when
     given, is headers.blank of each of `raw`'s cells (found already for the whole sheet)."""
+    values, bad = convert_cells(raw.to_numpy(dtype=object), raw.index, column, found, empty)
+    return pd.Series(values, index=raw.index, copy=False), bad
+
+
+def convert_cells(cells: np.ndarray, index: pd.Index, column: Column, found: tuple[np.ndarray, list] | None = None,
+                  empty: np.ndarray | None = None):
+    """`convert` of a column's cells (objects) in rows `index`: (typed values as an array, bad cells)."""
     converter = _CONVERTERS[column.kind]
-    codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
+    codes, uniques = found if found is not None else distinct(cells)
     if converter is _to_text:
         texts = _stripped(uniques)
         if texts is not None:  # text only: stripped in C, never bad
             # Few passes over the cells: each touches half a million objects scattered in memory.
-            cells = take_run(texts, codes)
-            cells[cells == "" if empty is None else empty] = pd.NA
-            return pd.Series(pd.array(cells, dtype=STRING, copy=False), index=raw.index, copy=False), []
-    present = np.bincount(codes, minlength=len(uniques)) > 0 if len(uniques) else np.zeros(0, bool)
+            typed = take_run(texts, codes)
+            typed[typed == "" if empty is None else empty] = pd.NA
+            return pd.array(typed, dtype=STRING, copy=False), []
+    present = (np.bincount(codes, minlength=len(uniques)) > 0).tolist() if len(uniques) else []
     if converter is _to_text:  # most distinct cells of a text column are text: its own stripped self
         results = [None if not used else (key.strip() or None) if key.__class__ is str
                    else _to_text(cell_of(key), column) for key, used in zip(uniques, present)]
     else:
         results = [converter(cell_of(key), column) if used else None for key, used in zip(uniques, present)]
     failed = np.fromiter(map(_Bad.__instancecheck__, results), bool, len(results))
-    typed = _finish(pd.Series([None if f else r for r, f in zip(results, failed)], dtype=object), column)
-    values = typed.take(codes).set_axis(raw.index)
+    values = _take(_typed([None if f else r for r, f in zip(results, failed)], column), codes)
     bad = []
-    cells = raw.to_numpy(dtype=object)
     for at in np.flatnonzero(failed[codes]):
         failure = results[codes[at]]
-        bad.append((int(raw.index[at]), _text(cells[at]), failure.code, failure.detail))
+        bad.append((int(index[at]), _text(cells[at]), failure.code, failure.detail))
     return values, bad
 
 
@@ -121,6 +127,8 @@ def cell_types(cells) -> tuple[np.ndarray, list[type]]:
     a million cells holds two or three types, each then handled at once."""
     types = list(map(type, cells))
     kinds = list(dict.fromkeys(types))
+    if len(kinds) == 1:  # most columns: one type throughout
+        return np.zeros(len(types), dtype=np.intp), kinds
     number = {kind: at for at, kind in enumerate(kinds)}
     return np.fromiter(map(number.__getitem__, types), dtype=np.intp, count=len(types)), kinds
 
@@ -131,9 +139,10 @@ def cell_texts(keys: list) -> np.ndarray:
     which, kinds = cell_types(keys)
     cells = np.fromiter(keys, dtype=object, count=len(keys))
     texts = np.empty(len(keys), dtype=object)
+    single = len(kinds) == 1  # one type: every cell, not looked for
     for number, kind in enumerate(kinds):
-        at = np.flatnonzero(which == number)
-        group = cells[at]
+        at = np.arange(len(keys)) if single else np.flatnonzero(which == number)
+        group = cells if single else cells[at]
         if kind is str:
             texts[at] = np.fromiter(map(str.strip, group), dtype=object, count=len(group))
         elif kind is int:
@@ -160,12 +169,30 @@ def _to_text(value, column):
 
 
 def _to_date(value, column):
-    if _blank(value):
-        return None
-    if isinstance(value, dt.datetime):
+    date = _date_of(value, column)
+    return pd.Timestamp(date) if isinstance(date, dt.date) else date
+
+
+def _date_of(value, column):
+    """`_to_date` as a `datetime.date`: the reader's converter (a Timestamp per distinct cell
+    costs more than the rest of its conversion; `_typed` counts the days)."""
+    if value.__class__ is str:  # the same date texts recur in every date column of a batch: kept
+        return _date_text(value)
+    return _date_cell(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _date_text(value: str):
+    return _date_cell(value)
+
+
+def _date_cell(value):
+    if isinstance(value, dt.datetime):  # a workbook's date cells: never blank, so looked at first
         value = value.date()
     if isinstance(value, dt.date):
-        return pd.Timestamp(value) if YEARS[0] <= value.year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
+        return value if YEARS[0] <= value.year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
+    if _blank(value):
+        return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A date typed in a cell formatted General or Number: Excel shows its serial, 45306 for 15/01/2024.
         # Said as the date it means, never taken for it (the cell may be a count typed in the wrong column).
@@ -186,7 +213,7 @@ def _to_date(value, column):
         date = dt.date(year, month, day)
     except ValueError:
         return _Bad(P.IMPOSSIBLE_DATE)
-    return pd.Timestamp(date) if YEARS[0] <= year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
+    return date if YEARS[0] <= year <= YEARS[1] else _Bad(P.DATE_OUT_OF_RANGE)
 
 
 def _serial_date(value: float) -> dt.date | None:
@@ -298,7 +325,7 @@ def _to_month(value, column):
 
 _CONVERTERS = {
     schema.TEXT: _to_text,
-    schema.DATE: _to_date,
+    schema.DATE: _date_of,
     schema.BOOL: _to_bool,
     schema.INT: _to_int,
     schema.NUMBER: _to_number,
@@ -309,6 +336,8 @@ _CONVERTERS = {
 
 
 def _finish(mapped: pd.Series, column: Column):
+    """The converted distinct cells (None where blank or bad) as the column's dtype, the plain way
+    (pandas' casts); `_typed` builds the same arrays directly (tests/test_read_small.py)."""
     kind = column.kind
     if kind == schema.DATE:
         return pd.to_datetime(mapped, errors="coerce").astype("datetime64[ns]")
@@ -324,14 +353,60 @@ def _finish(mapped: pd.Series, column: Column):
     return mapped.astype(STRING)
 
 
+def _typed(values: list, column: Column):
+    """`_finish` of the converted distinct cells (None where blank or bad; dates as `_date_of` gives
+    them), built as numpy arrays (and a mask) rather than through a Series and pandas' casts: a
+    register's columns are many and short, and each pandas call costs more than the cells it converts."""
+    kind = column.kind
+    count = len(values)
+    if kind == schema.DATE:
+        # _date_of gives dates or None: nanoseconds from 1970-01-01 (day 719163) to their midnight, NaT for None
+        nat = np.iinfo(np.int64).min
+        return np.fromiter((nat if v is None else (v.toordinal() - _EPOCH_DAY) * _DAY_NS for v in values), np.int64,
+                           count).view("M8[ns]")
+    if kind == schema.NUMBER:
+        return np.fromiter((np.nan if v is None else v for v in values), np.float64, count)
+    if kind == schema.BOOL and not column.nullable:
+        # A cell that failed to convert reads as false; the problem is reported either way.
+        return np.fromiter((v is not None and bool(v) for v in values), bool, count)
+    mask = np.fromiter((v is None for v in values), bool, count)
+    if kind == schema.BOOL:
+        return np.fromiter((v is not None and bool(v) for v in values), bool, count), mask, "boolean"
+    if kind in (schema.INT, schema.LEVEL):
+        return np.fromiter((0 if v is None else v for v in values), np.int64, count), mask, "Int64"
+    cells = np.fromiter(values, dtype=object, count=count)
+    cells[mask] = pd.NA
+    return cells, None, STRING
+
+
+_EPOCH_DAY, _DAY_NS = dt.date(1970, 1, 1).toordinal(), 86_400 * 10**9
+
+
+def _take(typed, codes: np.ndarray):
+    """The column's values from `_typed` of its distinct cells and each cell's code."""
+    if isinstance(typed, np.ndarray):
+        return typed[codes]
+    values, mask, dtype = typed
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(values[codes], mask[codes])
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(values[codes], mask[codes])
+    return pd.array(values[codes], dtype=dtype, copy=False)
+
+
 def swapped_dates(raw: pd.Series, found: tuple[np.ndarray, list] | None = None):
     """(first row, real date cells, text dates) when a date column shows a CSV opened with an
     English (US) locale: the dates whose day was <= 12 became real dates, month and day swapped,
     the others stayed text. Telltale: every real date has day <= 12, every dd/mm text date a day > 12.
     Looked at over the distinct cells (`found`, as for `convert`), counted over all of them."""
-    codes, uniques = found if found is not None else distinct(raw.to_numpy(dtype=object))
+    return swapped_date_cells(raw.to_numpy(dtype=object), raw.index, found)
+
+
+def swapped_date_cells(cells: np.ndarray, index: pd.Index, found: tuple[np.ndarray, list] | None = None):
+    """`swapped_dates` of a column's cells (objects) in rows `index`."""
+    codes, uniques = found if found is not None else distinct(cells)
     counts = np.bincount(codes, minlength=len(uniques)) if len(uniques) else np.zeros(0, np.intp)
-    cells = [(at, cell_of(key)) for at, key in enumerate(uniques) if counts[at]]
+    cells = [(at, cell_of(key)) for at, (key, count) in enumerate(zip(uniques, counts.tolist())) if count]
     if any(isinstance(v, dt.date) and v.day > 12 for _, v in cells):
         return None
     real = [at for at, v in cells if isinstance(v, (dt.date, dt.datetime))]
@@ -342,4 +417,4 @@ def swapped_dates(raw: pd.Series, found: tuple[np.ndarray, list] | None = None):
     if not days or min(day for _, day in days) <= 12:
         return None
     first = int(np.flatnonzero(np.isin(codes, real))[0])
-    return int(raw.index[first]), int(counts[real].sum()), int(sum(counts[at] for at, _ in days))
+    return int(index[first]), int(counts[real].sum()), int(sum(counts[at] for at, _ in days))

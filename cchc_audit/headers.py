@@ -13,6 +13,7 @@ import functools
 import math
 import re
 from difflib import SequenceMatcher
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -33,13 +34,14 @@ def cell_grid(rows) -> np.ndarray:
     """The rows as one 2-D array of cells (objects), shorter rows padded with empty cells ("")."""
     if isinstance(rows, np.ndarray) and rows.ndim == 2:
         return rows
-    width = max(map(len, rows), default=0)
-    if any(len(row) != width for row in rows):
+    lengths = list(map(len, rows))
+    width = max(lengths, default=0)
+    if min(lengths, default=0) != width:
         rows = [list(row) + [""] * (width - len(row)) for row in rows]
-    grid = np.empty((len(rows), width), dtype=object)
-    if rows and width:
-        grid[:] = rows
-    return grid
+    if not rows or not width:
+        return np.empty((len(rows), width), dtype=object)
+    # one pass over the cells, each kept as the object it is (faster than numpy's nested-list assignment)
+    return np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width).reshape(len(rows), width)
 
 
 def cell_of(key):
@@ -60,7 +62,7 @@ def distinct(values: np.ndarray) -> tuple[np.ndarray, list]:
     """(code of each cell, the distinct cells). True == 1.0 and None, NaN are missing to pandas:
     when the column holds any of them, the cells are keyed first so that each stays itself."""
     codes, uniques = pd.factorize(values)
-    uniques = list(uniques)
+    uniques = uniques.tolist() if uniques.dtype == object else list(uniques)  # objects: the same, listed in C
     kinds = set(map(type, uniques))
     # Keyed only when needed: a missing cell, a boolean, or a 0 or 1 that may stand for one.
     if (codes < 0).any() or bool in kinds or (

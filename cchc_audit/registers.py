@@ -18,7 +18,7 @@ import yaml
 
 from . import forms, safeio, schema
 from .archive import sha256_file
-from .convert import convert, missing_column, swapped_dates, take_run, text_cells
+from .convert import convert_cells, missing_column, swapped_date_cells, take_run, text_cells
 from .errors import Unreadable
 from .headers import GridColumns, blank_cells, cell_grid, column_of, near_misses
 from .headers import blank as _blank
@@ -211,9 +211,10 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                                       notices)
     at = rows - 1  # the table's rows in the cell grid
     body, body_empty = take_run(grid, at), take_run(empty, at)  # views of the grid when its rows run on
-    index = pd.Index(rows, name="row", dtype="int64")
+    index = pd.Index(np.asarray(rows, dtype=np.int64), name="row")
 
-    frame = pd.DataFrame(index=index)
+    # the frame's columns, built at once: inserting them one by one costs more than a short register's cells
+    frame: dict[str, object] = {}
     for column in register.columns:
         if column.name not in best:
             frame[column.name] = missing_column(column, len(rows))
@@ -222,25 +223,25 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
                                       extra=f"{register.name}.{column.name}"))
             continue
         position = best[column.name]
-        # a header cell's column: in the grid, read only (not copied)
-        raw = pd.Series(body[:, position], index=index, dtype=object, copy=False)
+        cells = body[:, position]  # a header cell's column: in the grid, read only (not copied)
         codes, uniques = columns(position)
         found = (codes[at], uniques)  # the table's cells among the column's distinct cells
         header, letter = headers[column.name], letters[column.name]
-        swapped = swapped_dates(raw, found) if column.kind == schema.DATE else None
+        swapped = swapped_date_cells(cells, index, found) if column.kind == schema.DATE else None
         if swapped is not None:
             # Every value of this column may be wrong: one problem naming the cause, and no figure from it.
             row_number, count_real, count_text = swapped
-            problems.append(Problem(name, row_number, header, _text(raw[row_number]), P.LOCALE_SWAPPED_DATES,
+            value = _text(cells[index.get_loc(row_number)])
+            problems.append(Problem(name, row_number, header, value, P.LOCALE_SWAPPED_DATES,
                                     f"{count_real} / {count_text}", f"{letter}{row_number}"))
             frame[column.name] = missing_column(column, len(rows))
             continue
-        values, bad = convert(raw, column, found, body_empty[:, position])
+        values, bad = convert_cells(cells, index, column, found, body_empty[:, position])
         frame[column.name] = values
         for row_number, value, code, detail in bad:
             problems.append(Problem(name, row_number, header, value, code, detail, f"{letter}{row_number}"))
         if column.required:
-            for row_number in raw.index[body_empty[:, position]]:
+            for row_number in rows[body_empty[:, position]].tolist():
                 if (int(row_number) - 1, position) not in hidden:  # reported below, as what it is
                     problems.append(Problem(name, int(row_number), header, "", P.EMPTY_REQUIRED,
                                             cell=f"{letter}{row_number}"))
@@ -249,7 +250,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     known_positions = set(best.values())
     header_of = {pos: _text(cell) for pos, cell in enumerate(header_cells) if not _blank(cell)}
     for position, label in header_of.items():
-        if position in known_positions or label in frame.columns:
+        if position in known_positions or label in frame:
             continue
         codes, uniques = columns(position)
         frame[label] = text_cells(body[:, position], body_empty[:, position], index, (codes[at], uniques))
@@ -264,6 +265,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
             problems.append(Problem(name, row0 + 1, header_of.get(position), text, code,
                                     cell=f"{column_letter(position)}{row0 + 1}"))
     key = register.key
+    frame = pd.DataFrame(frame, index=index, copy=False)  # the arrays are its own: one block each, as inserted
     if key is not None and key.name in best:
         problems.extend(_duplicates(frame[key.name], name, headers[key.name], letters[key.name]))
     frame.attrs["letters"] = letters
@@ -322,9 +324,13 @@ def _sheet_notices(sheet: Sheet, name: str, notices: list[Notice]) -> None:
 
 
 def _duplicates(codes: pd.Series, file: str, header: str, letter: str = "") -> list[Problem]:
+    values = codes.to_numpy(dtype=object)
+    # Text codes (and at most one missing) all distinct, as a set of them says: nothing repeats.
+    if isinstance(codes.dtype, pd.StringDtype) and len(set(values)) == len(values):
+        return []
     # Equal codes share their hash: the codes themselves are compared only where a hash repeats
     # (a register's codes are nearly all distinct, and numbers are matched faster than text).
-    hashes = np.fromiter(map(hash, codes.to_numpy(dtype=object)), dtype=np.int64, count=len(codes))
+    hashes = np.fromiter(map(hash, values), dtype=np.int64, count=len(codes))
     shared = codes[pd.Series(hashes).duplicated(keep=False).to_numpy()].dropna()
     dup = shared[shared.duplicated(keep=False)]
     first_row = {}

@@ -159,21 +159,58 @@ def _column_number(letters: bytes) -> int:
 _REF_BYTES = int.from_bytes(b' r="', "little")
 
 
-def _farthest(xml: bytes, chunk: int = 1 << 21) -> tuple[int, int] | None:
-    """(largest row number, largest column number) of the references `_REF` finds in `xml`, None
-    when there is none: the same matches, found with numpy over the bytes rather than one Python
-    object per cell (a million-row sheet holds tens of millions of references)."""
+def _ref_starts(xml: bytes):
+    """Where each ' r="' of `xml` ends (where its reference begins), in any order."""
     import numpy as np  # here: most commands never open a workbook
 
-    data = np.frombuffer(xml, dtype=np.uint8)
-    size = len(data)
+    size = len(xml)
     starts = []  # where ' r="' begins, looked for as one 4-byte word at each of the 4 alignments
     for shift in range(4):
         words = (size - shift) // 4
         if words > 0:
             found = np.flatnonzero(np.frombuffer(xml, dtype="<u4", count=words, offset=shift) == _REF_BYTES)
             starts.append(found * 4 + shift + 4)  # the reference itself, after the quote
-    at = np.concatenate(starts) if starts else np.zeros(0, dtype=np.intp)  # in any order: only maxima matter
+    return np.concatenate(starts) if starts else np.zeros(0, dtype=np.intp)  # in any order: only maxima matter
+
+
+# What `_farthest` is at most when every ' r="' is followed by at most one letter and four digits
+# (a sheet of fewer than 10 000 rows and 26 columns): enough for _check_sheet whenever it keeps
+# rows x columns within XLSX_MAX_SHARED, and found at a fraction of the cost.
+SMALL_REFS = (9999, 26)
+
+
+def _small_refs(xml: bytes, at) -> bool:
+    """Whether every reference starting at `at` (`_ref_starts`) is within SMALL_REFS: no two
+    letters, and no digit four places after the letter, or the start when there is none. Bytes
+    past the end are read as the last byte, which can only make the answer False (never wrong)."""
+    import numpy as np
+
+    if not len(at):
+        return False
+    data = np.frombuffer(xml, dtype=np.uint8)
+    last = len(data) - 1
+
+    def byte(offset):
+        return data[np.minimum(offset, last)]
+
+    first = byte(at)
+    letter = (first >= 65) & (first <= 90)
+    second = byte(at + 1)
+    if (letter & (second >= 65) & (second <= 90)).any():
+        return False
+    fifth = byte(at + letter + 4)  # a fifth digit
+    return not ((fifth >= 48) & (fifth <= 57)).any()
+
+
+def _farthest(xml: bytes, chunk: int = 1 << 21, starts=None) -> tuple[int, int] | None:
+    """(largest row number, largest column number) of the references `_REF` finds in `xml`, None
+    when there is none: the same matches, found with numpy over the bytes rather than one Python
+    object per cell (a million-row sheet holds tens of millions of references). `starts`: its
+    `_ref_starts`, when found already."""
+    import numpy as np  # here: most commands never open a workbook
+
+    size = len(xml)
+    at = _ref_starts(xml) if starts is None else starts
     width = 16  # three letters, nine digits and the closing quote fit
     tail = at[at > size - width]
     at = at[at <= size - width]
@@ -245,12 +282,14 @@ def _unzip(book: zipfile.ZipFile, member: str, budget: int, path) -> bytes:
 
 
 def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tuple[bytes, tuple | None]:
-    """`_unzip`, with `_farthest` of the bytes found while they are decompressed: a thread inflates
+    """`_unzip`, with `_farthest` of the bytes found while they are decompressed (or, for a small
+    member, possibly SMALL_REFS: a bound of it, which the caller checks is enough): a thread inflates
     the member piece by piece (zlib lets go of the GIL) as this one scans each piece (numpy mostly
     does too), each piece with the end of the one before, where a reference may have been cut."""
     if book.getinfo(member).file_size < 1 << 22:  # small: a thread would cost more than it saves
         xml = _unzip(book, member, budget, path)
-        return xml, _farthest(xml)
+        at = _ref_starts(xml)
+        return xml, (SMALL_REFS if _small_refs(xml, at) else _farthest(xml, starts=at))
     chunks: queue.SimpleQueue = queue.SimpleQueue()
 
     def inflate():
@@ -314,19 +353,9 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
     xml, far = _unzip_scanned(book, member, budget, path)
     if inspect is not None:  # the caller's look at the sheet while it is decompressed anyway
         inspect(member, xml)
-    rows = columns = 0
-    found = _DIMENSION.search(xml, 0, 4096)
-    if found:
-        columns, rows = _column_number(found.group(1)), int(found.group(2))
-    if any(c in xml and c + b'r="' in xml for c in (b"\t", b"\n", b"\r")):  # rare: the slower pattern
-        refs = _REF_ANY_SPACE.findall(xml)
-        if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
-            letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
-            rows = max(rows, max(map(int, digits)))
-            widest = max(letters, key=lambda letters: (len(letters), letters))
-            columns = max(columns, _column_number(widest))
-    elif far is not None:
-        rows, columns = max(rows, far[0]), max(columns, far[1])
+    rows, columns = _extent(xml, far)
+    if far is SMALL_REFS and rows * max(columns, 1) > XLSX_MAX_SHARED:  # the bound decides nothing below
+        rows, columns = _extent(xml, _farthest(xml))
     if rows * max(columns, 1) > XLSX_MAX_CELLS:
         raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
@@ -340,6 +369,24 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
     index[index >= len(lengths) - 1] = len(lengths) - 1  # a cell naming no entry: nothing
     if int(lengths[index].sum()) > max(XLSX_MAX_TEXT, XLSX_TEXT_PER_CELL * len(cited)):
         raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
+
+
+def _extent(xml: bytes, far) -> tuple[int, int]:
+    """(rows, columns) a sheet claims: its dimension, or farther references (`far`, `_farthest`)."""
+    rows = columns = 0
+    found = _DIMENSION.search(xml, 0, 4096)
+    if found:
+        columns, rows = _column_number(found.group(1)), int(found.group(2))
+    if any(c in xml and c + b'r="' in xml for c in (b"\t", b"\n", b"\r")):  # rare: the slower pattern
+        refs = _REF_ANY_SPACE.findall(xml)
+        if refs:  # over the distinct row numbers and column letters: a large sheet has few of either
+            letters, digits = set(map(itemgetter(0), refs)), set(map(itemgetter(1), refs))
+            rows = max(rows, max(map(int, digits)))
+            widest = max(letters, key=lambda letters: (len(letters), letters))
+            columns = max(columns, _column_number(widest))
+    elif far is not None:
+        rows, columns = max(rows, far[0]), max(columns, far[1])
+    return rows, columns
 
 
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)

@@ -43,12 +43,18 @@ class Column:
     ahead: bool = False
 
     def enum_lookup(self) -> dict[str, str]:
-        """Every accepted spelling (slugged) -> code."""
+        """Every accepted spelling (slugged) -> code (not to be changed: it is kept for the next call)."""
+        # Asked once per distinct cell: built once per column, again only if its choices change.
+        key = tuple((code, tuple(spellings)) for code, spellings in self.choices.items())
+        kept = self.__dict__.get("_enum_lookup")
+        if kept is not None and kept[0] == key:
+            return kept[1]
         table: dict[str, str] = {}
-        for code, spellings in self.choices.items():
+        for code, spellings in key:
             table[slug(code)] = code
             for spelling in spellings:
                 table[slug(spelling)] = code
+        object.__setattr__(self, "_enum_lookup", (key, table))  # a cache on the frozen definition
         return table
 
 

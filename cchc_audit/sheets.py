@@ -8,6 +8,7 @@ merged ranges, formulas (with or without a saved result) and error values.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import posixpath
@@ -17,7 +18,7 @@ import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -66,11 +67,40 @@ def header_fit(rows: list[list], register: Register | None) -> tuple[int, int]:
     if register is None:
         return (0, 0)
     required = {c.name for c in register.required}
+    most = _most(register)
     best = (0, 0)
     for row in rows[:HEADER_SEARCH_ROWS]:
         matched = match_header(row, register)
         best = max(best, (len(required & matched.keys()), len(matched)))
+        if best == most:  # every column: no later row can fit better
+            break
     return best
+
+
+def _most(register: Register) -> tuple[int, int]:
+    """The best `header_fit` there can be: every required column, every column."""
+    return (len({c.name for c in register.required}), len({c.name for c in register.columns}))
+
+
+def _delimiter(text: str, register: Register) -> str:
+    """The separator under which the register's header is found (`header_fit` of the first rows
+    of `text`), the first of DELIMITERS on a tie: cell contents cannot tip it."""
+    most = _most(register)
+    chosen, best = None, None
+    for delimiter in DELIMITERS:
+        # Only the rows header_fit looks at are parsed (the csv module reads row by row).
+        rows = list(islice(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=delimiter),
+                           HEADER_SEARCH_ROWS))
+        if best is not None:
+            # A row's header names at most as many columns as the row has cells: a separator whose
+            # widest row could not fit better than the best so far need not be matched.
+            widest = max(map(len, rows), default=0)
+            if (min(widest, most[0]), min(widest, most[1])) <= best:
+                continue
+        fit = header_fit(rows, register)
+        if best is None or fit > best:
+            chosen, best = delimiter, fit
+    return chosen
 
 
 def open_sheet(path: Path, register: Register | None = None) -> Sheet:
@@ -94,12 +124,21 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
         raise Unreadable(P.FILE_IS_HTML)
     else:
         raise Unreadable(P.FILE_IS_TEXT if _looks_like_text(head) else P.FILE_UNREADABLE)
+    book = zipfile.ZipFile(io.BytesIO(raw)) if kind == "xlsx" else None  # opened once: preflight, sheet, marks
+    try:
+        return _open_workbook(path, raw, kind, register, book)
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _open_workbook(path: Path, raw: bytes, kind: str, register: Register | None, book) -> Sheet:
+    """`open_sheet` of a workbook's bytes; `book`: them as a zip, for XLSX."""
     from python_calamine import CalamineWorkbook
 
     sheets: dict[str, bytes] = {}  # sheet member -> its XML, as the preflight decompressed it
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
+        safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
     # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
     background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
@@ -119,16 +158,16 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     for index, name in enumerate(names):
         sheet = workbook.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
-        fit = header_fit(rows, register)  # the first rows only: the same on a cut sheet
+        # the first rows only: the same on a cut sheet; a workbook's only sheet is read whatever its fit
+        fit = header_fit(rows, register) if len(names) > 1 else None
         if best is None or fit > best[0]:
             chosen, best = (index, name, sheet, rows), (fit,)
-        if register is not None and fit[0] == len(register.required) and fit[0]:
+        if register is not None and fit is not None and fit[0] == len(register.required) and fit[0]:
             break
     reader = "calamine"
     if chosen is not None and cut is not None and cut[1]:
         index, name, sheet, rows = chosen
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            member = _sheet_member(book, name)
+        member = _sheet_member(book, name)
         if member in cut[1]:
             grid = arrowsheet.body(raw, name, member, sheets[member], rows, _date_positions(rows, register))
             if grid is None:  # not proven the same cell for cell: python-calamine reads the sheet whole
@@ -155,7 +194,7 @@ def open_sheet(path: Path, register: Register | None = None) -> Sheet:
     result = Sheet(rows, kind, name, names.index(name), len(names), merges=merges, grid=grid, columns=columns,
                    sha256=digest, reader=reader)
     if kind == "xlsx":
-        result.hidden, result.formulas = _formula_cells(io.BytesIO(raw), name, marked)
+        result.hidden, result.formulas = _formula_cells(book, name, marked)
     return result
 
 
@@ -176,7 +215,7 @@ class _Background:
     def __init__(self, work, inline: bool = False):
         self._value, self._error = None, None
         if inline:  # small work: a thread would only cost its start and the hand-over of the GIL
-            self._thread = threading.Thread()
+            self._thread = None
             self._value = work()
             return
 
@@ -190,7 +229,7 @@ class _Background:
         self._thread.start()
 
     def result(self):
-        if self._thread.ident is not None:
+        if self._thread is not None:
             self._thread.join()
         if self._error is not None:
             raise self._error
@@ -231,12 +270,7 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     text, encoding = _decode(raw)
     if "\x00" in text:  # decodes, but no spreadsheet writes it: binary, or UTF-16 read wrongly
         raise Unreadable(P.FILE_ENCODING, text[:text.index("\x00")].count("\n") + 1)
-    delimiter = ","
-    if register is not None:
-        # The separator is the one under which the header row is found: cell contents cannot tip it.
-        def fit(d):
-            return header_fit(list(csv.reader(io.StringIO(text[:1 << 16], newline=""), delimiter=d)), register)
-        delimiter = max(DELIMITERS, key=fit)
+    delimiter = "," if register is None else _delimiter(text, register)
     grid = _csv_grid(raw, text, encoding, delimiter) if len(raw) >= CSV_FAST_BYTES else None
     if grid is not None:
         return Sheet(grid, "csv", encoding=encoding, delimiter=delimiter, grid=grid)
@@ -249,9 +283,11 @@ def _read_csv(raw: bytes, register: Register | None) -> Sheet:
     return Sheet(rows, "csv", encoding=encoding, delimiter=delimiter)
 
 
-# From this size on, a CSV is parsed by pandas' C parser (below); a small one by the csv module,
-# which is as fast there. Both give the same cells (tests/test_read_fast.py reads every fixture both ways).
-CSV_FAST_BYTES = 1 << 16
+# From this size on, a CSV is parsed by pandas' C parser (below); a smaller one by the csv module,
+# which is faster there: pandas' fixed cost and the quote scan outweigh its speed until some
+# 300 KB (a 90 KB register: 0.9 ms against 3 ms). Both give the same cells (tests/test_read_fast.py
+# reads every fixture both ways).
+CSV_FAST_BYTES = 1 << 18
 
 
 def _strict_quotes(text: str, delimiter: str) -> bool:
@@ -318,8 +354,9 @@ _MARKS = (b"<f", b":f", b'="e"', b"='e'")
 
 
 def _marked(xml: bytes) -> bool:
-    # Each mark looked for as plain bytes: many times faster than one pattern of alternatives; in a
-    # big sheet as words compared by numpy, which lets go of the GIL (the reader runs meanwhile).
+    # Each mark looked for as plain bytes in a short sheet (many times faster than one pattern of
+    # alternatives); in a longer one as words compared by numpy, faster still past some 32 KiB,
+    # and numpy lets go of the GIL (the reader runs meanwhile).
     if len(xml) < MARK_WORDS_BYTES:
         return any(mark in xml for mark in _MARKS)
     import numpy as np
@@ -336,7 +373,7 @@ def _marked(xml: bytes) -> bool:
     return False
 
 
-MARK_WORDS_BYTES = 1 << 22
+MARK_WORDS_BYTES = 1 << 15
 MARK_STEP = 1 << 26  # bytes compared at a time: the comparisons' memory bounded, a mark found early stops
 
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
@@ -350,8 +387,8 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     """The zip member holding the sheet called `name` (the first sheet when None), via
     xl/workbook.xml and its relationships."""
     try:
-        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        workbook = _parsed(book.read("xl/workbook.xml"))
+        rels = _parsed(book.read("xl/_rels/workbook.xml.rels"))
     except (KeyError, ElementTree.ParseError):
         return None
     sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
@@ -366,57 +403,75 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     return member if member in book.namelist() else None
 
 
+def _parsed(xml: bytes) -> ElementTree.Element:
+    """The XML parsed, to be read only: a short one is kept for the same bytes again (the same
+    workbook.xml and relationships are in every file a program writes)."""
+    return _parsed_short(xml) if len(xml) <= 1 << 16 else ElementTree.fromstring(xml)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_short(xml: bytes) -> ElementTree.Element:
+    return ElementTree.fromstring(xml)
+
+
 def _formula_cells(path, sheet: str | None = None, marked: dict[str, bool] | None = None):
     """({(row, column) from 0 -> (problem code, text)} for cells holding a formula without a saved
     result or an error value, {(row, column) of every formula cell}). Cheap when there are none;
-    `marked` says of sheet members already searched whether they hold a mark."""
+    `marked` says of sheet members already searched whether they hold a mark. `path`: the
+    workbook (a file or its bytes), or it opened as a zip."""
+    if isinstance(path, zipfile.ZipFile):
+        return _formula_cells_in(path, sheet, marked)
+    with zipfile.ZipFile(path) as book:
+        return _formula_cells_in(book, sheet, marked)
+
+
+def _formula_cells_in(book: zipfile.ZipFile, sheet: str | None, marked: dict[str, bool] | None):
     found: dict[tuple[int, int], tuple[str, str]] = {}
     formulas: set[tuple[int, int]] = set()
-    with zipfile.ZipFile(path) as book:
-        member = _sheet_member(book, sheet)
-        seen = None if member is None or marked is None else marked.get(member)
-        if member is None or seen is False:
-            return found, formulas
-        if seen is None:
-            with book.open(member) as handle:
-                tail, seen = b"", False
-                for chunk in iter(lambda: handle.read(1 << 22), b""):
-                    window = tail + chunk
-                    if _marked(window):
-                        seen = True
-                        break
-                    tail = chunk[-8:]
-        if not seen:
-            return found, formulas
-        row, column, parent = -1, -1, None
+    member = _sheet_member(book, sheet)
+    seen = None if member is None or marked is None else marked.get(member)
+    if member is None or seen is False:
+        return found, formulas
+    if seen is None:
         with book.open(member) as handle:
-            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
-                tag = _local(element.tag)
-                if event == "start":
-                    if tag == "sheetData":
-                        parent = element
-                    elif tag == "row":
-                        row = int(element.get("r")) - 1 if (element.get("r") or "").isdigit() else row + 1
-                        column = -1
-                    continue
-                if tag == "c":
-                    match = _CELL_REF.match(element.get("r") or "")
-                    if match:
-                        row, column = int(match.group(2)) - 1, column_index(match.group(1))
-                    else:
-                        column += 1
-                    kids = {_local(k.tag): k for k in element}
-                    value = kids.get("v")
-                    if "f" in kids:
-                        formulas.add((row, column))
-                    if element.get("t") == "e":
-                        found[(row, column)] = ("cell_error", (value.text or "") if value is not None else "")
-                    elif "f" in kids and element.get("t") not in ("str", "inlineStr") and (
-                            value is None or not (value.text or "").strip()):
-                        formula = kids["f"].text
-                        found[(row, column)] = ("formula_no_value", "=" + formula if formula else "=…")
-                elif tag == "row" and parent is not None:
-                    parent.remove(element)  # keep memory flat on large sheets
+            tail, seen = b"", False
+            for chunk in iter(lambda: handle.read(1 << 22), b""):
+                window = tail + chunk
+                if _marked(window):
+                    seen = True
+                    break
+                tail = chunk[-8:]
+    if not seen:
+        return found, formulas
+    row, column, parent = -1, -1, None
+    with book.open(member) as handle:
+        for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "sheetData":
+                    parent = element
+                elif tag == "row":
+                    row = int(element.get("r")) - 1 if (element.get("r") or "").isdigit() else row + 1
+                    column = -1
+                continue
+            if tag == "c":
+                match = _CELL_REF.match(element.get("r") or "")
+                if match:
+                    row, column = int(match.group(2)) - 1, column_index(match.group(1))
+                else:
+                    column += 1
+                kids = {_local(k.tag): k for k in element}
+                value = kids.get("v")
+                if "f" in kids:
+                    formulas.add((row, column))
+                if element.get("t") == "e":
+                    found[(row, column)] = ("cell_error", (value.text or "") if value is not None else "")
+                elif "f" in kids and element.get("t") not in ("str", "inlineStr") and (
+                        value is None or not (value.text or "").strip()):
+                    formula = kids["f"].text
+                    found[(row, column)] = ("formula_no_value", "=" + formula if formula else "=…")
+            elif tag == "row" and parent is not None:
+                parent.remove(element)  # keep memory flat on large sheets
     return found, formulas
 
 

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_COMBINING = re.compile("[\u0300-\u036f]+")
 
 
 def fold(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics (đ -> d)."""
-    text = str(text).replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
+    text = str(text)
+    if text.isascii():  # nothing to decompose or strip (most header and code cells)
+        return text.lower()
+    text = text.replace("đ", "d").replace("Đ", "D")
+    # Vietnamese tones and vowel marks decompose into U+0300-U+036F, all of them marks (Mn): dropped
+    # in C; any other mark left over is dropped character by character, as it always was.
+    decomposed = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    if decomposed.isascii():
+        return decomposed.lower()
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
 
 
 def slug(text: str) -> str:
     """`Ngày tiếp nhận`, `NGAY TIEP NHAN` and `ngay_tiep_nhan` all become `ngay_tiep_nhan`."""
+    if text.__class__ is str:  # the same words recur in every register of a batch: kept
+        return _slug_text(text)
+    return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _slug_text(text: str) -> str:
     return _NON_WORD.sub("_", fold(text)).strip("_")
 
 

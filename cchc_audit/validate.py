@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -47,6 +48,24 @@ def _cell(data: UnitData, register: str, column: str, row) -> str:
     return f"{letter}{row}" if letter else ""
 
 
+def _none_after(values: pd.Series, bound) -> bool:
+    """Whether no date of `values` comes after `bound` (a Timestamp, or a column: row by row), as
+    numpy tells at once (NaT is after nothing); False when either is not plain datetimes, and then
+    pandas compares. Most registers have no such date, and the comparison, fill and selection of
+    a frame's column cost more than its dates."""
+    if isinstance(bound, pd.Series):
+        if not (isinstance(bound.dtype, np.dtype) and bound.dtype.kind == "M"):
+            return False
+        bound = bound.to_numpy()
+    elif isinstance(bound, pd.Timestamp) and bound.tz is None:
+        bound = bound.to_datetime64()
+    else:
+        return False
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
+        return False
+    return not (values.to_numpy() > bound).any()
+
+
 def future_problems(data: UnitData, today: dt.date | None = None) -> list[Problem]:
     """Dates of things that happened (receipt, result, answer, payment...) later than `today`
     (default: the day the command runs). Appointments and deadlines (`Column.ahead`) may lie ahead;
@@ -59,6 +78,8 @@ def future_problems(data: UnitData, today: dt.date | None = None) -> list[Proble
         columns = schema.REGISTERS[register].columns if register in schema.REGISTERS else ()
         for column in columns:
             if column.kind != schema.DATE or column.ahead or column.name not in headers[register]:
+                continue
+            if _none_after(frame[column.name], limit):
                 continue
             later = (frame[column.name] > limit).fillna(False)
             for row, value in frame.loc[later, column.name].items():
@@ -88,6 +109,8 @@ def cross_problems(data: UnitData, plan=None) -> list[Problem]:
         frame = regs[register]
         for later, earlier in pairs:
             if later not in headers[register] or earlier not in headers[register]:
+                continue
+            if _none_after(frame[earlier], frame[later]):  # no receipt after its answer
                 continue
             bad = (frame[later] < frame[earlier]).fillna(False)
             for row, value in frame.loc[bad, later].items():
