@@ -144,3 +144,27 @@ def test_an_unchecked_matplotlib_is_drawn_the_plain_way(monkeypatch):
     chart = ("digitization", [0.4, 0.6, None], [0.2] * 5, 0.5, "vi", ["-"])
     assert _draw(chart).uri == _plain(monkeypatch, chart).uri
     assert charts._templates == {}
+
+
+@needs_checked
+def test_a_kept_answer_is_not_given_once_what_it_was_kept_under_changed():
+    """Within a layout, matplotlib relabels ticks when their count changes with the axes' height,
+    and the layout moves the axes: a text's layout is kept under its string, tick boxes under the
+    axes' place."""
+    with matplotlib.rc_context(charts.STYLE):
+        fig, ax = charts._single_axes(2.3)
+        ax.set_xticks([0, 1], ["T1", "T2"])
+        renderer = fig.canvas.get_renderer()
+        label = ax.xaxis.get_major_ticks()[0].label1
+        with charts._layout_memos(fig):
+            before = label._get_layout(renderer)[0].bounds
+            label.set_text("Tháng mười hai")
+            longer = label._get_layout(renderer)[0].bounds
+            boxes = ax.xaxis._get_ticklabel_bboxes(ax.xaxis._update_ticks(), renderer)[0][0]
+            ax.set_position([0.3, 0.3, 0.5, 0.5])
+            moved = ax.xaxis._get_ticklabel_bboxes(ax.xaxis._update_ticks(), renderer)[0][0]
+        assert moved.bounds != boxes.bounds
+        assert moved.bounds == ax.xaxis._get_ticklabel_bboxes(ax.xaxis._update_ticks(), renderer)[0][0].bounds
+        label.set_text("Tháng mười hai")
+        assert longer[2] > before[2]
+        assert longer == label._get_layout(renderer)[0].bounds  # as matplotlib lays it out
