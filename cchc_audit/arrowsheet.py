@@ -50,10 +50,15 @@ _ROW_NUMBER = re.compile(rb'\sr="(\d{1,9})"')
 _ELAPSED = re.compile(rb'numFmtId="46"|\[[hms]', re.I)
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"', re.I)
 # A serial number that python-calamine would type otherwise than its milliseconds say: within half a
-# millisecond of midnight but not whole, whose digits then hold eight nines or zeros (after the point,
-# or anywhere before an exponent); NaN or inf; or a character reference that may hide any of these.
+# millisecond of midnight but not whole, whose digits then hold eight nines or zeros right after the
+# point (or after it anywhere, before an exponent), matched at each point of the sheet (a character
+# reference after it counts); or NaN (which fastexcel gives as 0), inf, or a character reference, in a
+# value. Not seen: a point itself written as a character reference, an exponent's mantissa without one.
 _RUN = rb"(?:99999999|00000000)"
-_HAIR = re.compile(rb"<v>[-+]?(?:\d*\.%s|[\d.]*%s[\d.]*[eE]|[\d.]*[nNiI&])" % (_RUN, _RUN))
+_HAIR = re.compile(rb"\.(?:%s|\d*%s\d*[eE]|\d*&)" % (_RUN, _RUN))
+_HAIR_ALL = re.compile(rb"<v>[-+]?(?:\d*\.%s|[\d.]*%s[\d.]*[eE]|[\d.]*[nNiI&])" % (_RUN, _RUN))
+_LETTERS = re.compile(rb"<v>[-+]?[\d.]*[nNiI&]")
+POINTS = 4096  # points looked at one by one; a sheet with more is searched in one pass
 _ISO = (b'"d"', b"'d'")  # the value of a t="d" (ISO date) attribute, in either quotes
 _DETAIL = re.compile(r"Expected duration but got '(\w+)\((.*)\)'\Z", re.S)
 _ESCAPE = re.compile(r'\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))', re.S)
@@ -240,10 +245,27 @@ class _Marks:
         return self._found["iso"]
 
     def hair(self) -> bool:
-        """Whether a serial number may be typed by python-calamine otherwise than its milliseconds say."""
+        """Whether a serial number may be a hair from midnight (`_HAIR`). A point is rare in most
+        sheets (dates, counts and codes are written without one) and found by memchr: each is looked
+        at; past POINTS of them, one pass of `_HAIR_ALL` over the values."""
         if "hair" not in self._found:
-            self._found["hair"] = _HAIR.search(self._xml, self._begin) is not None
+            xml, at = self._xml, self._begin
+            for _ in range(POINTS):
+                at = xml.find(b".", at)
+                if at < 0 or _HAIR.match(xml, at):
+                    break
+                at += 1
+            else:
+                at = -1 if _HAIR_ALL.search(xml, at) is None else at
+            self._found["hair"] = at >= 0
         return self._found["hair"]
+
+    def letters(self) -> bool:
+        """Whether a value may be NaN, inf or a character reference (`_LETTERS`): one pass, made only
+        when a column of dates holds a serial number 0, as NaN comes."""
+        if "letters" not in self._found:
+            self._found["letters"] = _LETTERS.search(self._xml, self._begin) is not None
+        return self._found["letters"]
 
 
 def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates: set[int] = frozenset(),
@@ -311,8 +333,8 @@ def _part_cells(columns, table, errors, dated: list[int], marks: _Marks, skip: i
         # python-calamine types by their text, fastexcel by their value.
         if column.dtype == "datetime" and not is_dated and marks.iso():
             raise _Declined("ISO dates (t=\"d\") in a column of dates")
-        if (is_dated or column.dtype == "datetime") and marks.hair():
-            raise _Declined("a serial number a hair from midnight, NaN, inf or in an exponent's form")
+        if (is_dated or column.dtype == "datetime") and (marks.hair() or (_zero(array) and marks.letters())):
+            raise _Declined("a serial number a hair from midnight, NaN, inf or hidden by a character reference")
         cells = _cells(array.slice(skip), is_dated)
         if cells is None:
             raise _Declined(f"column {column.absolute_index}: cells of {array.type} not proven the same")
@@ -328,6 +350,15 @@ def _part_cells(columns, table, errors, dated: list[int], marks: _Marks, skip: i
             raise _Declined(f"a cell fastexcel could not type: {error.detail}")
         found[at[index]][row] = value[0]
     return found
+
+
+def _zero(array) -> bool:
+    """Whether a column of durations or timestamps holds serial number 0 (1899-12-30 00:00)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    zero = 0 if pa.types.is_duration(array.type) else -2_209_161_600_000
+    return bool(pc.any(pc.equal(array.cast(pa.int64()), zero)).as_py())
 
 
 def _cells(array, dated: bool):

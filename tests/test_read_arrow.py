@@ -596,3 +596,27 @@ def test_generated_xml_sheets_read_the_same_or_are_declined(tmp_path, monkeypatc
     if not isinstance(old, type):
         event(fast.reader)
         assert_same_sheet(fast, old)
+
+
+VALUES = st.one_of(st.sampled_from(["45000", "45000.5", "1.5", "1e-05", "NaN", "#N/A", "0.30000000000000004"] + HAIRS),
+                   st.floats(allow_nan=False, allow_infinity=False).map(repr), st.text("0123456789.eE+-&", max_size=24))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VALUES, max_size=12), st.sampled_from([1, 2, 4096]))
+def test_points_looked_at_one_by_one_find_what_one_search_finds(values, points):
+    xml = "".join(f"<c><v>{v}</v></c>" for v in values).encode()
+    plain = arrowsheet._HAIR.search(xml) is not None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrowsheet, "POINTS", points)
+        found = arrowsheet._Marks(xml, 0).hair()
+    # past POINTS points, the one pass over the values finds more (never less)
+    assert found == plain if xml.count(b".") < points else found >= plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2958465), st.floats(-5.7e-9, 5.7e-9).filter(bool))
+def test_every_serial_whose_milliseconds_say_midnight_but_is_not_whole_is_found(day, hair):
+    serial = day + hair
+    assume(serial != round(serial) and serial >= 1 - 5.8e-9)
+    assert arrowsheet._Marks(f"<c><v>{serial!r}</v></c>".encode(), 0).hair()
