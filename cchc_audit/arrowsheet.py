@@ -2,8 +2,9 @@
 reads it (issue 16).
 
 python-calamine builds a Python object per cell in Rust, slowly; fastexcel parses the same sheet with
-the same calamine into typed Arrow columns. The two differ where a column mixes types (the header's
-text above dates, dates typed as text among real ones), so a sheet is read in two parts:
+its own build of calamine (another version than python-calamine's) into typed Arrow columns. The
+two differ where a column mixes types (the header's text above dates, dates typed as text among
+real ones), so a sheet is read in two parts:
 
 - its first HEAD_ROWS rows (every header searched, and the rows just under it) by python-calamine
   itself, from a copy of the workbook whose sheets are cut after those rows (`cut_workbook`);
@@ -14,17 +15,21 @@ text above dates, dates typed as text among real ones), so a sheet is read in tw
 Whatever it cannot prove identical, it declines (`body` returns None) and the caller reads the sheet
 with python-calamine whole: a column mixing types found only below the head, error values (#N/A),
 NaN, ISO dates (t="d") in a column of dates, elapsed-time formats ([h]:mm), 1904 dates, years
-outside 1..9999, rows out of order. tests/test_read_arrow.py
-compares both readers on every workbook fixture and on generated ones.
+outside 1..9999, rows out of order, serial numbers that python-calamine types by digits the
+milliseconds have lost (a date a hair from midnight, NaN, exponents), a failure or a panic of
+fastexcel. A decline is logged at DEBUG with its reason. tests/test_read_arrow.py compares both
+readers on every workbook fixture and on generated ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -32,6 +37,10 @@ from . import safeio
 
 HEAD_ROWS = 64  # sheets.HEADER_SEARCH_ROWS and the header's depth, the column numbers and more
 MIN_BYTES = 4 << 20  # files from this size on are read this way (tests lower it); smaller ones gain little
+PART_BYTES = 48 << 20  # sheet XML read by one thread, at least
+MAX_PARTS = 4
+
+_log = logging.getLogger(__name__)
 
 _DAY_MS = 86_400_000
 _ROW = re.compile(rb"<row[\s>/]")
@@ -40,9 +49,38 @@ _ROW_NUMBER = re.compile(rb'\sr="(\d{1,9})"')
 # duration column cannot tell from dates. Any bracket before h, m or s counts (a colour name too).
 _ELAPSED = re.compile(rb'numFmtId="46"|\[[hms]', re.I)
 _DATE1904 = re.compile(rb'date1904="(?:1|true)"', re.I)
+# A serial number that python-calamine would type otherwise than its milliseconds say: within half a
+# millisecond of midnight but not whole, whose digits then hold eight nines or zeros right after the
+# point (or after it anywhere, before an exponent), matched at each point of the sheet (a character
+# reference after it counts); or NaN (which fastexcel gives as 0), inf, or a character reference, in a
+# value. Not seen: a point itself written as a character reference, an exponent's mantissa without one.
+_RUN = rb"(?:99999999|00000000)"
+_HAIR = re.compile(rb"\.(?:%s|\d*%s\d*[eE]|\d*&)" % (_RUN, _RUN))
+_HAIR_ALL = re.compile(rb"<v>[-+]?(?:\d*\.%s|[\d.]*%s[\d.]*[eE]|[\d.]*[nNiI&])" % (_RUN, _RUN))
+_LETTERS = re.compile(rb"<v>[-+]?[\d.]*[nNiI&]")
+POINTS = 4096  # points looked at one by one; a sheet with more is searched in one pass
+_ISO = (b'"d"', b"'d'")  # the value of a t="d" (ISO date) attribute, in either quotes
 _DETAIL = re.compile(r"Expected duration but got '(\w+)\((.*)\)'\Z", re.S)
 _ESCAPE = re.compile(r'\\(?:u\{([0-9a-fA-F]{1,6})\}|(.))', re.S)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+class _QuietGuess(logging.Filter):
+    """Drops fastexcel's warning that a column of only empty cells is "guessed" as text: nothing to
+    say to a user (its other records pass)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Could not determine dtype")
+
+
+logging.getLogger("fastexcel.types.dtype").addFilter(_QuietGuess())
+
+
+def find_member(names: list[str], path: str) -> str | None:
+    """The zip member `path` as calamine finds it, whatever its letter case; None when there is
+    none, or more than one (which one calamine takes is not to be guessed)."""
+    found = [n for n in names if n.lower() == path.lower()]
+    return found[0] if len(found) == 1 else None
 
 
 def available() -> bool:
@@ -80,16 +118,18 @@ def _cut(xml: bytes, rows: int) -> bytes | None:
 
 def cut_workbook(raw: bytes, sheets: dict[str, bytes], rows: int | None = None) -> tuple[bytes, set[str]] | None:
     """(The workbook with each sheet in `sheets` (member -> XML) cut after its first `rows` rows, the
-    members cut); None when a sheet cannot be cut or the workbook is of a kind read whole (above)."""
+    members cut); None when a sheet cannot be cut or the workbook is of a kind read whole (above),
+    or its styles or workbook part cannot be found to tell."""
     rows = HEAD_ROWS if rows is None else rows
     out = io.BytesIO()
     cut: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(raw)) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
         names = book.namelist()
-        if "xl/styles.xml" in names and _ELAPSED.search(book.read("xl/styles.xml")):
-            return None
-        if "xl/workbook.xml" in names and _DATE1904.search(book.read("xl/workbook.xml")):
-            return None
+        # calamine finds these two by their names, in any letter case
+        for path, kind in (("xl/styles.xml", _ELAPSED), ("xl/workbook.xml", _DATE1904)):
+            member = find_member(names, path)
+            if member is None or kind.search(book.read(member)):
+                return None
         for info in book.infolist():
             if info.filename in sheets:
                 xml = sheets[info.filename]
@@ -106,7 +146,8 @@ def cut_workbook(raw: bytes, sheets: dict[str, bytes], rows: int | None = None) 
 
 def _parts(xml: bytes, rows: int) -> list[tuple[int, int, int]] | None:
     """The sheet's rows from Excel row `rows` + 1 on, in parts of about PART_BYTES (one per core at
-    most): (first byte, end byte, first row from 0) of each, at row elements; None when unclear."""
+    most): (first byte, end byte, first row from 0) of each, at row elements; None when unclear.
+    Rows out of order across the parts are found when they are read (`_part_cells`)."""
     start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
     first = None
     for match in _ROW.finditer(xml, start, end):
@@ -129,43 +170,43 @@ def _parts(xml: bytes, rows: int) -> list[tuple[int, int, int]] | None:
             return None
         bounds.append(match.start())
         numbers.append(int(number.group(1)) - 1)
-    if len(numbers) == 1:
-        return [(None, None, rows)]
     bounds.append(end)
     return [(bounds[k], bounds[k + 1], numbers[k]) for k in range(len(numbers))]
 
 
-PART_BYTES = 48 << 20  # sheet XML read by one thread, at least
-MAX_PARTS = 4
-
-
 def _load(raw: bytes, member: str, xml: bytes, part: tuple[int, int, int], name: str, dated: list[int]):
     """(columns, Arrow table, cell errors) of one part of the sheet, read by fastexcel from a copy
-    of the workbook holding only that part's rows (stored, not compressed: nothing to inflate)."""
-    begin, stop, skip = part
-    if begin is None:  # the whole sheet: the workbook as it is
-        return _sheet(raw, name, skip, dated)
+    of the workbook holding only that part's rows (stored, not compressed: nothing to inflate),
+    from Excel row 1: the rows above the part's first come empty unless the part holds rows out of
+    order (fastexcel places each cell where calamine does, so none is skipped unseen)."""
+    begin, stop, _ = part
     if not hasattr(os, "memfd_create"):
         out = io.BytesIO()
         _write_part(out, raw, member, xml, begin, stop)
-        return _sheet(out.getvalue(), name, skip, dated)
+        return _sheet(out.getvalue(), name, dated)
     # Linux: the copy in a file in memory that fastexcel opens by its name and reads as it parses,
     # rather than bytes it would copy whole into its own memory (a copy fewer, per part)
     fd = os.memfd_create("cchc-audit-sheet", getattr(os, "MFD_CLOEXEC", 0))
     with open(fd, "w+b") as handle:
         _write_part(handle, raw, member, xml, begin, stop)
         handle.flush()
-        return _sheet(f"/proc/self/fd/{fd}", name, skip, dated)
+        return _sheet(f"/proc/self/fd/{fd}", name, dated)
+
+
+# What another sheet of a part's copy holds: fastexcel reads one sheet, the others need only be there.
+_EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
 
 
 def _write_part(out, raw: bytes, member: str, xml: bytes, begin: int, stop: int) -> None:
     """The workbook `raw` into `out` (stored), its sheet `member` holding only the rows at bytes
-    `begin` to `stop` of its XML `xml`."""
+    `begin` to `stop` of its XML `xml`, its other sheets empty."""
     opening = xml.index(b">", xml.find(b"<sheetData")) + 1
     with zipfile.ZipFile(io.BytesIO(raw)) as book, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
         for info in book.infolist():
             if info.filename != member:
-                copy.writestr(info.filename, book.read(info.filename))
+                other = info.filename.lower()
+                sheet = other.startswith("xl/worksheets/") and other.endswith(".xml") and other.count("/") == 2
+                copy.writestr(info.filename, _EMPTY_SHEET if sheet else book.read(info.filename))
                 continue
             with copy.open(info.filename, "w", force_zip64=True) as handle:
                 view = memoryview(xml)
@@ -173,16 +214,58 @@ def _write_part(out, raw: bytes, member: str, xml: bytes, begin: int, stop: int)
                     handle.write(piece)
 
 
-def _sheet(workbook: bytes | str, name: str, skip: int, dated: list[int]):
+def _sheet(workbook: bytes | str, name: str, dated: list[int]):
     """(columns, Arrow table, cell errors) of the sheet `name` of `workbook` (its bytes or its path)
-    from row `skip` (from 0) on, each column of one type, or of durations for the `dated` ones."""
+    from Excel row 1, each column of one type, or of durations for the `dated` ones."""
     import fastexcel
 
     sheet = fastexcel.read_excel(workbook).load_sheet(
-        name, header_row=None, skip_rows=skip, schema_sample_rows=None, dtype_coercion="strict",
+        name, header_row=None, skip_rows=0, schema_sample_rows=None, dtype_coercion="strict",
         dtypes={c: "duration" for c in dated} or None)
     table, errors = sheet.to_arrow_with_errors()
     return sheet.selected_columns, table, errors
+
+
+class _Declined(Exception):
+    """What the fast path cannot prove the same as python-calamine; its text says why."""
+
+
+class _Marks:
+    """Byte searches over the sheet's rows below the head (from byte `begin` of `xml`), each made
+    once and only when a column needs it."""
+
+    def __init__(self, xml: bytes, begin: int):
+        self._xml, self._begin = xml, begin
+        self._found: dict[str, bool] = {}
+
+    def iso(self) -> bool:
+        """Whether a cell may be an ISO date (t="d"), which python-calamine types by its text."""
+        if "iso" not in self._found:
+            self._found["iso"] = any(self._xml.find(value, self._begin) >= 0 for value in _ISO)
+        return self._found["iso"]
+
+    def hair(self) -> bool:
+        """Whether a serial number may be a hair from midnight (`_HAIR`). A point is rare in most
+        sheets (dates, counts and codes are written without one) and found by memchr: each is looked
+        at; past POINTS of them, one pass of `_HAIR_ALL` over the values."""
+        if "hair" not in self._found:
+            xml, at = self._xml, self._begin
+            for _ in range(POINTS):
+                at = xml.find(b".", at)
+                if at < 0 or _HAIR.match(xml, at):
+                    break
+                at += 1
+            else:
+                at = -1 if _HAIR_ALL.search(xml, at) is None else at
+            self._found["hair"] = at >= 0
+        return self._found["hair"]
+
+    def letters(self) -> bool:
+        """Whether a value may be NaN, inf or a character reference (`_LETTERS`): one pass, made only
+        when a column of dates holds a serial number 0, as NaN comes."""
+        if "letters" not in self._found:
+            self._found["letters"] = _LETTERS.search(self._xml, self._begin) is not None
+        return self._found["letters"]
 
 
 def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates: set[int] = frozenset(),
@@ -191,35 +274,43 @@ def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates
     from Excel row 1: `head` (its first `rows` rows as python-calamine read them) above the rows
     fastexcel reads, in parts read side by side (fastexcel lets go of the GIL); None when declined.
     `dates`: positions of columns the register's header names as dates."""
-    import logging
-    from concurrent.futures import ThreadPoolExecutor
-
     rows = HEAD_ROWS if rows is None else rows
-    # A column of only empty cells is "guessed" as text with a warning: nothing to say to a user.
-    logging.getLogger("fastexcel").setLevel(logging.ERROR)
     dated = sorted(set(dates) | {c for row in head for c, v in enumerate(row)
                                  if isinstance(v, (dt.date, dt.time, dt.timedelta))})
     parts = _parts(xml, rows)
     if parts is None:
+        _log.debug("%s: read whole by python-calamine (no rows below the head told apart plainly)", name)
         return None
-    width, height = len(head[0]) if head else 0, rows
+    marks = _Marks(xml, parts[0][0])
+    width, height = len(head[0]) if head else 0, len(head)
     found = []  # (first row, {column position: its cells}) of each part
-    with ThreadPoolExecutor(len(parts)) as pool:
+    pool = ThreadPoolExecutor(len(parts))
+    reason = None
+    try:
         loads = [pool.submit(_load, raw, member, xml, part, name, dated) for part in parts]
+        if dated:  # searched while fastexcel parses (it lets go of the GIL), not after
+            marks.hair()
         for number, (part, load) in enumerate(zip(parts, loads)):
-            try:
-                columns, table, errors = load.result()
-                skip = part[2]
-                if number + 1 < len(parts) and skip + table.num_rows > parts[number + 1][2]:
-                    return None  # a row of this part numbered as one of the next: out of order
-                cells = _part_cells(columns, table, errors, dated, xml)
-            except Exception:  # noqa: BLE001 - fastexcel's, pyarrow's or the system's: python-calamine reads it
-                return None
-            if cells is None:
-                return None
-            found.append((skip, cells))
+            columns, table, errors = load.result()
+            if number + 1 < len(parts) and table.num_rows > parts[number + 1][2]:
+                raise _Declined("a row of a part numbered as one of the next: rows out of order")
+            found.append((part[2], _part_cells(columns, table, errors, dated, marks, part[2])))
             width = max([width] + [c.absolute_index + 1 for c in columns])
-            height = max(height, skip + table.num_rows)
+            height = max(height, table.num_rows)
+    except _Declined as exc:
+        reason = str(exc)
+    except Exception as exc:  # noqa: BLE001 - fastexcel's, pyarrow's or the system's: python-calamine reads it
+        reason = f"{type(exc).__name__}: {exc}"
+    except BaseException as exc:
+        # a panic in fastexcel's Rust (pyo3's PanicException derives from BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        reason = f"fastexcel panicked: {exc}"
+    finally:
+        pool.shutdown(cancel_futures=True)  # the parts not started yet are not read; running ones end
+    if reason is not None:
+        _log.debug("%s: read whole by python-calamine (%s)", name, reason)
+        return None
     grid = np.full((height, width), "", dtype=object)
     if head:
         grid[:len(head), :len(head[0])] = np.array(head, dtype=object).reshape(len(head), len(head[0]))
@@ -229,26 +320,45 @@ def body(raw: bytes, name: str, member: str, xml: bytes, head: list[list], dates
     return grid
 
 
-def _part_cells(columns, table, errors, dated: list[int], xml: bytes) -> dict[int, np.ndarray] | None:
-    """{column position: its cells} of one part read by fastexcel; None when not proven."""
+def _part_cells(columns, table, errors, dated: list[int], marks: _Marks, skip: int) -> dict[int, np.ndarray]:
+    """{column position: its cells from row `skip` (from 0) on} of one part read by fastexcel from
+    Excel row 1; raises `_Declined` when not proven."""
     found = {}
     for column, array in zip(columns, table.columns):
+        above = array.slice(0, skip)
+        if above.null_count != len(above):
+            raise _Declined("a cell above its part's first row: rows out of order")
+        is_dated = column.absolute_index in dated
         # A column of dates found only below the head: unless the sheet holds ISO dates (t="d"), which
         # python-calamine types by their text, fastexcel by their value.
-        if column.dtype == "datetime" and b't="d"' in xml:
-            return None
-        cells = _cells(array, column.absolute_index in dated)
+        if column.dtype == "datetime" and not is_dated and marks.iso():
+            raise _Declined("ISO dates (t=\"d\") in a column of dates")
+        if (is_dated or column.dtype == "datetime") and (marks.hair() or (_zero(array) and marks.letters())):
+            raise _Declined("a serial number a hair from midnight, NaN, inf or hidden by a character reference")
+        cells = _cells(array.slice(skip), is_dated)
         if cells is None:
-            return None
+            raise _Declined(f"column {column.absolute_index}: cells of {array.type} not proven the same")
         found[column.absolute_index] = cells
     at = {c.index: c.absolute_index for c in columns}
     for error in (errors.errors if errors is not None else ()):
-        row, index = error.position
+        _, index = error.position
+        row = error.offset_position[0] - skip
         value = _value(error.detail) if at.get(index) in dated else None
+        if row < 0:
+            raise _Declined("a cell above its part's first row: rows out of order")
         if value is None:
-            return None
-        found[at[index]][error.offset_position[0]] = value[0]
+            raise _Declined(f"a cell fastexcel could not type: {error.detail}")
+        found[at[index]][row] = value[0]
     return found
+
+
+def _zero(array) -> bool:
+    """Whether a column of durations or timestamps holds serial number 0 (1899-12-30 00:00)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    zero = 0 if pa.types.is_duration(array.type) else -2_209_161_600_000
+    return bool(pc.any(pc.equal(array.cast(pa.int64()), zero)).as_py())
 
 
 def _cells(array, dated: bool):
@@ -311,7 +421,7 @@ def _dates(serial: np.ndarray, empty: np.ndarray):
 
 def _value(detail: str):
     """(cell,) from a duration column's error, which names the cell's value as calamine holds it;
-    None when it names something else."""
+    None when it names something else. A 1-tuple, so that no cell's value is taken for "unknown"."""
     match = _DETAIL.match(detail)
     if match is None:
         return None

@@ -168,13 +168,15 @@ def _open_workbook(path: Path, raw: bytes, kind: str, register: Register | None,
     if chosen is not None and cut is not None and cut[1]:
         index, name, sheet, rows = chosen
         member = _sheet_member(book, name)
+        grid = None
         if member in cut[1]:
             grid = arrowsheet.body(raw, name, member, sheets[member], rows, _date_positions(rows, register))
-            if grid is None:  # not proven the same cell for cell: python-calamine reads the sheet whole
-                sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name(name)
-                chosen, reader = (index, name, sheet, sheet.to_python(skip_empty_area=False)), "declined"
-            else:
-                chosen, reader = (index, name, sheet, grid), "arrow"
+        if grid is None:  # not proven the same cell for cell (or not its sheet's rows): python-calamine reads it whole
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_name(name)
+            chosen = (index, name, sheet, sheet.to_python(skip_empty_area=False))
+            reader = "declined" if member in cut[1] else "calamine"
+        else:
+            chosen, reader = (index, name, sheet, grid), "arrow"
     marked, digest = background.result()
     sheets.clear()
     if chosen is None:
@@ -385,10 +387,11 @@ def _local(tag: str) -> str:
 
 def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     """The zip member holding the sheet called `name` (the first sheet when None), via
-    xl/workbook.xml and its relationships."""
+    xl/workbook.xml and its relationships, each member found in any letter case as calamine does."""
+    names = book.namelist()
+    parts = [arrowsheet.find_member(names, p) for p in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
     try:
-        workbook = _parsed(book.read("xl/workbook.xml"))
-        rels = _parsed(book.read("xl/_rels/workbook.xml.rels"))
+        workbook, rels = (_parsed(book.read(p)) for p in parts)
     except (KeyError, ElementTree.ParseError):
         return None
     sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
@@ -400,7 +403,7 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     if not target:
         return None
     member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return member if member in book.namelist() else None
+    return arrowsheet.find_member(names, member)
 
 
 def _parsed(xml: bytes) -> ElementTree.Element:
