@@ -76,13 +76,6 @@ class _QuietGuess(logging.Filter):
 logging.getLogger("fastexcel.types.dtype").addFilter(_QuietGuess())
 
 
-def find_member(names: list[str], path: str) -> str | None:
-    """The zip member `path` as calamine finds it, whatever its letter case; None when there is
-    none, or more than one (which one calamine takes is not to be guessed)."""
-    found = [n for n in names if n.lower() == path.lower()]
-    return found[0] if len(found) == 1 else None
-
-
 def available() -> bool:
     """Whether fastexcel and pyarrow can be imported (the package works without them)."""
     try:
@@ -127,7 +120,7 @@ def cut_workbook(raw: bytes, sheets: dict[str, bytes], rows: int | None = None) 
         names = book.namelist()
         # calamine finds these two by their names, in any letter case
         for path, kind in (("xl/styles.xml", _ELAPSED), ("xl/workbook.xml", _DATE1904)):
-            member = find_member(names, path)
+            member = safeio.find_member(names, path)
             if member is None or kind.search(book.read(member)):
                 return None
         for info in book.infolist():

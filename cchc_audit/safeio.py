@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 import queue
 import re
 import stat
@@ -339,10 +340,55 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, i
     if declared > XLSX_MAX_UNZIPPED:
         raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
     # The first sheet; when the workbook does not say which it is, every sheet.
-    members = [sheet] if sheet else [n for n in book.namelist()
-                                     if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    members = [sheet] if sheet else worksheet_members(book)
     for member in members:
         _check_sheet(book, member, path, inspect)
+
+
+def find_member(names: list[str], path: str) -> str | None:
+    """The zip member `path` as calamine finds it, whatever its letter case; None when there is
+    none, or more than one (which one calamine takes is not to be guessed)."""
+    found = [n for n in names if n.lower() == path.lower()]
+    return found[0] if len(found) == 1 else None
+
+
+def target_member(names: list[str], target: str) -> str | None:
+    """The member a relationship of xl/workbook.xml points to (`Target`, relative to xl/ unless it
+    starts with /), found as calamine finds it."""
+    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return find_member(names, member)
+
+
+RELS_MAX = 1 << 20  # bytes of xl/_rels/workbook.xml.rels parsed to find the sheets (a workbook's are KiBs)
+_WORKSHEET_TYPE = "/relationships/worksheet"
+
+
+def worksheet_members(book: zipfile.ZipFile) -> list[str]:
+    """Every member calamine may read as a sheet: those under xl/worksheets/ and whatever the
+    workbook's relationships name as a worksheet, in any letter case and any folder (calamine
+    follows them: a sheet kept in xl/sheets/ is read as well). Relationships past RELS_MAX, or that
+    do not parse: every XML member under xl/, as a sheet may be any of them."""
+    from xml.etree import ElementTree
+
+    names = book.namelist()
+    found = {n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")}
+    rels = find_member(names, "xl/_rels/workbook.xml.rels")
+    if rels is None:
+        return sorted(found)
+    try:
+        if book.getinfo(rels).file_size > RELS_MAX:
+            raise ValueError(rels)
+        relations = ElementTree.fromstring(book.read(rels))
+    except (ValueError, ElementTree.ParseError):
+        return sorted(found | {n for n in names if n.lower().startswith("xl/") and n.lower().endswith(".xml")
+                               and n != rels})
+    for relation in relations.iter():
+        target = relation.get("Target")
+        if target and (relation.get("Type") or "").endswith(_WORKSHEET_TYPE):
+            member = target_member(names, target)
+            if member is not None:
+                found.add(member)
+    return sorted(found)
 
 
 def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None:

@@ -11,7 +11,6 @@ import csv
 import functools
 import hashlib
 import io
-import posixpath
 import re
 import threading
 import unicodedata
@@ -389,7 +388,7 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     """The zip member holding the sheet called `name` (the first sheet when None), via
     xl/workbook.xml and its relationships, each member found in any letter case as calamine does."""
     names = book.namelist()
-    parts = [arrowsheet.find_member(names, p) for p in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+    parts = [safeio.find_member(names, p) for p in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
     try:
         workbook, rels = (_parsed(book.read(p)) for p in parts)
     except (KeyError, ElementTree.ParseError):
@@ -402,8 +401,7 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     target = next((e.get("Target") for e in rels if e.get("Id") == rid), None)
     if not target:
         return None
-    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return arrowsheet.find_member(names, member)
+    return safeio.target_member(names, target)
 
 
 def _parsed(xml: bytes) -> ElementTree.Element:

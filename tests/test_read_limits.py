@@ -45,3 +45,37 @@ def test_shared_text_is_bounded_per_cell_beyond_the_fixed_bound(monkeypatch):
     with pytest.raises(safeio.UnsafeInput) as refused:
         safeio.xlsx_preflight(_book(5, 4, ["x" * (per_cell + 1)]), SHEET, "ho_so.xlsx")
     assert refused.value.code == ProblemCode.XLSX_BOMB
+
+
+def _zip(members: dict[str, bytes]) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        for name, data in members.items():
+            book.writestr(name, data)
+    return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+
+
+def _rels(*targets: str) -> bytes:
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    return ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{kind}{t}" Target="{target}"/>'
+                      for i, (t, target) in enumerate(targets))
+            + "</Relationships>").encode()
+
+
+def test_every_member_calamine_may_read_as_a_sheet_is_checked(monkeypatch):
+    """The sheets the preflight checks when the workbook does not say which is first: those in
+    xl/worksheets/ in any letter case, and whatever the relationships name as a worksheet, in any
+    folder and letter case; relationships too big or broken to read: every XML member under xl/."""
+    book = _zip({"xl/_rels/workbook.xml.rels": _rels(("worksheet", "sheets/a.xml"), ("worksheet", "/xl/B/b.xml"),
+                                                      ("styles", "styles.xml"), ("worksheet", "missing.xml")),
+                 "xl/sheets/a.xml": b"", "xl/b/B.xml": b"", "xl/Worksheets/Sheet9.xml": b"",
+                 "xl/styles.xml": b"", "xl/workbook.xml": b""})
+    assert safeio.worksheet_members(book) == ["xl/Worksheets/Sheet9.xml", "xl/b/B.xml", "xl/sheets/a.xml"]
+    broken = _zip({"xl/_rels/workbook.xml.rels": b"<Relationships", "xl/sheets/a.xml": b"", "xl/styles.xml": b"",
+                   "docProps/app.xml": b""})
+    assert safeio.worksheet_members(broken) == ["xl/sheets/a.xml", "xl/styles.xml"]
+    monkeypatch.setattr(safeio, "RELS_MAX", 10)
+    big = _zip({"xl/_rels/workbook.xml.rels": _rels(("worksheet", "sheets/a.xml")), "xl/sheets/a.xml": b"",
+                "xl/x.xml": b""})
+    assert safeio.worksheet_members(big) == ["xl/sheets/a.xml", "xl/x.xml"]

@@ -115,8 +115,10 @@ def deep_yaml(depth: int = 500) -> str:
     return "ten_don_vi: " + "[" * depth + "]" * depth + "\n"
 
 
-def xlsx(sheet_xml: str, shared: str | None = None, pad_member: int = 0) -> bytes:
-    """A minimal workbook: one sheet, optionally shared strings and a padded extra member."""
+def xlsx(sheet_xml: str, shared: str | None = None, pad_member: int = 0,
+         sheet_member: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A minimal workbook: one sheet, optionally shared strings and a padded extra member; the
+    sheet stored as `sheet_member` (any folder under xl/, which the relationship names)."""
     parts = {
         "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
         'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -134,10 +136,10 @@ def xlsx(sheet_xml: str, shared: str | None = None, pad_member: int = 0) -> byte
         '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'officeDocument/2006/relationships/worksheet" Target="{sheet_member[len("xl/"):]}"/>'
         + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
            'sharedStrings" Target="sharedStrings.xml"/>' if shared is not None else "") + "</Relationships>",
-        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        sheet_member: '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
         f'spreadsheetml/2006/main"><sheetData>{sheet_xml}</sheetData></worksheet>',
     }
     if shared is not None:
@@ -266,10 +268,18 @@ def _period(text):
     return make
 
 
-def _xlsx_far_cell(ws):
+def _xlsx_far_cell(ws, sheet_member: str = "xl/worksheets/sheet1.xml"):
     far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    write_register(ws, "can_bo", xlsx(HEADER + far))
+    write_register(ws, "can_bo", xlsx(HEADER + far, sheet_member=sheet_member))
     return run_args(ws)
+
+
+def _xlsx_far_cell_elsewhere(sheet_member: str):
+    """The far cell in a sheet kept where calamine finds it through the relationships, though not
+    in xl/worksheets/ as Excel writes it: another folder, or other letter case."""
+    def make(ws):
+        return _xlsx_far_cell(ws, sheet_member)
+    return make
 
 
 def _xlsx_dimension(ws):
@@ -355,6 +365,10 @@ CASES = [
     Case("unit_file_deeply_nested", _unit_file_deep, 2, ("don_vi.yaml", "lồng nhau không quá")),
     # Bounded work in an XLSX.
     Case("xlsx_far_cell", _xlsx_far_cell, 2, ("can_bo.xlsx", "XFD1048576")),
+    Case("xlsx_far_cell_in_another_folder", _xlsx_far_cell_elsewhere("xl/sheets/data.xml"), 2,
+         ("can_bo.xlsx", "XFD1048576")),
+    Case("xlsx_far_cell_in_other_letter_case", _xlsx_far_cell_elsewhere("xl/Worksheets/Sheet1.xml"), 2,
+         ("can_bo.xlsx", "XFD1048576")),
     Case("xlsx_dimension_claims_the_sheet", _xlsx_dimension, 2, ("can_bo.xlsx", "25.000.000 ô")),
     Case("xlsx_shared_string_bomb", _xlsx_string_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
     Case("xlsx_shared_table_bomb", _xlsx_shared_table_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
