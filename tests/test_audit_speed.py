@@ -3,8 +3,8 @@
 Each one is compared, on varied inputs, with the code it replaced (kept here as the reference):
 masking column by column against masking the frame, the item tables read from columns, the
 results' records read from the frame without cutting it, tasks' items as slices, event dates
-blanked once per frame, the monthly publications in plain values, the calendar's lists of days in
-numpy, and the calendar's span read in numpy.
+blanked once per frame, the monthly publications in plain values, the Biểu 06 flags in numpy, the
+calendar's lists of days in numpy, and the calendar's span read in numpy.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import re
 import numpy as np
 import pandas as pd
 import pandas.testing as tm
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_audit import privacy, resources
+from cchc_audit import privacy, resources, tthc_stats
 from cchc_audit.audit import build_calendar
 from cchc_audit.calendar import WorkingCalendar, _vn_holiday_names
 from cchc_audit.checks import publication
@@ -368,3 +369,69 @@ def test_the_calendars_span_in_numpy_is_that_of_the_date_columns():
     got = build_calendar(data, period, None)
     assert (got.first_year, got.last_year) == (1998, max(want.last_year, 2026))
     assert re.fullmatch(r"\d+(\.\d+)*.*", got.package_version)
+
+
+# --- Biểu 06 ---------------------------------------------------------------------------------------
+
+def _statistics_by_series(d: pd.DataFrame, period) -> pd.DataFrame:
+    """tthc_statistics as it was: every flag a Series."""
+    start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
+    kept = ~d["loai_tru"].astype(bool)
+    received = d["tiep_nhan_trong_ky"].astype(bool)
+    online = received & (d["kenh_nop"] == "truc_tuyen").fillna(False).astype(bool)
+    result, due = d["ngay_co_ket_qua"], d["han"]
+    carried = kept & (d["ngay_tiep_nhan"] < start) & (result.isna() | (result >= start))
+    resolved = d["tinh_dung_han"].astype(bool)
+    early = resolved & (result < due).fillna(False).astype(bool)
+    on_due = resolved & (result == due).fillna(False).astype(bool)
+    late_set = d["tre_han"].astype(bool) | d["qua_han_cuoi_ky"].astype(bool)
+    apologised = late_set & (d["ngay_xin_loi"].notna() & (d["ngay_xin_loi"] <= end))
+    in_progress = d["dang_giai_quyet_cuoi_ky"].astype(bool)
+    overdue = d["qua_han_cuoi_ky"].astype(bool)
+    flags = pd.DataFrame({
+        "nhan_truc_tuyen": online, "nhan_truc_tiep": received & ~online, "nhan_ky_truoc": carried,
+        "da_tong": resolved, "da_truoc_han": early, "da_dung_han": on_due, "da_qua_han": d["tre_han"].astype(bool),
+        "dang_tong": in_progress, "dang_trong_han": in_progress & ~overdue, "dang_qua_han": overdue,
+        "qua_han_co_xin_loi": apologised, "qua_han_chua_xin_loi": late_set & ~apologised,
+        tthc_stats.WITHDRAWN: received & ~kept,
+    }, index=d.index).astype(int)
+    flags["nhan_tong"] = flags["nhan_truc_tuyen"] + flags["nhan_truc_tiep"] + flags["nhan_ky_truoc"]
+    names = d["tt_ten_thu_tuc"].astype(STRING).fillna(d["ma_thu_tuc"].astype(STRING))
+    flags["thu_tuc"] = d["ma_thu_tuc"].astype(STRING) + " — " + names
+    table = flags.groupby("thu_tuc", sort=True)[tthc_stats.COLUMNS + [tthc_stats.WITHDRAWN]].sum()
+    table = table[table.sum(axis=1) > 0]
+    table.loc[tthc_stats.TOTAL] = table.sum()
+    return table
+
+
+FLAGS = ["loai_tru", "tiep_nhan_trong_ky", "tinh_dung_han", "tre_han", "qua_han_cuoi_ky", "dang_giai_quyet_cuoi_ky"]
+DATES = ["ngay_tiep_nhan", "ngay_co_ket_qua", "han", "ngay_xin_loi"]
+
+
+@SETTINGS
+@given(data=st.data(), rows=st.integers(1, 25), zone=st.booleans(), boolean=st.booleans())
+def test_statistics_in_numpy_are_those_of_the_series(data, rows, zone, boolean):
+    def draw(values):
+        return data.draw(st.lists(st.sampled_from(values), min_size=rows, max_size=rows))
+
+    frame = {name: np.array(draw([True, False]), dtype=bool) for name in FLAGS}
+    if boolean:  # a flag of pandas' own boolean type, as a caller might hand it
+        frame["tre_han"] = pd.array(frame["tre_han"], dtype="boolean")
+    for name in DATES:
+        days = draw([None, 0, 10, 45, 90, 91, 120])
+        frame[name] = pd.array([np.datetime64("NaT") if n is None else DAY + np.timedelta64(n, "D") for n in days],
+                               dtype="datetime64[ns]")
+    if zone:  # dates with a time zone stay Series
+        frame["ngay_xin_loi"] = pd.Series(frame["ngay_xin_loi"]).dt.tz_localize("Asia/Ho_Chi_Minh").array
+    frame["kenh_nop"] = pd.array(draw(["truc_tuyen", "truc_tiep", None]), dtype=STRING)
+    frame["ma_thu_tuc"] = pd.array(draw(["TT1", "TT2", "TT10"]), dtype=STRING)
+    frame["tt_ten_thu_tuc"] = pd.array(draw(["Cấp bản sao", "Chuyển trường", None]), dtype=STRING)
+    dossiers = pd.DataFrame(frame, index=pd.Index(range(2, 2 + rows), name="row"))
+    period = parse_period("2024-Q1")
+    try:
+        expected = _statistics_by_series(dossiers, period)
+    except TypeError:  # a zone against naive dates: no table either way
+        with pytest.raises(TypeError):
+            tthc_stats.tthc_statistics(dossiers, period)
+        return
+    tm.assert_frame_equal(tthc_stats.tthc_statistics(dossiers, period), expected)
