@@ -435,3 +435,24 @@ def test_statistics_in_numpy_are_those_of_the_series(data, rows, zone, boolean):
             tthc_stats.tthc_statistics(dossiers, period)
         return
     tm.assert_frame_equal(tthc_stats.tthc_statistics(dossiers, period), expected)
+
+
+# --- the period's bounds ---------------------------------------------------------------------------
+
+@SETTINGS
+@given(days=st.lists(st.one_of(st.integers(-400_000, 400_000), st.none()), max_size=12),
+       unit=st.sampled_from(["ns", "us", "s"]), period=st.sampled_from(["2024-Q1", "2024", "2023-12"]))
+def test_period_bounds_in_numpy_are_those_of_the_series(days, unit, period):
+    if unit == "ns":  # what nanoseconds can hold
+        days = [d if d is None else max(-100_000, min(d, 80_000)) for d in days]
+    dates = pd.Series(pd.array([np.datetime64("NaT") if d is None else DAY + np.timedelta64(d, "D") for d in days],
+                               dtype=f"datetime64[{unit}]"), index=pd.Index(range(3, 3 + len(days)), name="row"),
+                      name="ngay")
+    ctx = Context(parse_period(period), {}, None)
+    tm.assert_series_equal(ctx.in_period(dates), dates.notna() & (dates >= ctx.start) & (dates <= ctx.end))
+    tm.assert_series_equal(ctx.by_end(dates), dates.notna() & (dates <= ctx.end))
+    zoned = dates.dt.tz_localize("UTC") if len(dates) else dates
+    if isinstance(zoned.dtype, np.dtype):
+        return
+    with pytest.raises(TypeError):  # a zone against the period's plain dates, as before
+        ctx.in_period(zoned)

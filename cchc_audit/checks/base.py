@@ -59,11 +59,20 @@ class Context:
         return np.datetime64(self.period.end, "ns")
 
     def in_period(self, dates: pd.Series) -> pd.Series:
-        return dates.notna() & (dates >= self.start) & (dates <= self.end)
+        values = _naive_dates(dates)
+        if values is None:
+            return dates.notna() & (dates >= self.start) & (dates <= self.end)
+        # In numpy for plain dates, in the column's own unit (NaT compares false): five Series
+        # steps cost more than the check.
+        start, end = self.start.astype(values.dtype), self.end.astype(values.dtype)
+        return pd.Series((values >= start) & (values <= end), index=dates.index, name=dates.name)
 
     def by_end(self, dates: pd.Series) -> pd.Series:
         """Dated on or before the end of the period."""
-        return dates.notna() & (dates <= self.end)
+        values = _naive_dates(dates)
+        if values is None:
+            return dates.notna() & (dates <= self.end)
+        return pd.Series(values <= self.end.astype(values.dtype), index=dates.index, name=dates.name)
 
     @cached_property
     def dossiers(self) -> pd.DataFrame:
@@ -77,6 +86,12 @@ class Context:
         if kept is None or kept[0] is not frame:  # the frame itself is kept, so its id is not reused
             kept = self.memo[key] = (frame, as_at(frame, self.end))
         return items(kept[1], mask, columns, reason)
+
+
+def _naive_dates(dates: pd.Series) -> np.ndarray | None:
+    """The values of a plain (zone-less) date column, None for any other."""
+    dtype = dates.dtype
+    return dates.to_numpy() if isinstance(dtype, np.dtype) and dtype.kind == "M" else None
 
 
 def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series,
