@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -148,10 +149,15 @@ def resolve_period(period: str | Period, params) -> Period:
 def build_calendar(data: UnitData, period: Period, params) -> WorkingCalendar:
     dates = [period.start, period.end]
     for frame in data.registers.values():
-        for column in frame.select_dtypes(include="datetime").columns:
-            values = frame[column].dropna()
-            if not values.empty:
-                dates += [values.min().date(), values.max().date()]
+        # The naive date columns (those select_dtypes(include="datetime") picks), their range
+        # read in numpy: a Series per column and step cost more than the calendar itself.
+        for column, dtype in frame.dtypes.items():
+            if not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+                continue
+            values = frame[column].to_numpy()
+            values = values[~np.isnat(values)]
+            if len(values):
+                dates += [pd.Timestamp(values.min()).date(), pd.Timestamp(values.max()).date()]
     return WorkingCalendar.covering(dates, tuple(getattr(params, "extra_days_off", ()) or ()),
                                     tuple(getattr(params, "extra_working_days", ()) or ()))
 

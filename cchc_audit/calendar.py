@@ -27,8 +27,11 @@ _OUTSIDE = "calendar.outside"  # a ValueError, as bad dates are
 # user's cache (usercache.py), under the holidays package's version: importing its countries and
 # working the years out is a tenth of a second and more of a single run.
 
+@lru_cache(maxsize=1)
 def holidays_version() -> str:
-    """The installed holidays package's version, without importing it."""
+    """The installed holidays package's version, without importing it. Read once per process,
+    as the calendars kept per process (`_vn_working_days`) are: the version a run reports is the
+    one its calendars were worked out with."""
     from importlib.metadata import version
 
     return version("holidays")
@@ -206,8 +209,15 @@ class WorkingCalendar:
         """Weekdays off and the holiday names in [start, end], for the methodology section."""
         names = _vn_holiday_names(start.year, end.year, "en_US" if lang == "en" else "vi")
         fallback = text("calendar.params_day_off", lang)
-        return [(day, names.get(day) or fallback) for day in pd.date_range(start, end).date
-                if day.weekday() < 5 and not self.is_working_day(day)]
+        return [(day, names.get(day) or fallback) for day in self._days_between(start, end, weekend=False, working=False)]
 
     def weekend_working_days_between(self, start: dt.date, end: dt.date) -> list[dt.date]:
-        return [d for d in pd.date_range(start, end).date if d.weekday() >= 5 and self.is_working_day(d)]
+        return self._days_between(start, end, weekend=True, working=True)
+
+    def _days_between(self, start: dt.date, end: dt.date, weekend: bool, working: bool) -> list[dt.date]:
+        """The days of [start, end] on a weekend (or on a weekday) that are working days (or days
+        off), as dates: in numpy, looked up as `is_working_day` looks a day up."""
+        days = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1)
+        weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
+        is_working = self.working[(days - self.days[0]).astype(int)]
+        return days[((weekday >= 5) == weekend) & (is_working == working)].astype(object).tolist()

@@ -450,14 +450,14 @@ def mask_code(value, redact: bool = False):
 def free_text_columns(df: pd.DataFrame) -> list[str]:
     """The columns of `df` that hold free text: the contract's free-text columns and any text
     column that is neither a code nor a catalogue name."""
-    out = []
-    for column in df.columns:
-        if column in PERSONAL_COLUMNS or column in PUBLIC_TEXT_COLUMNS:
-            continue
-        if column in FREE_TEXT_COLUMNS or _TEXT_KINDS_BY_COLUMN.get(column) or (
-                column not in _TEXT_KINDS_BY_COLUMN and _is_text_dtype(df[column])):
-            out.append(column)
-    return out
+    return [column for column in df.columns if _is_free_text(column, df[column])]
+
+
+def _is_free_text(column: str, series: pd.Series) -> bool:
+    if column in PERSONAL_COLUMNS or column in PUBLIC_TEXT_COLUMNS:
+        return False
+    return bool(column in FREE_TEXT_COLUMNS or _TEXT_KINDS_BY_COLUMN.get(column) or (
+        column not in _TEXT_KINDS_BY_COLUMN and _is_text_dtype(series)))
 
 
 def mask_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERSONAL_COLUMNS,
@@ -467,6 +467,42 @@ def mask_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERSON
     Columns not in the frame are ignored; codes, dates and numbers are untouched."""
     if df is None:
         return None
+    if not df.columns.is_unique:
+        return _mask_frame_whole(df, personal_columns, names)
+    out = df.copy()
+    for column, series in _masked(df, personal_columns, names).items():
+        if series is not None:
+            out[column] = series
+    return out
+
+
+def masked_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS,
+                   names: Iterable[str] = frozenset()) -> dict[str, pd.Series]:
+    """Each column of `df` (unique names) as `mask_frame` leaves it, without building the frame
+    (a report's table reads the columns alone)."""
+    return {column: df[column] if series is None else series
+            for column, series in _masked(df, personal_columns, names).items()}
+
+
+def _masked(df: pd.DataFrame, personal_columns: Iterable[str], names: Iterable[str]) -> dict:
+    """Column -> its masked values, or None where masking leaves it as it is. Column by column:
+    each one's masking depends on that column alone, as `mask_frame` frame-wide has it."""
+    personal = set(personal_columns)
+    known = frozenset(names)
+    out = {}
+    for column in df.columns:
+        original = series = df[column]
+        if column in personal:
+            series = series.astype(object).map(masker(column))
+        elif _is_free_text(column, series):
+            series = series.astype(object).map(lambda v: scrub_text(v, known))
+        series = _code_masked(column, series, known, False)
+        out[column] = None if series is original else series
+    return out
+
+
+def _mask_frame_whole(df: pd.DataFrame, personal_columns: Iterable[str], names: Iterable[str]) -> pd.DataFrame:
+    """`mask_frame` frame-wide, for a frame whose column names repeat."""
     out = df.copy()
     personal = set(personal_columns)
     for column in personal:
@@ -494,20 +530,37 @@ def code_maskers(df: pd.DataFrame, known: Iterable[str] = frozenset(), redact: b
     known = frozenset(known)
     out = {}
     for column in df.columns:
-        if column not in PUBLIC_TEXT_COLUMNS or not _is_text_dtype(df[column]):
-            continue
-        if column in CATALOGUE_TEXT_COLUMNS:
-            out[column] = lambda v: scrub_text(v, known, redact)
-        else:
-            out[column] = lambda v: mask_code(v, redact)
+        function = _code_masker(column, df, known, redact)
+        if function is not None:
+            out[column] = function
     return out
+
+
+def _code_masker(column: str, df_or_series, known: frozenset[str], redact: bool):
+    """The function `mask_codes` passes the column's present values through, or None. The
+    column is read (its type) only when its name is one of a code or a catalogue name."""
+    if column not in PUBLIC_TEXT_COLUMNS:
+        return None
+    series = df_or_series[column] if isinstance(df_or_series, pd.DataFrame) else df_or_series
+    if not _is_text_dtype(series):
+        return None
+    if column in CATALOGUE_TEXT_COLUMNS:
+        return lambda v: scrub_text(v, known, redact)
+    return lambda v: mask_code(v, redact)
+
+
+def _code_masked(column: str, series: pd.Series, known: frozenset[str], redact: bool) -> pd.Series:
+    function = _code_masker(column, series, known, redact)
+    return series if function is None else _map_distinct(series, function)
 
 
 def _map_distinct(series: pd.Series, function) -> pd.Series:
     """`series.map(function)`, calling it once per distinct value: catalogue names repeat on every
     dossier of a procedure, and results.json lists thousands."""
     values = series.astype(object)
-    table = {v: function(v) for v in values.dropna().unique()}
+    present = values.to_numpy()
+    # The distinct present values from the array itself: a Series of them (dropna) cost more.
+    table = {v: function(v) for v in pd.unique(present[~pd.isna(present)])}
     # Missing values are left as they are by pandas itself, not tested one by one in Python.
     return values.map(table.__getitem__, na_action="ignore")
 
@@ -544,3 +597,10 @@ def public_frame(df: pd.DataFrame | None, personal_columns: Iterable[str] = PERS
     if df is None:
         return None
     return mask_codes(df[public_columns(df, personal_columns)], redact=True)
+
+
+def public_masked_columns(df: pd.DataFrame, personal_columns: Iterable[str] = PERSONAL_COLUMNS
+                          ) -> dict[str, pd.Series]:
+    """The columns of `public_frame(df)` (unique names), without building the frame."""
+    return {column: _code_masked(column, df[column], frozenset(), True)
+            for column in public_columns(df, personal_columns)}

@@ -141,14 +141,17 @@ def frame_records(frame: pd.DataFrame | None, drop: frozenset[str] = frozenset()
         return []
     from .privacy import code_maskers
 
-    kept = frame[[c for c in frame.columns if c not in drop]]
-    maskers = code_maskers(kept)  # an ID number as a code, a name in a title
+    if not frame.columns.is_unique:  # a name would select several columns: cut the frame first
+        frame = frame[[c for c in frame.columns if c not in drop]]
+    names = [c for c in frame.columns if c not in drop]
+    # Each kept column read from the frame itself: a frame of the kept columns was a copy of them.
+    # A masker depends on its column alone, so those of dropped columns are simply not used.
+    maskers = code_maskers(frame)  # an ID number as a code, a name in a title
     # Column by column in plain Python: a pandas call per row (or per cell) cost more than the
     # masking itself.
-    columns = [_json_column(kept[name], maskers.get(name)) for name in kept.columns]
-    names = list(kept.columns)
-    cells = zip(*columns) if columns else ((),) * len(kept)
-    return [{"row": to_jsonable(row), **dict(zip(names, values))} for row, values in zip(kept.index, cells)]
+    columns = [_json_column(frame[name], maskers.get(name)) for name in names]
+    cells = zip(*columns) if columns else ((),) * len(frame)
+    return [{"row": to_jsonable(row), **dict(zip(names, values))} for row, values in zip(frame.index, cells)]
 
 
 def _json_column(series: pd.Series, mask=None) -> list:
@@ -160,7 +163,7 @@ def _json_column(series: pd.Series, mask=None) -> list:
     if mask is not None:
         masked: dict = {}
         values = [v if missing else masked[v] if v in masked else masked.setdefault(v, mask(v))
-                  for v, missing in zip(values, series.isna().tolist())]
+                  for v, missing in zip(values, series.array.isna().tolist())]
     # Each distinct value converted once (registers repeat their dates, codes and counts); NA and
     # NaN are not looked up (NA's equality is no boolean, NaN equals nothing).
     done: dict = {}

@@ -59,15 +59,39 @@ class Context:
         return np.datetime64(self.period.end, "ns")
 
     def in_period(self, dates: pd.Series) -> pd.Series:
-        return dates.notna() & (dates >= self.start) & (dates <= self.end)
+        values = _naive_dates(dates)
+        if values is None:
+            return dates.notna() & (dates >= self.start) & (dates <= self.end)
+        # In numpy for plain dates, in the column's own unit (NaT compares false): five Series
+        # steps cost more than the check.
+        start, end = self.start.astype(values.dtype), self.end.astype(values.dtype)
+        return pd.Series((values >= start) & (values <= end), index=dates.index, name=dates.name)
 
     def by_end(self, dates: pd.Series) -> pd.Series:
         """Dated on or before the end of the period."""
-        return dates.notna() & (dates <= self.end)
+        values = _naive_dates(dates)
+        if values is None:
+            return dates.notna() & (dates <= self.end)
+        return pd.Series(values <= self.end.astype(values.dtype), index=dates.index, name=dates.name)
 
     @cached_property
     def dossiers(self) -> pd.DataFrame:
         return prepare_dossiers(self)
+
+    def items_at_end(self, frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series) -> pd.DataFrame:
+        """`items(frame, mask, columns, reason, until=self.end)`, the dates blanked once per frame
+        and audit rather than once per list (blanking, then taking rows, gives the same cells)."""
+        key = ("at_end", id(frame))
+        kept = self.memo.get(key)
+        if kept is None or kept[0] is not frame:  # the frame itself is kept, so its id is not reused
+            kept = self.memo[key] = (frame, as_at(frame, self.end))
+        return items(kept[1], mask, columns, reason)
+
+
+def _naive_dates(dates: pd.Series) -> np.ndarray | None:
+    """The values of a plain (zone-less) date column, None for any other."""
+    dtype = dates.dtype
+    return dates.to_numpy() if isinstance(dtype, np.dtype) and dtype.kind == "M" else None
 
 
 def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series,
@@ -76,26 +100,34 @@ def items(frame: pd.DataFrame, mask, columns: list[str], reason: str | pd.Series
 
     With `until` (the period's end), event dates after it (`ngay_...`: a result, an apology, an
     answer recorded later) are blanked: the list shows the register as it stood at the end."""
-    # Columns first, then rows by position: the same frame as .loc[mask, columns], for less.
-    selected = frame[[c for c in columns if c in frame.columns]].iloc[np.flatnonzero(np.asarray(mask, dtype=bool))].copy()
+    # Columns first, then rows by position: the same frame as .loc[mask, columns], for less. A
+    # frame of its own already (pandas copies on write): no copy of it is needed.
+    selected = frame[[c for c in columns if c in frame.columns]].iloc[np.flatnonzero(np.asarray(mask, dtype=bool))]
     if until is not None:
-        for column in selected.columns:
-            if not column.startswith("ngay_"):
-                continue
-            dtype = selected[column].dtype
-            if isinstance(dtype, np.dtype) and dtype.kind == "M":
-                # In numpy, in the column's own unit: Series.where on dates cost more than the
-                # rest of the list. NaT compares false, so it stays NaT.
-                values = selected[column].to_numpy()
-                selected[column] = np.where(values <= until.astype(dtype), values, np.datetime64("NaT"))
-            elif pd.api.types.is_datetime64_any_dtype(dtype):
-                selected[column] = selected[column].where(selected[column] <= until)
+        selected = as_at(selected, until)
     # A plain string column: the code (codes.Reason is a StrEnum), as results.json writes it.
     if isinstance(reason, str):
         selected["ly_do"] = str(reason)
     else:  # per row of the register, or already of the rows selected (`reason_where`)
         selected["ly_do"] = reason if len(reason) == len(selected) else reason[np.asarray(mask, dtype=bool)]
     return selected
+
+
+def as_at(frame: pd.DataFrame, until: np.datetime64) -> pd.DataFrame:
+    """`frame` with its event dates after `until` blanked (`ngay_...` columns), a new frame."""
+    out = frame.copy(deep=False)  # pandas copies on write: the columns set here are out's alone
+    for column in out.columns:
+        if not column.startswith("ngay_"):
+            continue
+        dtype = out[column].dtype
+        if isinstance(dtype, np.dtype) and dtype.kind == "M":
+            # In numpy, in the column's own unit: Series.where on dates cost more than the
+            # rest of the list. NaT compares false, so it stays NaT.
+            values = out[column].to_numpy()
+            out[column] = np.where(values <= until.astype(dtype), values, np.datetime64("NaT"))
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            out[column] = out[column].where(out[column] <= until)
+    return out
 
 
 def reason_where(frame: pd.DataFrame, mask, condition, yes: str, no: str) -> pd.Series:

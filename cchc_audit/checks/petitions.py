@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..codes import Reason
 from ..results import Note
-from .base import Context, Measure, check, concat, items
+from .base import Context, Measure, check, concat
 
 LETTER_COLUMNS = ["ma_don", "loai", "ngay_nhan", "han_giai_quyet", "ngay_giai_quyet", "ngay_tra_loi",
                   "ngay_cong_khai", "nguoi_gui"]
@@ -18,7 +18,7 @@ def complaints_on_time(ctx: Context) -> Measure:
     counted = kind & ctx.in_period(letters["ngay_giai_quyet"]).to_numpy(bool)
     on_time = counted & (letters["ngay_giai_quyet"] <= letters["han_giai_quyet"]).fillna(False).to_numpy(bool)
     return Measure(int(on_time.sum()), int(counted.sum()),
-                   items(letters, counted & ~on_time, LETTER_COLUMNS, Reason.GIAI_QUYET_TRE_HAN, until=ctx.end))
+                   ctx.items_at_end(letters, counted & ~on_time, LETTER_COLUMNS, Reason.GIAI_QUYET_TRE_HAN))
 
 
 @check("feedback_answered")
@@ -33,9 +33,9 @@ def feedback_answered(ctx: Context) -> Measure:
     counted = received & ~pending
     published = ctx.by_end(letters["ngay_cong_khai"]).to_numpy(bool)
     good = counted & answered & published
-    found = concat(items(letters, counted & ~answered, LETTER_COLUMNS, Reason.CHUA_TRA_LOI, until=ctx.end),
-                   items(letters, counted & answered & ~published, LETTER_COLUMNS, Reason.CHUA_CONG_KHAI, until=ctx.end),
-                   items(letters, pending, LETTER_COLUMNS, Reason.DANG_TRONG_HAN, until=ctx.end))
+    found = concat(ctx.items_at_end(letters, counted & ~answered, LETTER_COLUMNS, Reason.CHUA_TRA_LOI),
+                   ctx.items_at_end(letters, counted & answered & ~published, LETTER_COLUMNS, Reason.CHUA_CONG_KHAI),
+                   ctx.items_at_end(letters, pending, LETTER_COLUMNS, Reason.DANG_TRONG_HAN))
     notes = []
     if pending.any():
         notes.append(Note.of("note.petitions_pending", count=int(pending.sum())))

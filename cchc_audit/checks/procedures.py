@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..codes import Reason
 from ..results import Note
-from .base import Context, Measure, check, concat, items, reason_where
+from .base import Context, Measure, check, concat, reason_where
 from .dossiers import IN_PROGRESS, PAUSED, REFUSED, RESOLVED, WITHDRAWN  # noqa: F401 - used by checks
 
 DOSSIER_COLUMNS = ["ma_ho_so", "ma_thu_tuc", "ngay_tiep_nhan", "han", "ngay_co_ket_qua",
@@ -23,7 +23,7 @@ def tthc_on_time(ctx: Context) -> Measure:
     on_time = counted & d["dung_han"].to_numpy(bool)
     late = counted & ~on_time
     reason = reason_where(d, late, d["han"].isna(), Reason.KHONG_XAC_DINH_HAN, Reason.TRE_HAN)
-    found = items(d, late, DOSSIER_COLUMNS, reason, until=ctx.end)
+    found = ctx.items_at_end(d, late, DOSSIER_COLUMNS, reason)
     notes = []
     if d.loc[counted, "han"].isna().any():
         notes.append(Note.of("note.no_due_date"))
@@ -39,8 +39,8 @@ def apologies(ctx: Context) -> Measure:
     apologised = late & ctx.by_end(apology).to_numpy(bool)
     # Nghị định 61/2018, Điều 19: the apology is due at least one day before the due date.
     tardy = apologised & (apology > d["han"] - pd.Timedelta(days=1)).fillna(False).to_numpy(bool)
-    found = concat(items(d, late & ~apologised, DOSSIER_COLUMNS, Reason.CHUA_XIN_LOI, until=ctx.end),
-                   items(d, tardy, DOSSIER_COLUMNS, Reason.XIN_LOI_MUON, until=ctx.end))
+    found = concat(ctx.items_at_end(d, late & ~apologised, DOSSIER_COLUMNS, Reason.CHUA_XIN_LOI),
+                   ctx.items_at_end(d, tardy, DOSSIER_COLUMNS, Reason.XIN_LOI_MUON))
     notes = []
     if tardy.any():
         notes.append(Note.of("note.apologies_tardy", count=int(tardy.sum())))
@@ -55,7 +55,7 @@ def digitized(ctx: Context) -> Measure:
     good = counted & (d["so_hoa"] & d["ket_qua_dien_tu"]).to_numpy(bool)
     reason = reason_where(d, counted & ~good, d["so_hoa"], Reason.CHUA_CO_KET_QUA_DIEN_TU, Reason.CHUA_SO_HOA)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(d, counted & ~good, DOSSIER_COLUMNS[:5], reason, until=ctx.end))
+                   ctx.items_at_end(d, counted & ~good, DOSSIER_COLUMNS[:5], reason))
 
 
 @check("data_reuse")
@@ -65,7 +65,7 @@ def data_reuse(ctx: Context) -> Measure:
     counted = (d["tiep_nhan_trong_ky"] & ~d["trang_thai_hieu_luc"].isin([WITHDRAWN])).to_numpy(bool)
     good = counted & d["tai_su_dung"].to_numpy(bool)
     return Measure(int(good.sum()), int(counted.sum()),
-                   items(d, counted & ~good, DOSSIER_COLUMNS[:3], Reason.KHONG_TAI_SU_DUNG, until=ctx.end))
+                   ctx.items_at_end(d, counted & ~good, DOSSIER_COLUMNS[:3], Reason.KHONG_TAI_SU_DUNG))
 
 
 def fee_dossiers(ctx: Context) -> tuple[np.ndarray, np.ndarray]:

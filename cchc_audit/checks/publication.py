@@ -39,28 +39,42 @@ def monthly_publication(ctx: Context, content: str) -> Measure:
     """II.1.2 / II.3: each month of P whose publication deadline falls in P has a publication of
     `content` for that month dated on or before the deadline."""
     posts = ctx.registers["cong_khai"]
-    about = (posts["noi_dung"].fillna("").map(slug) == content).to_numpy(bool)
+    about = _contents(ctx, posts) == content
+    # The register's months and dates read once, as plain values (a few dozen rows): a pandas
+    # selection per month cost more than the months themselves.
+    months = posts["ky"]
+    ky_missing = months.isna().to_numpy(bool)
+    ky_values = months.to_numpy(object)
+    posted = posts["ngay_dang"]
+    dated = list(zip(list(posted), ~posted.isna().to_numpy(bool)))
     rows = []
     for year, month in ctx.period.months():
         deadline = publication_deadline(ctx, year, month)
         if deadline > ctx.period.end:
             continue
         ky = f"{year:04d}-{month:02d}"
-        mine = about & (posts["ky"] == ky).fillna(False).to_numpy(bool)
-        dates = posts.loc[mine, "ngay_dang"].dropna()
-        in_time = dates[dates <= pd.Timestamp(deadline)]
-        first = dates.min() if not dates.empty else pd.NaT
+        mine = about & ~ky_missing
+        mine[mine] = ky_values[mine] == ky
+        dates = [v for (v, present), row in zip(dated, mine) if row and present]
+        in_time = [d for d in dates if d <= pd.Timestamp(deadline)]
+        first = min(dates) if dates else pd.NaT
         rows.append({"ky": ky, "han_cong_khai": pd.Timestamp(deadline),
-                     "ngay_dang": in_time.min() if not in_time.empty else first,
-                     "dat": not in_time.empty,
-                     "ly_do": None if not in_time.empty else (Reason.CONG_KHAI_MUON if not dates.empty
-                                                              else Reason.THANG_CHUA_CONG_KHAI)})
+                     "ngay_dang": min(in_time) if in_time else first,
+                     "dat": bool(in_time),
+                     "ly_do": None if in_time else (Reason.CONG_KHAI_MUON if dates else Reason.THANG_CHUA_CONG_KHAI)})
     table = pd.DataFrame(rows, columns=["ky", "han_cong_khai", "ngay_dang", "dat", "ly_do"])
     published = int(table["dat"].sum()) if len(table) else 0
     found = table[~table["dat"].astype(bool)].drop(columns="dat").set_index(pd.Index(
         [None] * int((~table["dat"].astype(bool)).sum()), name="row")) if len(table) else None
-    undated = about & posts["ky"].isna().to_numpy(bool)
+    undated = about & ky_missing
     notes = []
     if undated.any():
         notes.append(Note.of("note.publications_undated", count=int(undated.sum())))
     return Measure(published, len(table), found, notes, extra={"months": table.to_dict("records")})
+
+
+def _contents(ctx: Context, posts: pd.DataFrame) -> np.ndarray:
+    """Each publication's content as a slug, worked out once per audit (II.1.2 and II.3 both ask)."""
+    if "publication_contents" not in ctx.memo:
+        ctx.memo["publication_contents"] = posts["noi_dung"].fillna("").map(slug).to_numpy(object)
+    return ctx.memo["publication_contents"]

@@ -33,14 +33,16 @@ def normalize_task_id(value) -> str | None:
 
 @dataclass(frozen=True)
 class _TaskEvidence:
-    # The register's rows dated in P, by date, with the items' columns and `ly_do`: the reason
-    # code, None where the row evidences its task.
+    # The register's rows dated in P, grouped by task (in order of first appearance by date) and
+    # by date within each, with the items' columns and `ly_do`: the reason code, None where the
+    # row evidences its task.
     with_reasons: pd.DataFrame
     without_reasons: pd.DataFrame  # the same rows, `ly_do` all None
     ok: np.ndarray  # per row: evidenced
     not_arisen: np.ndarray  # per row: not arisen, with a note
     any_reason: np.ndarray  # per row: `ly_do` is not None
-    rows: dict  # normalized task id -> positions in `shown`
+    rows: dict  # normalized task id -> (first, stop) of its rows, contiguous
+    latest: dict  # normalized task id -> the status and date of its last row
     empty: pd.DataFrame  # the items of a task without rows
 
 
@@ -62,8 +64,15 @@ def _evidence_by_task(ctx: Context) -> _TaskEvidence:
             [None, Reason.KHONG_PHAT_SINH_THIEU_GHI_CHU, Reason.CHUA_THUC_HIEN], default=Reason.KHONG_CO_MINH_CHUNG)
         frame = evidence.assign(_id=ids.to_numpy(), _pos=np.arange(len(evidence)))
         # Sorted by date once: a stable sort of the whole keeps, within each task, the order a
-        # stable sort of its own rows gives.
+        # stable sort of its own rows gives. Then each task's rows are put together (a stable
+        # sort on the task's group number), so that a task's items are a slice, not a gather:
+        # a slice of a frame costs a fraction of taking rows by position.
         dated = frame[in_p].sort_values("ngay", kind="stable")
+        group, task_ids = pd.factorize(dated["_id"].to_numpy(object), use_na_sentinel=False)
+        order = np.argsort(group, kind="stable")
+        dated = dated.iloc[order]
+        starts = np.searchsorted(group[order], np.arange(len(task_ids)))
+        stops = np.append(starts[1:], len(order))
         position = dated["_pos"].to_numpy()
         reason = reason[position]
         shown = dated[TASK_COLUMNS]
@@ -73,7 +82,10 @@ def _evidence_by_task(ctx: Context) -> _TaskEvidence:
             # None as objects.
             with_reasons=shown.assign(ly_do=reason), without_reasons=shown.assign(ly_do=np.full(len(shown), None)),
             ok=evidenced[position], not_arisen=not_arisen[position], any_reason=reason != None,  # noqa: E711
-            rows=dated.groupby("_id", sort=False).indices,
+            rows={task: (int(a), int(b)) for task, a, b in zip(task_ids, starts, stops)},
+            # Read once from the columns, as `iat` reads them from a task's own items.
+            latest={task: (shown["trang_thai"].iat[b - 1], shown["ngay"].iat[b - 1])
+                    for task, b in zip(task_ids, stops)},
             empty=evidence.iloc[0:0][TASK_COLUMNS].assign(ly_do=pd.Series(dtype=STRING)))
     return ctx.memo["tasks"]
 
@@ -83,7 +95,8 @@ def task_evidenced(ctx: Context, task_id: str) -> Measure:
     """A section III task: 1 of 1 when a row dated in P carries evidence with status done or in
     progress; 0 of 0 (not arisen) when a row in P says not arisen with a note; else 0 of 1."""
     evidence = _evidence_by_task(ctx)
-    rows = evidence.rows.get(task_id)
+    span = evidence.rows.get(task_id)
+    rows = slice(*span) if span is not None else None
     if rows is not None and evidence.ok[rows].any():
         numerator, denominator = 1, 1
     elif rows is not None and evidence.not_arisen[rows].any():
@@ -91,10 +104,9 @@ def task_evidenced(ctx: Context, task_id: str) -> Measure:
     else:
         numerator, denominator = 0, 1
     if rows is None:
-        found = evidence.empty.copy()
+        # A shallow copy: pandas copies on write, so no result's items reach another's.
+        found = evidence.empty.copy(deep=False)
     else:
         found = (evidence.with_reasons if evidence.any_reason[rows].any() else evidence.without_reasons).iloc[rows]
-    latest = len(found) > 0
-    return Measure(numerator, denominator, items=found,
-                   extra={"latest_status": found["trang_thai"].iat[-1] if latest else None,
-                          "latest_date": found["ngay"].iat[-1] if latest else None})
+    status, date = evidence.latest.get(task_id, (None, None))
+    return Measure(numerator, denominator, items=found, extra={"latest_status": status, "latest_date": date})

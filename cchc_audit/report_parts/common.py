@@ -227,21 +227,32 @@ def item_table(frame: pd.DataFrame | None, lang: str, audience: str,
     if frame is None or len(frame) == 0:
         return None
     head = frame.iloc[:limit]
-    if audience == Audience.PUBLIC:
-        shown = privacy.public_frame(head, personal)
-    else:
-        shown = privacy.mask_frame(head, personal, names=names)
-    columns = list(shown.columns)
-    has_row = any(not is_missing(i) for i in shown.index)
+    shown = _shown_columns(head, audience, personal, names)
+    columns = [c for c, _ in shown]
+    has_row = any(not is_missing(i) for i in head.index)
     header = ([label("col_row", lang)] if has_row else []) + [
         messages.column_label(c, lang, registers) for c in columns]
-    classes = (["num"] if has_row else []) + [_column_class(c, shown[c]) for c in columns]
+    classes = (["num"] if has_row else []) + [_column_class(c, series) for c, series in shown]
+    # Column by column (each Series iterated as a frame's rows yield it), then row by row.
+    records = zip(*(list(series) for _, series in shown)) if columns else ((),) * len(head)
     rows = []
-    for index, record in zip(shown.index, shown.itertuples(index=False, name=None)):
+    for index, record in zip(head.index, records):
         cells = [_cell(c, v, lang) for c, v in zip(columns, record)]
         rows.append(([("" if is_missing(index) else str(index))] if has_row else []) + cells)
     return {"header": header, "classes": classes, "rows": rows, "count": len(frame),
             "more": max(0, len(frame) - limit)}
+
+
+def _shown_columns(head: pd.DataFrame, audience: str, personal, names) -> list[tuple[str, pd.Series]]:
+    """The columns of the frame one audience sees (`privacy.public_frame`, `privacy.mask_frame`),
+    read as columns: building that frame (twice copied) cost more than the masking."""
+    if not head.columns.is_unique:
+        shown = privacy.public_frame(head, personal) if audience == Audience.PUBLIC else privacy.mask_frame(
+            head, personal, names=names)
+        return [(c, shown.iloc[:, k]) for k, c in enumerate(shown.columns)]
+    if audience == Audience.PUBLIC:
+        return list(privacy.public_masked_columns(head, personal).items())
+    return list(privacy.masked_columns(head, personal, names=names).items())
 
 
 # Words that open an administrative level: the managing body's name breaks before the last of
