@@ -283,11 +283,21 @@ def _client(client, scheduler: str | None, workers: int | None, period_id: str =
         return
     import dask
 
-    with _start_method(period_id, lang), dask.config.set(LOCAL_WORKER_SETTINGS), \
+    with _start_method(period_id, lang), dask.config.set(_local_worker_settings()), \
             LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:
         yield local
+
+
+def _local_worker_settings() -> dict:
+    """LOCAL_WORKER_SETTINGS, but for a setting the user gave a value of their own (other than
+    Dask's default): theirs stands."""
+    import dask
+
+    defaults = dask.config.merge(*dask.config.defaults)
+    return {key: value for key, value in LOCAL_WORKER_SETTINGS.items()
+            if dask.config.get(key) == dask.config.get(key, config=defaults)}
 
 
 @contextmanager

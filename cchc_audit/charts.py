@@ -382,9 +382,10 @@ def _layout_memos(fig):
     engine) and what the methods kept here set themselves (tick places and labels, axis label
     places); so each answer is kept under what it reads of that, and given again while it holds:
     an axis's ticks and tick label boxes under the axes' place, view and data limits and the
-    figure's size and dpi; a text's layout (which does not depend on where the text is) under
-    its string, renderer and dpi. Only on the matplotlib versions checked (REPLAY_VERSIONS); a
-    property test compares the pictures with matplotlib's own."""
+    figure's size and dpi; a text's layout (which does not depend on where the text is, unless
+    it wraps or turns with its transform: those are left alone) under its string, renderer and
+    dpi. Only on the matplotlib versions checked (REPLAY_VERSIONS); a property test compares the
+    pictures with matplotlib's own."""
     if not LAYOUT_MEMOS or not _checked_version():
         yield
         return
@@ -393,6 +394,8 @@ def _layout_memos(fig):
     patched = []
 
     def patch(obj, name, memo):
+        if memo is _memo_text_layout and (obj.get_wrap() or obj.get_transform_rotates_text()):
+            return  # laid out by where it is: wrapped to the figure's edge, or turned with the axes
         obj.__dict__[name] = functools.partial(memo, obj, getattr(obj, name), {})
         patched.append((obj, name))
 

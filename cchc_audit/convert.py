@@ -21,7 +21,7 @@ from .headers import cell_of, distinct
 from .headers import cell_text as _text
 from .problems import ProblemCode as P
 from .schema import Column
-from .text import slug
+from .text import KEPT_CHARS, slug
 
 YEARS = (1900, 2100)  # a date outside these years is a typing slip, not a register date
 MAX_INT = 1_000_000_000
@@ -176,7 +176,7 @@ def _to_date(value, column):
 def _date_of(value, column):
     """`_to_date` as a `datetime.date`: the reader's converter (a Timestamp per distinct cell
     costs more than the rest of its conversion; `_typed` counts the days)."""
-    if value.__class__ is str:  # the same date texts recur in every date column of a batch: kept
+    if value.__class__ is str and len(value) <= KEPT_CHARS:  # the same date texts recur in every date column of a batch: kept
         return _date_text(value)
     return _date_cell(value)
 

@@ -315,12 +315,12 @@ def _execute(nb_man) -> None:
                     break
             finally:
                 nb_man.cell_complete(cell, cell_index=index)
-        else:
-            # The outputs, made without nbformat's check of each (`new_output`), checked at once:
-            # papermill only logs a notebook that breaks the schema, and writes it all the same.
-            import nbformat
+        # The outputs, made without nbformat's check of each (`new_output`), checked at once, after
+        # a failed cell too: papermill only logs a notebook that breaks the schema, and writes it
+        # all the same; nbclient stops on such an output as it arrives.
+        import nbformat
 
-            nbformat.validate(nb_man.nb)
+        nbformat.validate(nb_man.nb)
     finally:
         ip.current = None
         _RUNNING = None

@@ -352,42 +352,58 @@ def find_member(names: list[str], path: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _target_paths(target: str) -> set[str]:
+    """The member names a relationship's `Target` may mean: relative to xl/ unless it starts
+    with /, as written (calamine joins it without normalizing: xl/../s.xml is a member name of
+    its own) and normalized."""
+    written = target[1:] if target.startswith("/") else "xl/" + target
+    return {written, posixpath.normpath(written)}
+
+
 def target_member(names: list[str], target: str) -> str | None:
-    """The member a relationship of xl/workbook.xml points to (`Target`, relative to xl/ unless it
-    starts with /), found as calamine finds it."""
-    member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return find_member(names, member)
+    """The one member a relationship of xl/workbook.xml points to, found as calamine finds it
+    (any letter case); None when there is none or more than one."""
+    found = [n for n in names if n.lower() in {p.lower() for p in _target_paths(target)}]
+    return found[0] if len(found) == 1 else None
 
 
-RELS_MAX = 1 << 20  # bytes of xl/_rels/workbook.xml.rels parsed to find the sheets (a workbook's are KiBs)
-_WORKSHEET_TYPE = "/relationships/worksheet"
+def local_name(tag: str) -> str:
+    """An XML tag or attribute name without its namespace."""
+    return tag.rpartition("}")[2]
+
+
+PART_MAX = 1 << 20  # bytes of workbook.xml or its relationships parsed to find the sheets (a workbook's are KiBs)
 
 
 def worksheet_members(book: zipfile.ZipFile) -> list[str]:
-    """Every member calamine may read as a sheet: those under xl/worksheets/ and whatever the
-    workbook's relationships name as a worksheet, in any letter case and any folder (calamine
-    follows them: a sheet kept in xl/sheets/ is read as well). Relationships past RELS_MAX, or that
-    do not parse: every XML member under xl/, as a sheet may be any of them."""
+    """Every member calamine may read as a sheet: those under xl/worksheets/, and each member a
+    sheet of xl/workbook.xml points to through xl/_rels/workbook.xml.rels, whatever the
+    relationship's type, in any folder, in any letter case (every member matching, and every
+    copy of the two parts whose names differ only in case), its target as written and normalized.
+    Parts past PART_MAX, or that do not parse: every member, as a sheet may be any of them."""
     from xml.etree import ElementTree
 
     names = book.namelist()
     found = {n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")}
-    rels = find_member(names, "xl/_rels/workbook.xml.rels")
-    if rels is None:
-        return sorted(found)
+
+    def parts(path: str) -> list:
+        copies = [n for n in names if n.lower() == path]
+        if any(book.getinfo(n).file_size > PART_MAX for n in copies):
+            raise ValueError(path)
+        return [ElementTree.fromstring(book.read(n)) for n in copies]
+
     try:
-        if book.getinfo(rels).file_size > RELS_MAX:
-            raise ValueError(rels)
-        relations = ElementTree.fromstring(book.read(rels))
+        workbooks, relations = parts("xl/workbook.xml"), parts("xl/_rels/workbook.xml.rels")
     except (ValueError, ElementTree.ParseError):
-        return sorted(found | {n for n in names if n.lower().startswith("xl/") and n.lower().endswith(".xml")
-                               and n != rels})
-    for relation in relations.iter():
-        target = relation.get("Target")
-        if target and (relation.get("Type") or "").endswith(_WORKSHEET_TYPE):
-            member = target_member(names, target)
-            if member is not None:
-                found.add(member)
+        return sorted(n for n in names if not n.endswith("/"))
+    ids = {value for workbook in workbooks for element in workbook.iter() if local_name(element.tag) == "sheet"
+           for key, value in element.attrib.items() if local_name(key) == "id"}
+    for rels in relations:
+        for relation in rels.iter():
+            target = relation.get("Target")
+            if target and relation.get("Id") in ids:
+                paths = {p.lower() for p in _target_paths(target)}
+                found.update(n for n in names if n.lower() in paths)
     return sorted(found)
 
 

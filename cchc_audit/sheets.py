@@ -380,8 +380,7 @@ MARK_STEP = 1 << 26  # bytes compared at a time: the comparisons' memory bounded
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+_local = safeio.local_name
 
 
 def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:

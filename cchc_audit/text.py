@@ -26,9 +26,14 @@ def fold(text: str) -> str:
 
 def slug(text: str) -> str:
     """`Ngày tiếp nhận`, `NGAY TIEP NHAN` and `ngay_tiep_nhan` all become `ngay_tiep_nhan`."""
-    if text.__class__ is str:  # the same words recur in every register of a batch: kept
+    if text.__class__ is str and len(text) <= KEPT_CHARS:  # the same words recur in every register of a batch: kept
         return _slug_text(text)
     return _NON_WORD.sub("_", fold(text)).strip("_")
+
+
+# Texts of at most this many characters are kept by the memos of recurring words (a cell may hold
+# 32,767: 16,384 of those would be a gigabyte in a batch worker).
+KEPT_CHARS = 256
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -96,15 +96,41 @@ def _mask_frame_by_frame(df, personal_columns, names):
         if column in out.columns:
             out[column] = out[column].astype(object).map(privacy.masker(column))
     known = frozenset(names)
-    for column in privacy.free_text_columns(out):
+    for column in _free_text_columns_as_they_were(out):
         if column not in personal:
             out[column] = out[column].astype(object).map(lambda v: privacy.scrub_text(v, known))
     return _mask_codes_by_frame(out, known, redact=False)
 
 
+def _free_text_columns_as_they_were(df):
+    """privacy.free_text_columns before the masking went column by column (its own copy, so that a
+    slip in the helpers it now shares with the new code shows)."""
+    out = []
+    for column in df.columns:
+        if column in privacy.PERSONAL_COLUMNS or column in privacy.PUBLIC_TEXT_COLUMNS:
+            continue
+        if column in privacy.FREE_TEXT_COLUMNS or privacy._TEXT_KINDS_BY_COLUMN.get(column) or (
+                column not in privacy._TEXT_KINDS_BY_COLUMN and privacy._is_text_dtype(df[column])):
+            out.append(column)
+    return out
+
+
+def _code_maskers_as_they_were(df, known, redact):
+    """privacy.code_maskers before the change, likewise copied."""
+    out = {}
+    for column in df.columns:
+        if column not in privacy.PUBLIC_TEXT_COLUMNS or not privacy._is_text_dtype(df[column]):
+            continue
+        if column in privacy.CATALOGUE_TEXT_COLUMNS:
+            out[column] = lambda v: privacy.scrub_text(v, known, redact)
+        else:
+            out[column] = lambda v: privacy.mask_code(v, redact)
+    return out
+
+
 def _mask_codes_by_frame(df, known=frozenset(), redact=False):
     out = df.copy()
-    for column, function in privacy.code_maskers(out, known, redact).items():
+    for column, function in _code_maskers_as_they_were(out, frozenset(known), redact).items():
         values = out[column].astype(object)
         table = {v: function(v) for v in values.dropna().unique()}
         out[column] = values.map(table.__getitem__, na_action="ignore")

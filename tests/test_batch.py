@@ -421,3 +421,5 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
     assert seen["profile"] is False and seen["options"]["dashboard_address"] is None
     assert seen["memory"] == "500ms"
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the process's own, as before
+    with dask.config.set({"distributed.worker.memory.monitor-interval": "50ms"}), batch._client(None, None, 1):
+        assert seen["memory"] == "50ms" and seen["profile"] is False  # a user's own setting stands

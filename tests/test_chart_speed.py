@@ -37,6 +37,12 @@ def _draw(chart):
         reuse = _series([other[i % len(other)] for i in range(len(values))])
         return charts.digitization_chart(_series(values), reuse, {"digitized": threshold, "reuse": threshold / 2},
                                          lang)
+    if kind == "trend":  # several axes: drawn without templates, with the layout memos
+        return charts.trend_chart([
+            {"id": f"{name[:6]} {n}", "threshold": threshold if n % 2 else None,
+             "points": [(f"Q{i + 1}/24", v, "dat" if v is not None and v >= threshold else "khong_dat")
+                        for i, v in enumerate((values + other)[: 2 + (n + len(values)) % 5])]}
+            for n, name in enumerate(names)], lang)
     return charts.satisfaction_chart(
         [(name, {level: int(30 * (v or 0)) + (level + n) % 3 for level, v in enumerate((values + other)[:5], 1)})
          for n, name in enumerate(names)], lang)
@@ -50,7 +56,7 @@ def _plain(monkeypatch, chart):
 
 
 chart_strategy = st.tuples(
-    st.sampled_from(["on_time", "digitization", "satisfaction"]),
+    st.sampled_from(["on_time", "digitization", "satisfaction", "trend"]),
     st.lists(share, min_size=1, max_size=12), st.lists(share, min_size=5, max_size=5),
     st.floats(0.05, 1), st.sampled_from(["vi", "en"]),
     st.lists(st.sampled_from(NAMES), min_size=1, max_size=4))
@@ -168,3 +174,18 @@ def test_a_kept_answer_is_not_given_once_what_it_was_kept_under_changed():
         label.set_text("Tháng mười hai")
         assert longer[2] > before[2]
         assert longer == label._get_layout(renderer)[0].bounds  # as matplotlib lays it out
+
+
+def test_texts_laid_out_by_where_they_are_get_no_kept_layout():
+    """A wrapped text (wrapped to the figure's edge) and one turned with its transform are laid
+    out by their place: the memos leave them to matplotlib."""
+    if not charts._checked_version():
+        pytest.skip("the memos run on checked matplotlib versions only")
+    fig = charts._figure(2.0)
+    ax = fig.add_subplot()
+    plain, wrapped = ax.text(0, 0, "plain"), ax.text(0, 0, "wrapped " * 20, wrap=True)
+    turned = ax.text(0, 0, "turned", transform_rotates_text=True, rotation=30)
+    with charts._layout_memos(fig):
+        assert "_get_layout" in plain.__dict__
+        assert "_get_layout" not in wrapped.__dict__ and "_get_layout" not in turned.__dict__
+    assert "_get_layout" not in plain.__dict__

@@ -260,8 +260,6 @@ def test_an_output_that_breaks_the_schema_still_fails_the_run(tmp_path):
     after its cells catches, before papermill writes it."""
     from cchc_audit import inprocess
 
-    nb = new_notebook(cells=[new_code_cell("from IPython.display import display\n"
-                                           "display({'text/plain': 'x'}, raw=True)")])
     original = inprocess.new_output
 
     def broken(output_type, **fields):
@@ -270,12 +268,14 @@ def test_an_output_that_breaks_the_schema_still_fails_the_run(tmp_path):
             node["not_in_the_schema"] = 1
         return node
 
-    source = tmp_path / "in.ipynb"
-    nbformat.write(nb, source)
-    inprocess.new_output = broken
-    try:
-        with pytest.raises(nbformat.ValidationError, match="not_in_the_schema"):
-            execute.execute_notebook(tmp_path / "out.ipynb", {}, notebook=source, cwd=tmp_path)
-    finally:
-        inprocess.new_output = original
-    assert not (tmp_path / "out.ipynb").exists()
+    show = "from IPython.display import display\ndisplay({'text/plain': 'x'}, raw=True)"
+    for cells in ([show], [show, "raise ValueError('a failing cell after it')"]):
+        source = tmp_path / "in.ipynb"
+        nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), source)
+        inprocess.new_output = broken
+        try:
+            with pytest.raises(nbformat.ValidationError, match="not_in_the_schema"):
+                execute.execute_notebook(tmp_path / "out.ipynb", {}, notebook=source, cwd=tmp_path)
+        finally:
+            inprocess.new_output = original
+        assert not (tmp_path / "out.ipynb").exists()

@@ -376,3 +376,24 @@ def test_dates_ruled_out_at_once_are_those_pandas_finds(rows, today, unit):
         assert [repr(p) for p in fast] == [repr(p) for p in validate.all_problems(data, today=today)]
     finally:
         validate._none_after = saved
+
+
+def test_long_texts_are_worked_out_but_not_kept():
+    """The memos of recurring words and date texts keep short texts only: a cell may hold 32,767
+    characters, and a batch worker lives through thousands of registers."""
+    from cchc_audit import convert, text
+
+    long = "Ngày tiếp nhận " * 40
+    assert len(long) > text.KEPT_CHARS
+    for memo, call, expected in ((text._slug_text, lambda: text.slug(long), text._NON_WORD.sub("_", text.fold(long)).strip("_")),
+                                 (convert._date_text, lambda: convert._date_of(long, None), convert._date_cell(long))):
+        before = memo.cache_info()
+        assert call() == expected
+        after = memo.cache_info()
+        assert (after.hits, after.misses, after.currsize) == (before.hits, before.misses, before.currsize)
+    import uuid
+
+    short = f"Ngày tiếp nhận {uuid.uuid4().hex}"  # not met before in this process
+    misses = text._slug_text.cache_info().misses
+    text.slug(short), text.slug(short)
+    assert text._slug_text.cache_info().misses == misses + 1
