@@ -70,6 +70,7 @@ def cluster(home: Path) -> tuple[str, list[subprocess.Popen]]:
     for name in ("w1", "w2"):
         (home / name).mkdir()
         started.append(start(["worker", address, "--name", name, "--nthreads", "1", "--nworkers", "1",
+                              "--preload", "cchc_audit.worker",  # as README.md says to start them
                               "--host", "127.0.0.1", "--no-dashboard", "--local-directory", str(home / name)],
                              home / name))
     with Client(address, timeout=STARTUP) as client:

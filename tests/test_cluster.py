@@ -76,6 +76,7 @@ def dask_cluster(tmp_path_factory):
             folder.mkdir()
             workers.append(_start(["worker", address, "--name", name, "--nthreads", "1",
                                    "--nworkers", "1", "--host", "127.0.0.1", "--no-dashboard",
+                                   "--preload", "cchc_audit.worker",  # as README.md says to start them
                                    "--local-directory", str(folder)], folder, home / f"{name}.log"))
         started += workers
         with Client(address, timeout=STARTUP) as client:
@@ -126,6 +127,24 @@ def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
     assert not list(out.glob(archive.TMP_PREFIX + "*"))
     # The units ran in the cluster's worker processes: the round left nothing running on them.
     _assert_round_released(workers)
+
+
+def test_workers_started_with_the_package_s_preload_are_ready_before_their_first_unit(dask_cluster):
+    """`--preload cchc_audit.worker`: each worker process has imported what a unit needs as it
+    started, runs without Dask's stack sampler and checks its memory twice a second."""
+    from distributed import Client
+
+    address, _, _ = dask_cluster
+
+    def state(dask_worker):
+        import sys
+
+        callbacks = dask_worker.periodic_callbacks
+        return ("cchc_audit.pipeline" in sys.modules and "matplotlib.pyplot" in sys.modules,
+                "profile" in callbacks, callbacks["memory_monitor"].callback_time)
+
+    with Client(address, timeout=STARTUP) as client:
+        assert set(client.run(state).values()) == {(True, False, 500.0)}
 
 
 def _left_running(workers) -> list[str]:

@@ -1,0 +1,33 @@
+"""A `dask worker` of a district's cluster, ready for audit units before its first one:
+
+    dask worker tcp://HOST:8786 --nthreads 1 --nworkers N --preload cchc_audit.worker
+
+Dask calls `dask_setup` in each worker process as it starts (and again in the process a nanny
+restarts). The process imports and warms up what a unit needs (`batch.preload`), as the workers of
+the LocalCluster `cchc-audit batch` starts itself inherit it when they fork, so a round's first unit
+on a worker costs what the others do rather than a second and a half more. And, as for those
+workers (`batch.LOCAL_WORKER_SETTINGS`), unless the worker was configured otherwise: no stack
+sampler (its samples cost units time, for a dashboard), the memory checked twice a second.
+"""
+
+from __future__ import annotations
+
+PROFILE, MEMORY = "distributed.worker.profile.enabled", "distributed.worker.memory.monitor-interval"
+
+
+def dask_setup(worker) -> None:
+    from dask.utils import parse_timedelta
+
+    from . import batch
+
+    batch.preload()
+    settings = batch._local_worker_settings()  # those this worker left at Dask's default
+    if settings.get(PROFILE) is False:
+        for name in ("profile", "profile-cycle"):
+            callback = worker.periodic_callbacks.pop(name, None)
+            if callback is not None:
+                callback.stop()
+    if MEMORY in settings:
+        callback = worker.periodic_callbacks.get("memory_monitor")
+        if callback is not None:  # read at each next call
+            callback.callback_time = parse_timedelta(settings[MEMORY], default="ms") * 1000
