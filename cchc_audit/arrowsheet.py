@@ -248,8 +248,9 @@ class _Marks:
                 if at < 0 or _HAIR.match(xml, at):
                     break
                 at += 1
-            else:
-                at = -1 if _HAIR_ALL.search(xml, at) is None else at
+            else:  # the points left in one pass; _HAIR_ALL from the start of the value `at` is in
+                value = max(self._begin, xml.rfind(b"<v>", self._begin, at))
+                at = -1 if _HAIR.search(xml, at) is None and _HAIR_ALL.search(xml, value) is None else at
             self._found["hair"] = at >= 0
         return self._found["hair"]
 
