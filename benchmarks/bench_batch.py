@@ -11,6 +11,8 @@ its first units. Then, alternately and `--reps` times each, each into a new arch
 - singles (smallest size only): `cchc-audit run --period 2024-Q1 --data <unit> --out <archive>`
   for each unit, one after the other, as a shell loop would.
 
+- with `--read-ahead-off`: the batch once more per rep with CCHC_AUDIT_READ_AHEAD=0, its units
+  read by their workers only (readahead.py), and the ratio of the two;
 - a batch of as many units as workers (one unit each), to split the smallest batch's time into
   what does not grow with its units (start-up: Python, the imports and warm-up before the workers
   fork, the cluster, the roll-up, the exit) and what one unit costs in a worker: with W workers, a
@@ -33,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, spread, timed, verdict  # noqa: E402
+from common import BIN, bytecode, spread, timed, verdict  # noqa: E402
 from district import make_district  # noqa: E402
 
 from cchc_audit.batch import default_workers  # noqa: E402
@@ -61,10 +63,14 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[20])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workers", type=int)
+    parser.add_argument("--read-ahead-off", action="store_true", help="also time the batch without read-ahead")
+    parser.add_argument("--bytecode-cache", action="store_true",
+                        help="the commands keep their compiled modules, as an installed package does")
     args = parser.parse_args()
     sizes = sorted(set(args.units))
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:
+        print(bytecode(work / "pycache" if args.bytecode_cache else None))
         started = time.perf_counter()
         every = make_district(work / "units", sizes[-1])
         print(f"{len(every)} units generated in {time.perf_counter() - started:.1f} s ({work / 'units'})")
@@ -84,7 +90,7 @@ def main() -> None:
             roots[width] = work / f"district-{width}"
             for unit in every[:width]:
                 shutil.copytree(unit, roots[width] / unit.name)
-        few = []
+        few, plain = [], []
         for rep in range(args.reps):
             if small > width:
                 out = work / f"batch-{width}-{rep}"
@@ -98,6 +104,12 @@ def main() -> None:
                                          "--out", str(out)] + workers))
                 check_batch(out, every[:n])
                 shutil.rmtree(out, ignore_errors=True)
+            if args.read_ahead_off:
+                out = work / f"batch-plain-{rep}"
+                plain.append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[small]),
+                                    "--out", str(out)] + workers, env={"CCHC_AUDIT_READ_AHEAD": "0"}))
+                check_batch(out, every[:small])
+                shutil.rmtree(out, ignore_errors=True)
             total = 0.0
             for unit in every[:small]:
                 total += timed([cli, "run", "--period", PERIOD, "--data", str(unit),
@@ -110,6 +122,9 @@ def main() -> None:
         print(f"{small} single runs (cchc-audit run, CLI): {spread(singles, small)}")
         print(verdict("batch / singles", batches[small], singles, TARGET))
         med = statistics.median
+        if plain:
+            print(f"batch of {small} without read-ahead: {spread(plain, small)}; ratio to singles "
+                  f"{med(plain) / med(singles):.2f}; with / without read-ahead {med(batches[small]) / med(plain):.2f}")
         if few:
             # batch of `width` units = start-up + 1 unit; of `small` = start-up + small/width units
             unit = (med(batches[small]) - med(few)) / (small / width - 1)

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, spread, timed, verdict  # noqa: E402
+from common import BIN, bytecode, spread, timed, verdict  # noqa: E402
 
 TARGET = 0.35
 
@@ -45,9 +45,12 @@ def empty_notebook(path: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--bytecode-cache", action="store_true",
+                        help="the commands keep their compiled modules, as an installed package does")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     try:
+        print(bytecode(work / "pycache" if args.bytecode_cache else None))
         notebook = empty_notebook(work / "empty.ipynb")
         audit = [str(BIN / "cchc-audit"), "run", "--period", "2024-Q1"]
         papermill = [str(BIN / "papermill"), str(notebook), str(work / "out.ipynb"),

@@ -67,6 +67,7 @@ class Outcome:
     message: str = ""
     run: str | None = None  # the archived run folder
     seconds: float = 0.0
+    read_ahead: bool = False  # its registers were read while the round started (readahead.py)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -113,21 +114,31 @@ def _short(message: str) -> str:
     return "\n".join(lines[:MESSAGE_LINES] + [f"  ... (+{more})"])
 
 
+def unit_params(folder: str, period: str, out: str, lang: str, params_file: str | None = None):
+    """A unit's params in a round: the round's params file (report date, waivers, calendar
+    overrides...) serves every unit; the unit's own folder, the period and the archive come from
+    the round."""
+    from .params import resolve
+
+    return resolve(params_file, period=period, data=folder, out=out, lang=lang)
+
+
 def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
-               params_file: str | None = None) -> dict:
+               params_file: str | None = None, read_ahead: str | None = None) -> dict:
     """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict. (The
     round's watchdog bounds its time: a cell running in the worker's process cannot be stopped
-    from inside it.)"""
-    from . import pipeline
-    from .params import ParamsError, resolve
+    from inside it.) `read_ahead`: where the round's reader may have left the unit read and
+    validated (readahead.py)."""
+    from . import pipeline, readahead
+    from .params import ParamsError
 
     started = time.perf_counter()
     outcome = Outcome(code, name, folder, ERROR)
     try:
-        # The round's params file (report date, waivers, calendar overrides...) serves every unit;
-        # the unit's own folder, the period and the archive come from the round.
-        params = resolve(params_file, period=period, data=folder, out=out, lang=lang)
-        path = pipeline.run_unit(params)
+        params = unit_params(folder, period, out, lang, params_file)
+        prepared = readahead.take(read_ahead, params)
+        outcome.read_ahead = prepared is not None
+        path = pipeline.run_unit(params, prepared=prepared)
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
@@ -184,11 +195,22 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         for outcome in outcomes.values():
             progress(done, total, outcome)
     if todo:
-        with _client(client, scheduler, workers, period_id, lang) as dask_client:
+        from .readahead import read_ahead
+
+        # The round's own cluster: its units are read while it starts (readahead.py).
+        def params_of(unit):
+            return unit_params(str(unit.folder), period_id, str(out), lang, params_file)
+
+        with read_ahead(todo, params_of, wanted=client is None and scheduler is None) as reader, \
+                _client(client, scheduler, workers, period_id, lang) as dask_client:
+            if reader is not None:
+                reader.halt()  # the workers are up
             submitted = {}
-            for unit in todo:
+            for index, unit in enumerate(todo):
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file, pure=False,
+                                            period_id, str(out), lang, params_file,
+                                            reader.path(index) if reader is not None else None,
+                                            pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")
                 submitted[future.key] = (future, unit)

@@ -26,12 +26,12 @@ def warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def run_unit(params, *, pdf: bool = False, exports=None) -> Path:
+def run_unit(params, *, pdf: bool = False, exports=None, prepared=None) -> Path:
     """One unit's period, as `cchc-audit run` does it, without printing: check the input (BadInput,
     nothing written), execute the notebook, export both reports (through `exports`, an
     `export.ExportProcess`, if given), archive; return the run folder. `cchc-audit batch` runs
-    this for every unit."""
-    period, unit_data, plan = prepare(params, params.lang)
+    this for every unit; `prepared`: what `prepare(params)` returned for it already (readahead.py)."""
+    period, unit_data, plan = prepared or prepare(params, params.lang)
     return execute_and_archive(params, period, unit_data, plan, params.lang, pdf=pdf, exports=exports)
 
 

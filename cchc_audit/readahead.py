@@ -1,0 +1,157 @@
+"""A round's units read ahead while its workers start (`cchc-audit batch` on its own LocalCluster).
+
+Before the round's first unit can run, its process imports and warms up what a unit needs
+(`batch.preload`: about two seconds on one core) and only then forks the workers; the machine's
+other cores idle meanwhile. So, just before that, a child process is forked that reads and validates
+the units in the order they are submitted, exactly as each unit's run does (`pipeline.prepare`), and
+leaves each result in the round's temporary folder. A worker that finds its unit's result there
+takes it instead of reading the registers again. The reader stops once the workers are up: from
+then on it would only take a core from them.
+
+A result is taken only while it still stands for the unit: the worker's params are the reader's,
+and every entry of the data folder and the plan file still has the size and modification time it
+had before the reader looked at them; else the worker reads the unit itself, as it always did. A
+unit that cannot be read is left to its worker, which reports it as a single run would; so is a
+unit whose registers exceed READ_AHEAD_BYTES (its frames would go through the disk for little
+gain). Set CCHC_AUDIT_READ_AHEAD=0 to switch it off (the benchmarks compare both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+READ_AHEAD_BYTES = 8 << 20  # a unit's register files, in all, beyond which its worker reads it
+SWITCH = "CCHC_AUDIT_READ_AHEAD"
+JOIN_SECONDS = 30.0  # the reader finishes the unit it is on; a stuck one is then stopped
+
+
+def enabled() -> bool:
+    """Forked, so Linux only (as the workers, batch._start_method), unless switched off."""
+    return sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0"
+
+
+def inputs_state(params) -> tuple:
+    """What the reading of a unit depends on, cheaply: each entry of its data folder and its plan
+    file, by name, kind, size and modification time (None for what cannot be looked at)."""
+    def entry(path: Path) -> tuple:
+        try:
+            st = path.stat()
+        except OSError:
+            return (str(path), None)
+        return (str(path), st.st_mode >> 12, st.st_size, st.st_mtime_ns)
+
+    data = Path(params.data)
+    try:
+        names = sorted(os.listdir(data))
+    except OSError:
+        names = None
+    listed = tuple(entry(data / name) for name in names) if names is not None else None
+    return (listed, entry(Path(params.plan_path)))
+
+
+class ReadAhead:
+    """The reader of one round: `path(i)` is where unit i's result will be, `halt()` stops the
+    reader after the unit it is on, `close()` waits for it and removes everything it left."""
+
+    def __init__(self, units: list, unit_params):
+        import multiprocessing
+
+        self.folder = Path(tempfile.mkdtemp(prefix="cchc-audit-read-ahead-"))
+        for stream in (sys.stdout, sys.stderr):  # else the child would write its copy of the buffers too
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._process = context.Process(target=_read_units, name="cchc-audit-read-ahead", daemon=True,
+                                        args=(units, unit_params, self.folder, self._stop))
+        self._process.start()
+
+    def path(self, index: int) -> str:
+        return str(self.folder / f"{index}.pickle")
+
+    def halt(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._process.join(JOIN_SECONDS)
+        if self._process.is_alive():  # reading a file that does not answer: the worker reads it itself
+            self._process.kill()
+            self._process.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def read_ahead(units: list, unit_params, wanted: bool = True):
+    """A ReadAhead for `units` while the block runs (None when not `wanted` or not `enabled()`).
+    `unit_params(unit)` gives the params a unit's worker will resolve for it."""
+    if not (wanted and units and enabled()):
+        yield None
+        return
+    reader = ReadAhead(units, unit_params)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def _read_units(units, unit_params, folder: Path, stop) -> None:
+    """The reader process: each unit in turn, until told to stop."""
+    from .pipeline import prepare
+
+    for index, unit in enumerate(units):
+        if stop.is_set():
+            return
+        try:
+            params = unit_params(unit)
+            if _register_bytes(Path(params.data)) > READ_AHEAD_BYTES:
+                continue
+            before = inputs_state(params)
+            prepared = prepare(params, params.lang)
+            if inputs_state(params) != before:  # changed while it was read: the worker reads it anew
+                continue
+            blob = pickle.dumps((params, before, prepared), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - bad input or any failure: the unit's worker reports it
+            continue
+        target = folder / f"{index}.pickle"
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(blob)
+        os.replace(partial, target)  # whole or absent, for a worker looking at the same moment
+
+
+def _register_bytes(data: Path) -> int:
+    from .registers import find_register_files
+
+    total = 0
+    for paths in find_register_files(data).values():
+        for path in paths:
+            with contextlib.suppress(OSError):
+                total += path.stat().st_size
+    return total
+
+
+def take(path: str | None, params):
+    """The (period, unit data, plan) read ahead for this unit at `path`, if it is there and still
+    stands for `params` (see the module's docstring); else None. Taken once: the file is removed."""
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    try:
+        read_params, state, prepared = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - not what the reader writes: read the unit instead
+        return None
+    if read_params != params or inputs_state(params) != state:
+        return None
+    return prepared

@@ -1,0 +1,186 @@
+"""A round's units read ahead while its workers start (readahead.py): a unit's worker takes what
+the reader left only while it still stands for the unit, the run it makes of it is the run it would
+have made reading the registers itself, and the reader (a forked process) stops, is waited for and
+leaves nothing behind."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_batch import PERIOD, _comparable, make_unit
+
+from cchc_audit import archive, batch, pipeline, readahead
+
+
+@pytest.fixture(scope="module")
+def units(tmp_path_factory):
+    root = tmp_path_factory.mktemp("read-ahead")
+    good = make_unit(root / "truong-a", "MNA", "Trường Mầm non A", 21)
+    other = make_unit(root / "truong-b", "MNB", "Trường Mầm non B", 22)
+    broken = make_unit(root / "truong-c", "MNC", "Trường Mầm non C", 23)
+    (broken / "ho_so.csv").write_text("not;a;register\n", encoding="utf-8")
+    return good, other, broken
+
+
+def params_of(folder, out, lang="en"):
+    return batch.unit_params(str(folder), PERIOD, str(out), lang)
+
+
+def read(units_, out, folder: Path) -> list[str]:
+    """The reader's work done in this process (no fork): unit i -> folder/i.pickle."""
+    folder.mkdir(exist_ok=True)
+    readahead._read_units(list(units_), lambda u: params_of(u, out), folder, threading.Event())
+    return sorted(p.name for p in folder.iterdir())
+
+
+def assert_same_data(taken, fresh):
+    (period_a, data_a, plan_a), (period_b, data_b, plan_b) = taken, fresh
+    assert period_a == period_b and plan_a == plan_b
+    for name in ("data_dir", "unit", "inputs", "problems", "headers", "letters", "notices"):
+        assert getattr(data_a, name) == getattr(data_b, name), name
+    assert set(data_a.registers) == set(data_b.registers)
+    for name in data_a.registers:
+        pd.testing.assert_frame_equal(data_a.registers[name], data_b.registers[name])
+
+
+def test_a_unit_read_ahead_is_what_its_worker_would_read(units, tmp_path):
+    good, _, broken = units
+    names = read([good, broken], tmp_path / "out", tmp_path / "ahead")
+    assert names == ["0.pickle"]  # the broken unit is left to its worker, which reports it
+    params = params_of(good, tmp_path / "out")
+    path = str(tmp_path / "ahead" / "0.pickle")
+    taken = readahead.take(path, params)
+    assert taken is not None
+    assert_same_data(taken, pipeline.prepare(params, "en"))
+    assert not os.path.exists(path)  # taken once
+    assert readahead.take(path, params) is None
+    assert readahead.take(None, params) is None
+
+
+@pytest.mark.parametrize("change", ["register", "new_file", "plan", "params"])
+def test_a_unit_changed_since_it_was_read_is_read_again(units, tmp_path, change):
+    good = tmp_path / "truong-a"
+    import shutil
+
+    shutil.copytree(units[0], good)
+    read([good], tmp_path / "out", tmp_path / "ahead")
+    params = params_of(good, tmp_path / "out")
+    if change == "register":  # same size, one second later: what a save in place looks like
+        register = good / "ho_so.csv"
+        stat = register.stat()
+        os.utime(register, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    elif change == "new_file":
+        (good / "khao_sat (1).csv").write_text("x", encoding="utf-8")
+    elif change == "plan":
+        plan = good / "ke_hoach.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    else:
+        params = params_of(good, tmp_path / "out", lang="vi")
+    assert readahead.take(str(tmp_path / "ahead" / "0.pickle"), params) is None
+
+
+def test_what_the_reader_did_not_write_is_not_taken(tmp_path, units):
+    params = params_of(units[0], tmp_path / "out")
+    junk = tmp_path / "junk.pickle"
+    junk.write_bytes(b"not a pickle")
+    assert readahead.take(str(junk), params) is None
+    assert readahead.take(str(tmp_path / "absent.pickle"), params) is None
+
+
+def test_a_worker_taking_a_unit_read_ahead_archives_the_same_run(units, tmp_path):
+    good = units[0]
+    read([good], tmp_path / "out", tmp_path / "ahead")
+    args = (str(good), "mna", "Trường Mầm non A", PERIOD)
+    taken = batch.audit_unit(*args, str(tmp_path / "out"), "en", None, str(tmp_path / "ahead" / "0.pickle"))
+    itself = batch.audit_unit(*args, str(tmp_path / "again"), "en", None, None)
+    assert taken["status"] == itself["status"] == "ok", (taken, itself)
+    assert taken["read_ahead"] and not itself["read_ahead"]
+    assert archive.verify(Path(taken["run"])).ok
+    assert _comparable(Path(taken["run"])) == _comparable(Path(itself["run"]))
+
+
+READER = r"""
+import json, sys, threading, time
+from pathlib import Path
+from cchc_audit import batch, readahead
+
+units = [Path(p) for p in sys.argv[2:]]
+out = sys.argv[1]
+params_of = lambda u: batch.unit_params(str(u), "2024-Q1", out, "en")
+report = {}
+with readahead.read_ahead(units, params_of) as reader:
+    folder = reader.folder
+    reader._process.join(120)  # let it finish every unit
+    report["written"] = sorted(p.name for p in folder.iterdir())
+    report["taken"] = [readahead.take(reader.path(i), params_of(u)) is not None for i, u in enumerate(units)]
+report["left"] = folder.exists()
+
+# Halted while on its first unit: it stops after it.
+with readahead.read_ahead(units, lambda u: (time.sleep(1), params_of(u))[1]) as reader:
+    reader.halt()
+    reader._process.join(120)
+    report["after_halt"] = sorted(p.name for p in reader.folder.iterdir())
+
+# A reader stuck on a unit is stopped when the round ends, and its folder removed all the same.
+readahead.JOIN_SECONDS = 0.5
+started = time.monotonic()
+with readahead.read_ahead(units, lambda u: time.sleep(600)) as reader:
+    folder = reader.folder
+report["stuck_closed_in"] = time.monotonic() - started
+report["stuck_alive"] = reader._process.is_alive()
+report["stuck_left"] = folder.exists()
+print(json.dumps(report))
+"""
+
+
+def test_the_reader_is_a_process_that_stops_and_leaves_nothing(units, tmp_path):
+    """Forked, as in `cchc-audit batch` (from a fresh process: this one has threads)."""
+    done = subprocess.run([sys.executable, "-c", READER, str(tmp_path / "out"), *map(str, units)],
+                          capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, **{readahead.SWITCH: "1"}))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["written"] == ["0.pickle", "1.pickle"]  # the broken third is left to its worker
+    assert report["taken"] == [True, True, False]
+    assert report["left"] is False
+    assert report["after_halt"] in ([], ["0.pickle"])
+    assert report["stuck_closed_in"] < 30 and not report["stuck_alive"] and not report["stuck_left"]
+
+
+def test_read_ahead_can_be_switched_off_and_is_only_for_a_round_s_own_cluster(monkeypatch, units):
+    monkeypatch.setenv(readahead.SWITCH, "0")
+    with readahead.read_ahead(list(units), lambda u: None) as reader:
+        assert reader is None
+    monkeypatch.setenv(readahead.SWITCH, "1")
+    with readahead.read_ahead(list(units), lambda u: None, wanted=False) as reader:
+        assert reader is None
+    with readahead.read_ahead([], lambda u: None) as reader:
+        assert reader is None
+
+
+def test_a_round_on_its_own_cluster_reads_its_units_ahead(units, tmp_path):
+    """`cchc-audit batch` without --scheduler: the units read while the workers started are taken
+    by their workers. (Here the start-up waits for the reader, which on a busy machine could be
+    slower than it: then a worker would read its unit itself, which is right, but not this test.)"""
+    script = ("import json, sys, time\nfrom cchc_audit import batch, readahead\n"
+              "readers, preload = [], batch.preload\n"
+              "class Recorded(readahead.ReadAhead):\n"
+              "    def __init__(self, *a):\n        super().__init__(*a)\n        readers.append(self)\n"
+              "readahead.ReadAhead = Recorded\n"
+              "def waiting(*a):\n    preload(*a)\n    readers[0]._process.join(120)\n"
+              "batch.preload = waiting\n"
+              "units = batch.discover_units(sys.argv[1])\n"
+              "outcomes = batch.run_round(units, '2024-Q1', sys.argv[2], lang='en', workers=1)\n"
+              "print(json.dumps([(o.unit, o.status, o.read_ahead) for o in outcomes]))\n")
+    root = units[0].parent
+    done = subprocess.run([sys.executable, "-c", script, str(root), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, **{readahead.SWITCH: "1"}))
+    assert done.returncode == 0, done.stderr
+    outcomes = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcomes == [["mna", "ok", True], ["mnb", "ok", True], ["mnc", "bad_input", False]]
