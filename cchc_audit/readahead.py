@@ -57,7 +57,8 @@ def inputs_state(params) -> tuple:
 
 class ReadAhead:
     """The reader of one round: `path(i)` is where unit i's result will be, `halt()` stops the
-    reader after the unit it is on, `close()` waits for it and removes everything it left."""
+    reader after the unit it is on, `close()` waits for it and removes everything it left. Its
+    output goes nowhere (`_read_units`)."""
 
     def __init__(self, units: list, unit_params):
         import multiprocessing
@@ -68,7 +69,7 @@ class ReadAhead:
                 stream.flush()
         context = multiprocessing.get_context("fork")
         self._stop = context.Event()
-        self._process = context.Process(target=_read_units, name="cchc-audit-read-ahead", daemon=True,
+        self._process = context.Process(target=_quietly, name="cchc-audit-read-ahead", daemon=True,
                                         args=(units, unit_params, self.folder, self._stop))
         self._process.start()
 
@@ -101,10 +102,19 @@ def read_ahead(units: list, unit_params, wanted: bool = True):
         reader.close()
 
 
+def _quietly(*args) -> None:
+    with open(os.devnull, "w") as nowhere, contextlib.redirect_stdout(nowhere), contextlib.redirect_stderr(nowhere):
+        _read_units(*args)
+
+
 def _read_units(units, unit_params, folder: Path, stop) -> None:
-    """The reader process: each unit in turn, until told to stop."""
+    """The reader process: each unit in turn, until told to stop. It says nothing: whatever a
+    unit's reading has to say (a warning, a problem), its worker says again."""
+    import warnings
+
     from .pipeline import prepare
 
+    warnings.simplefilter("ignore")
     for index, unit in enumerate(units):
         if stop.is_set():
             return
@@ -121,8 +131,13 @@ def _read_units(units, unit_params, folder: Path, stop) -> None:
             continue
         target = folder / f"{index}.pickle"
         partial = target.with_suffix(".partial")
-        partial.write_bytes(blob)
-        os.replace(partial, target)  # whole or absent, for a worker looking at the same moment
+        try:
+            partial.write_bytes(blob)
+            os.replace(partial, target)  # whole or absent, for a worker looking at the same moment
+        except OSError:  # the temporary folder is full: the workers read the rest
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            return
 
 
 def _register_bytes(data: Path) -> int:

@@ -184,3 +184,11 @@ def test_a_round_on_its_own_cluster_reads_its_units_ahead(units, tmp_path):
     assert done.returncode == 0, done.stderr
     outcomes = json.loads(done.stdout.strip().splitlines()[-1])
     assert outcomes == [["mna", "ok", True], ["mnb", "ok", True], ["mnc", "bad_input", False]]
+
+
+def test_a_full_temporary_folder_stops_the_reader_quietly(units, tmp_path, monkeypatch):
+    def full(self, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    assert read(units[:2], tmp_path / "out", tmp_path / "ahead") == []  # nothing half-written, no error
