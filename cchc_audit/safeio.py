@@ -36,7 +36,7 @@ YAML_MAX_DEPTH = 40
 # XLSX: what calamine may be asked to hold. A city's one-stop register (a million dossiers a
 # year, some twenty columns) fits; a sheet claiming more cells, or shared text out of all
 # proportion to its cells, is refused.
-XLSX_MAX_CELLS = 25_000_000  # rows x columns of the first sheet, empty cells included
+XLSX_MAX_CELLS = 25_000_000  # rows x columns of any sheet calamine may read, empty cells included
 XLSX_MAX_MEMBERS = 5_000
 XLSX_MAX_UNZIPPED = 1024 * MB  # the members calamine reads, decompressed
 XLSX_MAX_RATIO = 200  # decompressed/compressed of one member above 1 MB: a zip bomb
@@ -324,8 +324,8 @@ def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tup
 
 
 def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
-    """Refuse, before calamine reads it, a workbook whose first sheet (member `sheet`) would make it
-    allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
+    """Refuse, before calamine reads it, a workbook with a sheet (member `sheet`, else every sheet
+    calamine may read: `worksheet_members`) that would make it allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
     at a zip bomb's ratio), or whose cells refer to more than XLSX_MAX_TEXT characters of shared
     strings (a short string table repeated over a million cells)."""
     name = Path(path).name
@@ -339,7 +339,7 @@ def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, i
             raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
     if declared > XLSX_MAX_UNZIPPED:
         raise UnsafeInput(P.XLSX_BOMB, name, _size(XLSX_MAX_UNZIPPED))
-    # The first sheet; when the workbook does not say which it is, every sheet.
+    # The sheet asked for; else every member a sheet of the workbook may be read from.
     members = [sheet] if sheet else worksheet_members(book)
     for member in members:
         _check_sheet(book, member, path, inspect)

@@ -409,7 +409,7 @@ ENGLISH = {
     "register_fifo": "a regular file (this is a FIFO, a device or a socket)",
     "unit_file_link_out": "a link leading out of it",
     "source_text_dotdot": "leads out of it",
-    "xlsx_far_cell": "a first sheet of at most 25.000.000 cells",
+    "xlsx_far_cell": "sheets of at most 25.000.000 cells each",
     "unit_file_billion_laughs": "YAML without anchors and aliases",
     "plan_not_utf8": "the file is not UTF-8 text",
     "params_points_inf": "a number from 0 to 100",
