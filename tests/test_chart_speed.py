@@ -1,4 +1,4 @@
-"""The charts' shortcuts (charts.py: figure templates, fonts' height metrics kept by the renderer,
+"""The charts' shortcuts (figures.py: figure templates, fonts' height metrics kept by the renderer,
 answers kept while a figure is laid out and drawn) give the PNG bytes matplotlib's plain drawing
 gives, whatever was drawn before and in any order."""
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_audit import charts
+from cchc_audit import charts, figures
 
 # Months from July 2023: a series of up to twelve crosses a year (labels then carry the year).
 MONTHS = [(2023 + (6 + i) // 12, (6 + i) % 12 + 1) for i in range(12)]
@@ -18,7 +18,7 @@ NAMES = ["Phụ huynh", "Cán bộ, giáo viên và nhân viên nhà trường",
 share = st.one_of(st.none(), st.floats(0, 1))
 PLAIN = {"TEMPLATES": 0, "FONT_HEIGHTS": 0, "LAYOUT_MEMOS": False, "TEXT_REPLAYS": 0}
 
-needs_checked = pytest.mark.skipif(not charts._checked_version(), reason="this matplotlib is drawn the plain way")
+needs_checked = pytest.mark.skipif(not figures._checked_version(), reason="this matplotlib is drawn the plain way")
 
 
 def _series(values, size: int = 40) -> pd.DataFrame:
@@ -51,7 +51,7 @@ def _draw(chart):
 def _plain(monkeypatch, chart):
     with monkeypatch.context() as plain:
         for name, value in PLAIN.items():
-            plain.setattr(charts, name, value)
+            plain.setattr(figures, name, value)
         return _draw(chart)
 
 
@@ -78,42 +78,43 @@ def test_charts_are_matplotlibs_own_pictures_after_any_charts(monkeypatch, drawn
 
 @needs_checked
 def test_a_template_is_made_per_size_and_settings_and_kept_within_bounds(monkeypatch):
-    monkeypatch.setattr(charts, "_templates", {})
-    monkeypatch.setattr(charts, "TEMPLATES", 2)
+    monkeypatch.setattr(figures, "_templates", {})
+    monkeypatch.setattr(figures, "TEMPLATES", 2)
     chart = ("on_time", [0.9, 1.0, 0.5], [0.1] * 5, 0.95, "vi", ["Phụ huynh"])
     _draw(chart)
-    assert len(charts._templates) == 1
+    assert len(figures._templates) == 1
     # Another setting is another template, and the chart under it is matplotlib's own there too.
     with matplotlib.rc_context({"ytick.major.size": 7, "xtick.labelsize": 11}):
         assert _draw(chart).uri == _plain(monkeypatch, chart).uri
         assert _draw(chart).uri == _plain(monkeypatch, chart).uri  # now from its template
-    assert len(charts._templates) == 2
+    assert len(figures._templates) == 2
     for rows in (1, 2, 3):  # satisfaction charts are as tall as their rows: a template each
         _draw(("satisfaction", [0.2] * 5, [0.3] * 5, 0.5, "en", NAMES[:rows]))
-    assert len(charts._templates) == 2
+    assert len(figures._templates) == 2
 
 
 @needs_checked
 def test_a_template_grows_when_a_chart_needs_more_ticks(monkeypatch):
-    monkeypatch.setattr(charts, "_templates", {})
+    monkeypatch.setattr(figures, "_templates", {})
     _draw(("on_time", [0.9, 1.0], [0.1] * 5, 0.95, "vi", ["-"]))
-    (_, x_ticks, _), = charts._templates.values()
+    (_, x_ticks, _), = figures._templates.values()
     long = ("on_time", [0.9, 0.8, 1.0, 0.7, 0.95, 0.99, 0.9, 0.6, 1.0, 0.85, 0.9, 0.92], [0.1] * 5, 0.95, "en", ["-"])
     assert _draw(long).uri == _plain(monkeypatch, long).uri
-    (_, more, _), = charts._templates.values()
+    (_, more, _), = figures._templates.values()
     assert more > x_ticks >= 2
     assert _draw(long).uri == _plain(monkeypatch, long).uri  # with the grown template
 
 
 @needs_checked
 def test_the_layout_memos_are_gone_once_a_chart_is_drawn(monkeypatch):
-    figures = []
-    learn = charts._learn
-    monkeypatch.setattr(charts, "_learn", lambda fig: (figures.append(fig), learn(fig)))
+    drawn = []
+    learn = figures._learn
+    monkeypatch.setattr(figures, "_learn", lambda fig: (drawn.append(fig), learn(fig)))
     _draw(("on_time", [0.9, 1.0, 0.5], [0.1] * 5, 0.95, "vi", ["-"]))
     _draw(("satisfaction", [0.2] * 5, [0.3] * 5, 0.5, "en", NAMES[:2]))
     memos = ("_update_ticks", "_get_ticklabel_bboxes", "_get_layout", "_get_bbox_and_child_offsets")
-    for fig in figures:
+    assert len(drawn) == 2  # the patch is where the figures are saved
+    for fig in drawn:
         for artist in fig.findobj():
             assert not set(vars(artist)) & set(memos), artist
 
@@ -133,9 +134,9 @@ def test_a_fonts_heights_are_those_matplotlib_reads_itself(family, size, weight,
     fig = Figure(figsize=(3, 2), dpi=dpi)
     text = fig.text(0.5, 0.5, "Tháng 1\nQuý IV 98,5%", fontfamily=family, fontsize=size, fontweight=weight)
     plain = RendererAgg(300, 200, dpi)
-    ours = charts._replaying_renderer_class()(300, 200, dpi)
+    ours = figures._replaying_renderer_class()(300, 200, dpi)
     ours._figure = weakref.ref(fig)
-    ours._settings = charts._text_settings()
+    ours._settings = figures._text_settings()
     expected, found = text._get_layout(plain), text._get_layout(ours)
     assert ours._heights  # the renderer said
     assert tuple(found[0].bounds) == tuple(expected[0].bounds)
@@ -145,11 +146,11 @@ def test_a_fonts_heights_are_those_matplotlib_reads_itself(family, size, weight,
 
 
 def test_an_unchecked_matplotlib_is_drawn_the_plain_way(monkeypatch):
-    monkeypatch.setattr(charts, "REPLAY_VERSIONS", ())
-    monkeypatch.setattr(charts, "_templates", {})
+    monkeypatch.setattr(figures, "REPLAY_VERSIONS", ())
+    monkeypatch.setattr(figures, "_templates", {})
     chart = ("digitization", [0.4, 0.6, None], [0.2] * 5, 0.5, "vi", ["-"])
     assert _draw(chart).uri == _plain(monkeypatch, chart).uri
-    assert charts._templates == {}
+    assert figures._templates == {}
 
 
 @needs_checked
@@ -158,11 +159,11 @@ def test_a_kept_answer_is_not_given_once_what_it_was_kept_under_changed():
     and the layout moves the axes: a text's layout is kept under its string, tick boxes under the
     axes' place."""
     with matplotlib.rc_context(charts.STYLE):
-        fig, ax = charts._single_axes(2.3)
+        fig, ax = figures.single_axes(2.3)
         ax.set_xticks([0, 1], ["T1", "T2"])
         renderer = fig.canvas.get_renderer()
         label = ax.xaxis.get_major_ticks()[0].label1
-        with charts._layout_memos(fig):
+        with figures._layout_memos(fig):
             before = label._get_layout(renderer)[0].bounds
             label.set_text("Tháng mười hai")
             longer = label._get_layout(renderer)[0].bounds
@@ -179,13 +180,13 @@ def test_a_kept_answer_is_not_given_once_what_it_was_kept_under_changed():
 def test_texts_laid_out_by_where_they_are_get_no_kept_layout():
     """A wrapped text (wrapped to the figure's edge) and one turned with its transform are laid
     out by their place: the memos leave them to matplotlib."""
-    if not charts._checked_version():
+    if not figures._checked_version():
         pytest.skip("the memos run on checked matplotlib versions only")
-    fig = charts._figure(2.0)
+    fig = figures.new_figure(2.0)
     ax = fig.add_subplot()
     plain, wrapped = ax.text(0, 0, "plain"), ax.text(0, 0, "wrapped " * 20, wrap=True)
     turned = ax.text(0, 0, "turned", transform_rotates_text=True, rotation=30)
-    with charts._layout_memos(fig):
+    with figures._layout_memos(fig):
         assert "_get_layout" in plain.__dict__
         assert "_get_layout" not in wrapped.__dict__ and "_get_layout" not in turned.__dict__
     assert "_get_layout" not in plain.__dict__

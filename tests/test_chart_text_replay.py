@@ -1,4 +1,4 @@
-"""Charts replay the strings they drew before (charts.py, `_replaying_renderer_class`): the PNG
+"""Charts replay the strings they drew before (figures.py, `_replaying_renderer_class`): the PNG
 bytes must be those matplotlib draws itself, whatever was drawn before, in any order."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cchc_audit import charts
+from cchc_audit import charts, figures
 
 MONTHS = [(2023, 12), (2024, 1), (2024, 2), (2024, 3)]
 
@@ -16,7 +16,7 @@ MONTHS = [(2023, 12), (2024, 1), (2024, 2), (2024, 3)]
 def _replaying() -> bool:
     from matplotlib.backends.backend_agg import RendererAgg
 
-    return charts._replaying_renderer_class() is not RendererAgg
+    return figures._replaying_renderer_class() is not RendererAgg
 
 
 needs_replay = pytest.mark.skipif(not _replaying(), reason="this matplotlib draws its text itself")
@@ -55,7 +55,7 @@ def _draw(kind: str, values, other, threshold: float, lang: str, names):
 def test_a_chart_is_the_same_picture_with_and_without_replayed_strings(monkeypatch, kind, values, other,
                                                                        threshold, lang, names):
     with monkeypatch.context() as plain:
-        plain.setattr(charts, "TEXT_REPLAYS", 0)
+        plain.setattr(figures, "TEXT_REPLAYS", 0)
         expected = _draw(kind, values, other, threshold, lang, names)
     first = _draw(kind, values, other, threshold, lang, names)  # strings kept (or replayed)
     again = _draw(kind, values, other, threshold, lang, names)  # every string replayed
@@ -71,7 +71,7 @@ def test_strings_are_replayed_and_kept_within_bounds(monkeypatch):
     forgets them all once it holds TEXT_REPLAYS."""
     series = _series([0.9, 1.0, 0.5])
     chart = charts.on_time_chart(series, 0.95, "vi")
-    renderer = charts._canvas_class()._renderers[(chart.width, chart.height, charts.DPI)]
+    renderer = figures._canvas_class()._renderers[(chart.width, chart.height, figures.DPI)]
     assert renderer._strings
     calls = []
     monkeypatch.setattr(type(renderer).__mro__[1], "draw_text",
@@ -79,7 +79,7 @@ def test_strings_are_replayed_and_kept_within_bounds(monkeypatch):
     charts.on_time_chart(series, 0.95, "vi")
     assert calls == []
     monkeypatch.undo()
-    monkeypatch.setattr(charts, "TEXT_REPLAYS", 1)
+    monkeypatch.setattr(figures, "TEXT_REPLAYS", 1)
     charts.on_time_chart(_series([0.1, 0.2, 0.3]), 0.5, "en")
     assert len(renderer._strings) <= 1
 
@@ -96,6 +96,6 @@ def test_a_changed_font_setting_is_not_replayed_over(monkeypatch):
     with matplotlib.rc_context({"font.enable_last_resort": False}):
         replayed = charts.satisfaction_chart(rows, "vi")
         with monkeypatch.context() as plain:
-            plain.setattr(charts, "TEXT_REPLAYS", 0)
+            plain.setattr(figures, "TEXT_REPLAYS", 0)
             expected = charts.satisfaction_chart(rows, "vi")
     assert replayed.uri == expected.uri
