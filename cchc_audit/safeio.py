@@ -325,8 +325,9 @@ def _unzip_scanned(book: zipfile.ZipFile, member: str, budget: int, path) -> tup
 
 def xlsx_preflight(book: zipfile.ZipFile, sheet: str | None, path: str | Path, inspect=None) -> None:
     """Refuse, before calamine reads it, a workbook with a sheet (member `sheet`, else every sheet
-    calamine may read: `worksheet_members`) that would make it allocate more than XLSX_MAX_CELLS cells, whose members decompress past XLSX_MAX_UNZIPPED (or
-    at a zip bomb's ratio), or whose cells refer to more than XLSX_MAX_TEXT characters of shared
+    calamine may read: `worksheet_members`) that would make it allocate more than XLSX_MAX_CELLS
+    cells, whose members decompress past XLSX_MAX_UNZIPPED (or at a zip bomb's ratio), or whose
+    cells refer to more than XLSX_MAX_TEXT characters of shared
     strings (a short string table repeated over a million cells)."""
     name = Path(path).name
     infos = book.infolist()
