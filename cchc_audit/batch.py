@@ -201,7 +201,7 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         def params_of(unit):
             return unit_params(str(unit.folder), period_id, str(out), lang, params_file)
 
-        with read_ahead(todo, params_of, wanted=client is None and scheduler is None) as reader, \
+        with read_ahead(todo, params_of, out, wanted=client is None and not scheduler) as reader, \
                 _client(client, scheduler, workers, period_id, lang) as dask_client:
             if reader is not None:
                 reader.halt()  # the workers are up

@@ -28,7 +28,6 @@ from pathlib import Path
 
 READ_AHEAD_BYTES = 8 << 20  # a unit's register files, in all, beyond which its worker reads it
 SWITCH = "CCHC_AUDIT_READ_AHEAD"
-JOIN_SECONDS = 30.0  # the reader finishes the unit it is on; a stuck one is then stopped
 
 
 def enabled() -> bool:
@@ -60,18 +59,24 @@ class ReadAhead:
     reader after the unit it is on, `close()` waits for it and removes everything it left. Its
     output goes nowhere (`_read_units`)."""
 
-    def __init__(self, units: list, unit_params):
+    def __init__(self, units: list, unit_params, out):
         import multiprocessing
 
-        self.folder = Path(tempfile.mkdtemp(prefix="cchc-audit-read-ahead-"))
-        for stream in (sys.stdout, sys.stderr):  # else the child would write its copy of the buffers too
-            with contextlib.suppress(OSError, ValueError, AttributeError):
-                stream.flush()
+        from .archive import TMP_PREFIX
+
+        # In the archive, as a run's own temporary folder: the registers' frames stay where the
+        # archive keeps their copies, and what a killed round leaves is swept (archive.clean_stale).
+        Path(out).mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=TMP_PREFIX + "read-ahead-", dir=out))
         context = multiprocessing.get_context("fork")
         self._stop = context.Event()
         self._process = context.Process(target=_quietly, name="cchc-audit-read-ahead", daemon=True,
-                                        args=(units, unit_params, self.folder, self._stop))
-        self._process.start()
+                                        args=(units, unit_params, self.folder, self._stop, os.getpid()))
+        try:
+            self._process.start()
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def path(self, index: int) -> str:
         return str(self.folder / f"{index}.pickle")
@@ -80,31 +85,47 @@ class ReadAhead:
         self._stop.set()
 
     def close(self) -> None:
-        self._stop.set()
-        self._process.join(JOIN_SECONDS)
-        if self._process.is_alive():  # reading a file that does not answer: the worker reads it itself
+        """The round is over: what the reader may still be reading serves nobody."""
+        try:
             self._process.kill()
             self._process.join()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
-def read_ahead(units: list, unit_params, wanted: bool = True):
-    """A ReadAhead for `units` while the block runs (None when not `wanted` or not `enabled()`).
-    `unit_params(unit)` gives the params a unit's worker will resolve for it."""
+def read_ahead(units: list, unit_params, out, wanted: bool = True):
+    """A ReadAhead for `units` while the block runs (None when not `wanted` or not `enabled()`, or
+    when it cannot start: the workers then read every unit). `unit_params(unit)` gives the params
+    a unit's worker will resolve for it; `out` is the round's archive."""
     if not (wanted and units and enabled()):
         yield None
         return
-    reader = ReadAhead(units, unit_params)
+    try:
+        reader = ReadAhead(units, unit_params, out)
+    except OSError:  # no process or folder to spare: nothing is lost but the head start
+        yield None
+        return
     try:
         yield reader
     finally:
         reader.close()
 
 
-def _quietly(*args) -> None:
+def _quietly(units, unit_params, folder, stop, parent: int) -> None:
+    """The reader process. Ctrl-C is the round's to handle (it closes the reader); the reader dies
+    with the round's process, even a killed one, and never outlives it reading."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(Exception):  # Linux: killed as its parent dies
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that was set
+        return
     with open(os.devnull, "w") as nowhere, contextlib.redirect_stdout(nowhere), contextlib.redirect_stderr(nowhere):
-        _read_units(*args)
+        _read_units(units, unit_params, folder, stop)
 
 
 def _read_units(units, unit_params, folder: Path, stop) -> None:

@@ -113,7 +113,7 @@ units = [Path(p) for p in sys.argv[2:]]
 out = sys.argv[1]
 params_of = lambda u: batch.unit_params(str(u), "2024-Q1", out, "en")
 report = {}
-with readahead.read_ahead(units, params_of) as reader:
+with readahead.read_ahead(units, params_of, out) as reader:
     folder = reader.folder
     reader._process.join(120)  # let it finish every unit
     report["written"] = sorted(p.name for p in folder.iterdir())
@@ -121,15 +121,14 @@ with readahead.read_ahead(units, params_of) as reader:
 report["left"] = folder.exists()
 
 # Halted while on its first unit: it stops after it.
-with readahead.read_ahead(units, lambda u: (time.sleep(1), params_of(u))[1]) as reader:
+with readahead.read_ahead(units, lambda u: (time.sleep(1), params_of(u))[1], out) as reader:
     reader.halt()
     reader._process.join(120)
     report["after_halt"] = sorted(p.name for p in reader.folder.iterdir())
 
 # A reader stuck on a unit is stopped when the round ends, and its folder removed all the same.
-readahead.JOIN_SECONDS = 0.5
 started = time.monotonic()
-with readahead.read_ahead(units, lambda u: time.sleep(600)) as reader:
+with readahead.read_ahead(units, lambda u: time.sleep(600), out) as reader:
     folder = reader.folder
 report["stuck_closed_in"] = time.monotonic() - started
 report["stuck_alive"] = reader._process.is_alive()
@@ -143,8 +142,9 @@ def test_the_reader_is_a_process_that_stops_and_leaves_nothing(units, tmp_path):
     done = subprocess.run([sys.executable, "-c", READER, str(tmp_path / "out"), *map(str, units)],
                           capture_output=True, text=True, timeout=300,
                           env=dict(os.environ, **{readahead.SWITCH: "1"}))
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0 and done.stderr == "", done.stderr  # the reader says nothing
+    (line,) = done.stdout.strip().splitlines()
+    report = json.loads(line)
     assert report["written"] == ["0.pickle", "1.pickle"]  # the broken third is left to its worker
     assert report["taken"] == [True, True, False]
     assert report["left"] is False
@@ -154,12 +154,12 @@ def test_the_reader_is_a_process_that_stops_and_leaves_nothing(units, tmp_path):
 
 def test_read_ahead_can_be_switched_off_and_is_only_for_a_round_s_own_cluster(monkeypatch, units):
     monkeypatch.setenv(readahead.SWITCH, "0")
-    with readahead.read_ahead(list(units), lambda u: None) as reader:
+    with readahead.read_ahead(list(units), lambda u: None, "out") as reader:
         assert reader is None
     monkeypatch.setenv(readahead.SWITCH, "1")
-    with readahead.read_ahead(list(units), lambda u: None, wanted=False) as reader:
+    with readahead.read_ahead(list(units), lambda u: None, "out", wanted=False) as reader:
         assert reader is None
-    with readahead.read_ahead([], lambda u: None) as reader:
+    with readahead.read_ahead([], lambda u: None, "out") as reader:
         assert reader is None
 
 
@@ -192,3 +192,31 @@ def test_a_full_temporary_folder_stops_the_reader_quietly(units, tmp_path, monke
 
     monkeypatch.setattr(Path, "write_bytes", full)
     assert read(units[:2], tmp_path / "out", tmp_path / "ahead") == []  # nothing half-written, no error
+
+
+ORPHAN = r"""
+import os, signal, sys, time
+from cchc_audit import readahead
+reader = readahead.ReadAhead([None], lambda u: time.sleep(600), sys.argv[1])
+print(reader._process.pid, reader.folder, flush=True)
+time.sleep(0.5)
+os.kill(os.getpid(), signal.SIGKILL)  # the round's process killed: no close(), no atexit
+"""
+
+
+def test_a_killed_round_leaves_no_reader_and_only_a_temporary_folder_the_archive_sweeps(tmp_path):
+    import psutil
+
+    done = subprocess.run([sys.executable, "-c", ORPHAN, str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120)
+    pid, folder = done.stdout.split()
+    assert Path(folder).parent == tmp_path / "out" and Path(folder).name.startswith(archive.TMP_PREFIX)
+    for _ in range(100):  # killed with its parent (PR_SET_PDEATHSIG)
+        if not psutil.pid_exists(int(pid)) or psutil.Process(int(pid)).status() == psutil.STATUS_ZOMBIE:
+            break
+        import time
+
+        time.sleep(0.1)
+    else:
+        pytest.fail("the reader outlived the round's process")
+    assert archive.clean_stale(tmp_path / "out", older_than=0) == [Path(folder)]
