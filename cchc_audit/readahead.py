@@ -56,7 +56,7 @@ def inputs_state(params) -> tuple:
 
 class ReadAhead:
     """The reader of one round: `path(i)` is where unit i's result will be, `halt()` stops the
-    reader after the unit it is on, `close()` waits for it and removes everything it left. Its
+    reader after the unit it is on, `close()` stops it and removes everything it left. Its
     output goes nowhere (`_read_units`)."""
 
     def __init__(self, units: list, unit_params, out):
