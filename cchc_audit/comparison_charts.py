@@ -9,14 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .charts import BLUE, GREEN, GREY, ORANGE, RED
+from .charts import BLUE, FONT_SIZE, GREEN, GREY, ORANGE, RED
 from .codes import Status
 from .i18n import text
 from .results import STATUSES, status_label
 
 STATUS_COLOURS = {Status.DAT: GREEN, Status.KHONG_DAT: RED, Status.KHONG_PHAT_SINH: "#e0e0e0",
                   Status.THIEU_DU_LIEU: ORANGE, Status.MIEN_TRU: BLUE}
-FONT_SIZE = 8
 
 
 def _figure(width: float, height: float):

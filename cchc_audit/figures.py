@@ -182,14 +182,20 @@ def _replaying_renderer_class():
     return ReplayingRenderer
 
 
-# One chart drawn at a time: the shared renderers hold one picture each.
+# One chart drawn at a time: the shared renderers hold one picture each, and the templates are
+# one dict. No path of the package draws from two threads at once (charts are drawn by the report's
+# parts inside a notebook, one notebook per process under inprocess.LOCK, or by `charts.warm`
+# before a worker takes a unit; export.py and batch.py draw none), so this is never contended
+# there; it keeps `charts`' public functions safe for a caller that does use threads.
 DRAWING = threading.RLock()
 
 
-def new_figure(height_in: float, width_in: float = WIDTH_IN):
+def new_figure(height_in: float):
+    """A figure of the report's width (WIDTH_IN: every chart is as wide as the page's text, and the
+    templates are keyed by it) and `height_in`."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
     _canvas_class()(fig)
     return fig
 
