@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, bytecode, spread, timed, verdict  # noqa: E402
+from common import BIN, add_bytecode_option, bytecode, spread, timed, verdict  # noqa: E402
 from district import make_district  # noqa: E402
 
 from cchc_audit.batch import default_workers  # noqa: E402
@@ -64,8 +64,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--read-ahead-off", action="store_true", help="also time the batch without read-ahead")
-    parser.add_argument("--bytecode-cache", action="store_true",
-                        help="the commands keep their compiled modules, as an installed package does")
+    add_bytecode_option(parser)
     args = parser.parse_args()
     sizes = sorted(set(args.units))
     work = Path(tempfile.mkdtemp(prefix="bench-batch-"))

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, bytecode, spread, timed, verdict  # noqa: E402
+from common import BIN, add_bytecode_option, bytecode, spread, timed, verdict  # noqa: E402
 
 TARGET = 0.35
 
@@ -45,8 +45,7 @@ def empty_notebook(path: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7)
-    parser.add_argument("--bytecode-cache", action="store_true",
-                        help="the commands keep their compiled modules, as an installed package does")
+    add_bytecode_option(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-run-"))
     try:

@@ -1,4 +1,5 @@
-"""What the benchmarks share: timing a command, and saying a median and a verdict."""
+"""What the benchmarks share: timing a command, saying a median and a verdict, and how the commands
+get their compiled modules (`--bytecode-cache`)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,12 @@ def use_source_tree() -> None:
 
     if not str(Path(cchc_audit.__file__).resolve()).startswith(str(Path(source).resolve())):
         sys.exit(f"cchc_audit imported from {cchc_audit.__file__}, not from {source}")
+
+
+def add_bytecode_option(parser) -> None:
+    """`--bytecode-cache`, the same in every benchmark that times the commands (see `bytecode`)."""
+    parser.add_argument("--bytecode-cache", action="store_true",
+                        help="the commands keep their compiled modules, as an installed package does")
 
 
 def bytecode(cache_in: Path | None) -> str:
