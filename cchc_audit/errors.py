@@ -145,11 +145,15 @@ class PlanError(InputError):
 
 
 class UnsafeInput(InputError):
-    """A file that is not read (safeio.py): `code` is a problems.ProblemCode, `detail` fills its `{x}`."""
+    """A file that is not read (safeio.py): `code` is a problems.ProblemCode, `detail` fills its `{x}`.
+    In a workbook, the place when known: the zip `member` of the sheet, its `sheet` name as Excel
+    shows it (set by whoever can read the workbook's parts: sheets.py), the `cell` reference."""
 
-    def __init__(self, code: str, path: str | Path, detail: str = "", line: int | None = None):
+    def __init__(self, code: str, path: str | Path, detail: str = "", line: int | None = None, *,
+                 member: str = "", cell: str = ""):
         super().__init__(f"expected.{code}", x=str(detail))
         self.code, self.path, self.detail, self.line = code, Path(path), str(detail), line
+        self.member, self.cell, self.sheet = member, cell, ""
 
     def expected(self, lang: str = DEFAULT_LANG) -> str:
         return super().message(lang)

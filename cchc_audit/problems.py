@@ -86,13 +86,16 @@ class Problem:
     code: str  # a ProblemCode
     detail: str = ""
     cell: str = ""  # the Excel reference, e.g. "C5", when known
+    sheet: str = ""  # the workbook's sheet, when the file has several it could be
 
     def expected(self, lang: str = "vi") -> str:
         return text(f"expected.{self.code}", lang, x=self.detail)
 
     def where(self, lang: str = "vi") -> str:
-        """`file, row 5, column "Ngày" (cell C5)`: as much of the place as is known."""
+        """`file, sheet "S", row 5, column "Ngày" (cell C5)`: as much of the place as is known."""
         where = [self.file]
+        if self.sheet:
+            where.append(text("problem.sheet", lang, sheet=self.sheet))
         if self.row is not None:
             where.append(text("problem.row", lang, row=self.row))
         if self.column is not None:
@@ -112,8 +115,8 @@ class Problem:
                     expected=self.expected(lang))
 
     def to_json(self, lang: str = "vi") -> dict:
-        """One row of the problem table (TABLE_COLUMNS), plus the raw `detail`."""
-        data = {"file": self.file, "row": self.row, "column": self.column, "cell": self.cell or None,
+        """One row of the problem table (TABLE_COLUMNS), plus the sheet and the raw `detail`."""
+        data = {"file": self.file, "sheet": self.sheet or None, "row": self.row, "column": self.column, "cell": self.cell or None,
                 "value": self.value, "code": self.code, "expected": self.expected(lang),
                 "message": self.message(lang), "detail": self.detail}
         return data

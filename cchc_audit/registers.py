@@ -164,7 +164,7 @@ def read_register(path: Path, register: Register, notices: list[Notice] | None =
     except Unreadable as exc:
         return None, {}, [Problem(name, exc.row, None, None, exc.code)]
     except safeio.UnsafeInput as exc:
-        return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail)]
+        return None, {}, [Problem(name, exc.line, None, None, exc.code, exc.detail, exc.cell, exc.sheet)]
     except Exception:  # noqa: BLE001 - calamine, zipfile and csv raise their own errors for a damaged file
         return None, {}, [Problem(name, None, None, None, P.FILE_UNREADABLE)]
     cells, hidden = sheet.rows, sheet.hidden

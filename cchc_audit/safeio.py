@@ -28,6 +28,7 @@ import yaml
 
 from .errors import UnsafeInput
 from .problems import ProblemCode as P
+from .problems import column_letter
 
 MB = 1 << 20
 # Largest file read per kind: far above any school's register, far below a process's memory.
@@ -419,8 +420,9 @@ def _check_sheet(book: zipfile.ZipFile, member: str, path, inspect=None) -> None
     rows, columns = _extent(xml, far)
     if far is SMALL_REFS and rows * max(columns, 1) > XLSX_MAX_SHARED:  # the bound decides nothing below
         rows, columns = _extent(xml, _farthest(xml))
-    if rows * max(columns, 1) > XLSX_MAX_CELLS:
-        raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."))
+    if rows * max(columns, 1) > XLSX_MAX_CELLS:  # named by its far corner, where Excel's Ctrl+End goes
+        raise UnsafeInput(P.XLSX_TOO_LARGE, name, f"{XLSX_MAX_CELLS:,}".replace(",", "."), rows, member=member,
+                          cell=f"{column_letter(max(columns, 1) - 1)}{rows}")
     shared = [m for m in ("xl/sharedStrings.xml",) if m in book.namelist()]
     if not shared:
         return

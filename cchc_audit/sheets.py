@@ -137,7 +137,12 @@ def _open_workbook(path: Path, raw: bytes, kind: str, register: Register | None,
 
     sheets: dict[str, bytes] = {}  # sheet member -> its XML, as the preflight decompressed it
     if kind == "xlsx":  # a hostile workbook is refused before calamine allocates for it
-        safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
+        try:
+            safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
+        except safeio.UnsafeInput as exc:
+            if exc.member:  # the sheet refused, named as the user sees it in Excel
+                exc.sheet = _sheet_name(book, exc.member) or exc.member
+            raise
     # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
     background = _Background(lambda: ({member: _marked(xml) for member, xml in sheets.items()},
@@ -401,6 +406,17 @@ def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
     if not target:
         return None
     return safeio.target_member(names, target)
+
+
+def _sheet_name(book: zipfile.ZipFile, member: str) -> str | None:
+    """The name of the sheet held in the zip member `member` (`_sheet_member`'s inverse); None
+    when no sheet of xl/workbook.xml leads to it."""
+    try:
+        workbook = _parsed(book.read(safeio.find_member(book.namelist(), "xl/workbook.xml")))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    named = [e.get("name") for e in workbook.iter() if _local(e.tag) == "sheet" and e.get("name")]
+    return next((name for name in named if _sheet_member(book, name) == member), None)
 
 
 def _parsed(xml: bytes) -> ElementTree.Element:

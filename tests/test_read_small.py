@@ -397,3 +397,13 @@ def test_long_texts_are_worked_out_but_not_kept():
     misses = text._slug_text.cache_info().misses
     text.slug(short), text.slug(short)
     assert text._slug_text.cache_info().misses == misses + 1
+
+
+def test_a_sheet_too_large_is_named_by_its_far_corner():
+    """The refusal says where to look: the sheet's member, its last row and the cell where that row
+    meets its last column (where Excel's Ctrl+End goes), even when no one cell is both."""
+    xml = b'<worksheet><sheetData><row r="3"><c r="XFD3"/></row><row r="70000"><c r="B70000"/></row></sheetData></worksheet>'
+    with pytest.raises(safeio.UnsafeInput) as refused:
+        safeio.xlsx_preflight(_workbook(xml, 0), None, "x.xlsx")
+    assert (refused.value.code, refused.value.member) == ("xlsx_too_large", "xl/worksheets/sheet1.xml")
+    assert (refused.value.line, refused.value.cell) == (70000, "XFD70000")

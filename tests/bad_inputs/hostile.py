@@ -343,6 +343,7 @@ def _scheduler_not_an_address(ws):
 
 
 VI_OUTSIDE = "liên kết trỏ ra ngoài"
+FAR_PLACE = 'can_bo.xlsx, trang tính "S", dòng 1048576, ô XFD1048576: cần mỗi trang tính không quá'
 CASES = [
     # A data folder is a boundary; only regular files, never waited on.
     Case("register_link_out", _register_link_out, 2, ("ho_so.csv", VI_OUTSIDE)),
@@ -364,12 +365,13 @@ CASES = [
     Case("unit_file_billion_laughs", _unit_file_laughs, 2, ("don_vi.yaml", "neo/bí danh", "*a")),
     Case("unit_file_deeply_nested", _unit_file_deep, 2, ("don_vi.yaml", "lồng nhau không quá")),
     # Bounded work in an XLSX.
-    Case("xlsx_far_cell", _xlsx_far_cell, 2, ("can_bo.xlsx", "XFD1048576")),
+    # The far cell named where it is: file, sheet (as Excel shows it), row, cell.
+    Case("xlsx_far_cell", _xlsx_far_cell, 2, ("can_bo.xlsx", FAR_PLACE)),
     Case("xlsx_far_cell_in_another_folder", _xlsx_far_cell_elsewhere("xl/sheets/data.xml"), 2,
-         ("can_bo.xlsx", "XFD1048576")),
+         ("can_bo.xlsx", FAR_PLACE)),
     Case("xlsx_far_cell_in_other_letter_case", _xlsx_far_cell_elsewhere("xl/Worksheets/Sheet1.xml"), 2,
-         ("can_bo.xlsx", "XFD1048576")),
-    Case("xlsx_dimension_claims_the_sheet", _xlsx_dimension, 2, ("can_bo.xlsx", "25.000.000 ô")),
+         ("can_bo.xlsx", FAR_PLACE)),
+    Case("xlsx_dimension_claims_the_sheet", _xlsx_dimension, 2, ("can_bo.xlsx", FAR_PLACE, "25.000.000 ô")),
     Case("xlsx_shared_string_bomb", _xlsx_string_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
     Case("xlsx_shared_table_bomb", _xlsx_shared_table_bomb, 2, ("can_bo.xlsx", "tệp XLSX thông thường")),
     Case("xlsx_zip_bomb", _xlsx_zip_bomb, 2, ("can_bo.xlsx", "tỷ lệ nén bất thường")),
@@ -409,7 +411,7 @@ ENGLISH = {
     "register_fifo": "a regular file (this is a FIFO, a device or a socket)",
     "unit_file_link_out": "a link leading out of it",
     "source_text_dotdot": "leads out of it",
-    "xlsx_far_cell": "sheets of at most 25.000.000 cells each",
+    "xlsx_far_cell": 'can_bo.xlsx, sheet "S", row 1048576, cell XFD1048576: expected sheets of at most 25.000.000 cells',
     "unit_file_billion_laughs": "YAML without anchors and aliases",
     "plan_not_utf8": "the file is not UTF-8 text",
     "params_points_inf": "a number from 0 to 100",
