@@ -124,21 +124,18 @@ def unit_params(folder: str, period: str, out: str, lang: str, params_file: str 
 
 
 def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: str,
-               params_file: str | None = None, read_ahead: str | None = None) -> dict:
+               params_file: str | None = None, *, read_ahead: str | None = None) -> dict:
     """One unit's `cchc-audit run`, as a task: never raises, returns an `Outcome` as a dict. (The
     round's watchdog bounds its time: a cell running in the worker's process cannot be stopped
     from inside it.) `read_ahead`: where the round's reader may have left the unit read and
     validated (readahead.py)."""
-    from . import pipeline, readahead
     from .params import ParamsError
 
     started = time.perf_counter()
     outcome = Outcome(code, name, folder, ERROR)
     try:
         params = unit_params(folder, period, out, lang, params_file)
-        prepared = readahead.take(read_ahead, params)
-        outcome.read_ahead = prepared is not None
-        path = pipeline.run_unit(params, prepared=prepared)
+        path, outcome.read_ahead = _run_unit(params, read_ahead)
         outcome.status, outcome.run = OK, str(path)
     except ParamsError as exc:
         outcome.status, outcome.message = BAD_INPUT, _short(exc.message(lang))
@@ -148,6 +145,23 @@ def audit_unit(folder: str, code: str, name: str, period: str, out: str, lang: s
         outcome.message = _short(error_text(exc, lang))
     outcome.seconds = round(time.perf_counter() - started, 3)
     return outcome.to_json()
+
+
+def _run_unit(params, read_ahead: str | None) -> tuple[Path, bool]:
+    """The unit's run, from what the reader left at `read_ahead` if it still stands; (the run
+    folder, whether it was). A register rewritten since the reader hashed it (same size and
+    time) fails the run as it is copied: then the unit is run once more, read by this worker, as
+    a single run would read it (which fails on such a change as it always did)."""
+    from . import pipeline, readahead
+    from .errors import InputChanged
+
+    prepared = readahead.take(read_ahead, params)
+    if prepared is None:
+        return pipeline.run_unit(params), False
+    try:
+        return pipeline.run_unit(params, prepared=prepared), True
+    except InputChanged:
+        return pipeline.run_unit(params), False
 
 
 # --- the round ------------------------------------------------------------------------------
@@ -207,9 +221,10 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
                 reader.halt()  # the workers are up
             submitted = {}
             for index, unit in enumerate(todo):
+                # By keyword, and only when there is a reader: a task as callers without one submit it.
+                ahead = {"read_ahead": reader.path(index)} if reader is not None else {}
                 future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file,
-                                            reader.path(index) if reader is not None else None,
+                                            period_id, str(out), lang, params_file, **ahead,
                                             pure=False,
                                             key=f"cchc-audit-{archive.safe_component(unit.code)}-"
                                                 f"{os.urandom(4).hex()}")

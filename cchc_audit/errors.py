@@ -64,6 +64,11 @@ class BadInput(Exception):
     """Bad input or parameters: message printed, exit 2, nothing written."""
 
 
+class InputChanged(RuntimeError):
+    """A register changed between its validation and its copy into the revision (exit 1). Its own
+    type so that a batch unit whose registers were read ahead can read them anew (batch.py)."""
+
+
 class FrontPageError(RuntimeError):
     """The run is archived, but the archive's front page could not be rebuilt (exit 1)."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import i18n
 from .archive import EXECUTED, INTERNAL_HTML, INTERNAL_PDF, PARAMS_YAML, PUBLIC_HTML, sha256_file
-from .errors import BadInput, FrontPageError, InputError
+from .errors import BadInput, FrontPageError, InputChanged, InputError
 from .text import strip_invisible
 
 
@@ -190,7 +190,7 @@ def snapshot(run, params, unit_data, plan, lang: str) -> tuple[str, str]:
         path = Path(path).resolve()
         copy = run.add_input(path, name_of(path))
         if digest is not None and sha256_file(copy) != digest:
-            raise RuntimeError(i18n.text("run.changed_after_validation", lang, path=path))
+            raise InputChanged(i18n.text("run.changed_after_validation", lang, path=path))
         return copy
 
     (run.tmp / "inputs" / base).mkdir(parents=True, exist_ok=True)  # even with no register at all

@@ -6,14 +6,21 @@ other cores idle meanwhile. So, just before that, a child process is forked that
 the units in the order they are submitted, exactly as each unit's run does (`pipeline.prepare`), and
 leaves each result in the round's temporary folder. A worker that finds its unit's result there
 takes it instead of reading the registers again. The reader stops once the workers are up: from
-then on it would only take a core from them.
+then on it would only take a core from them. It runs only where the round's process may use more
+than one CPU, and at a lower priority (nice 10): on one core it would only delay the workers.
 
 A result is taken only while it still stands for the unit: the worker's params are the reader's,
-and every entry of the data folder and the plan file still has the size and modification time it
-had before the reader looked at them; else the worker reads the unit itself, as it always did. A
-unit that cannot be read is left to its worker, which reports it as a single run would; so is a
-unit whose registers exceed READ_AHEAD_BYTES (its frames would go through the disk for little
-gain). Set CCHC_AUDIT_READ_AHEAD=0 to switch it off (the benchmarks compare both).
+every entry of the data folder and the plan file still has the size and modification time it had
+before the reader looked at them, and the small files (don_vi.yaml, the plan, the text it cites,
+the params file) the same sha256, an edit within one tick of the clock at the same size included;
+else the worker reads the unit itself, as it always did. A register rewritten that way is caught
+as the run copies it into the revision (`pipeline.snapshot` hashes it against the validated file:
+`errors.InputChanged`); a worker that took the unit read ahead then runs it once more, reading it
+itself (`batch.audit_unit`). A unit that cannot be read is left to its worker, which reports it as a
+single run would; so is a unit whose registers exceed READ_AHEAD_BYTES (its frames would go through
+the disk for little gain). The reader stops for good once the round's units read reach
+READ_AHEAD_TOTAL, when a result would leave less than twice its size free on the disk, or when
+writing one fails. Set CCHC_AUDIT_READ_AHEAD=0 to switch it off (the benchmarks compare both).
 """
 
 from __future__ import annotations
@@ -27,17 +34,26 @@ import tempfile
 from pathlib import Path
 
 READ_AHEAD_BYTES = 8 << 20  # a unit's register files, in all, beyond which its worker reads it
+READ_AHEAD_TOTAL = 256 << 20  # the round's register bytes read ahead (ZIPPED weighed), then it stops
+ZIPPED = (".xlsx", ".xlsm", ".ods")  # compressed workbooks: their frames weigh several times the file
+ZIPPED_WEIGHT = 4
+FREE_MARGIN = 2  # a result is written only if it leaves this many times its size free on the disk
 SWITCH = "CCHC_AUDIT_READ_AHEAD"
 
 
 def enabled() -> bool:
-    """Forked, so Linux only (as the workers, batch._start_method), unless switched off."""
-    return sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0"
+    """Forked, so Linux only (as the workers, batch._start_method), unless switched off; and only
+    where this process may run on more than one CPU, or the reader takes its time from the workers."""
+    return (sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0"
+            and len(os.sched_getaffinity(0)) > 1)
 
 
-def inputs_state(params) -> tuple:
-    """What the reading of a unit depends on, cheaply: each entry of its data folder and its plan
-    file, by name, kind, size and modification time (None for what cannot be looked at)."""
+def inputs_state(params, cited: Path | str | None = None) -> tuple:
+    """What the reading of a unit depends on: each entry of its data folder and its plan file, by
+    name, kind, size and modification time (None for what cannot be looked at); the sha256 of its
+    small files (don_vi.yaml, the plan, the params file), which an editor may rewrite at the same
+    size within one tick of the clock; last, that of `cited`, the text the plan cites once the plan
+    is read. The registers are hashed as the run copies them (pipeline.snapshot)."""
     def entry(path: Path) -> tuple:
         try:
             st = path.stat()
@@ -51,7 +67,22 @@ def inputs_state(params) -> tuple:
     except OSError:
         names = None
     listed = tuple(entry(data / name) for name in names) if names is not None else None
-    return (listed, entry(Path(params.plan_path)))
+    small = [data / "don_vi.yaml", Path(params.plan_path)] + ([Path(params.source)] if params.source else [])
+    return (listed, entry(Path(params.plan_path)), tuple(_digest(path) for path in small),
+            _digest(Path(cited)) if cited is not None else None)
+
+
+def _digest(path: Path) -> tuple:
+    """(path, sha256) of a small regular file, read bounded and without blocking (safeio); (path,
+    None) when it cannot be read."""
+    import hashlib
+
+    from . import safeio
+
+    try:
+        return (str(path), hashlib.sha256(safeio.read_bytes(path, "text")).hexdigest())
+    except (OSError, ValueError):  # absent, special, too large: its worker's reading says so
+        return (str(path), None)
 
 
 class ReadAhead:
@@ -124,52 +155,74 @@ def _quietly(units, unit_params, folder, stop, parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # it died before that was set
         return
+    with contextlib.suppress(OSError):  # behind the workers for every core they want
+        os.nice(10)
     with open(os.devnull, "w") as nowhere, contextlib.redirect_stdout(nowhere), contextlib.redirect_stderr(nowhere):
         _read_units(units, unit_params, folder, stop)
 
 
 def _read_units(units, unit_params, folder: Path, stop) -> None:
-    """The reader process: each unit in turn, until told to stop. It says nothing: whatever a
-    unit's reading has to say (a warning, a problem), its worker says again."""
+    """The reader process: each unit in turn, until told to stop or out of its budget (the
+    module's docstring). It says nothing: whatever a unit's reading has to say (a warning, a
+    problem), its worker says again."""
     import warnings
 
     from .pipeline import prepare
 
     warnings.simplefilter("ignore")
+    spent = 0
     for index, unit in enumerate(units):
         if stop.is_set():
             return
         try:
             params = unit_params(unit)
-            if _register_bytes(Path(params.data)) > READ_AHEAD_BYTES:
+            size, weight = _register_bytes(Path(params.data))
+            if size > READ_AHEAD_BYTES:
                 continue
+            spent += weight
+            if spent > READ_AHEAD_TOTAL:  # the workers read the rest
+                return
             before = inputs_state(params)
             prepared = prepare(params, params.lang)
-            if inputs_state(params) != before:  # changed while it was read: the worker reads it anew
+            # The text the plan cites is known once the plan is read, which only checks it is there.
+            state = inputs_state(params, prepared[2].source_text)
+            if state[:-1] != before[:-1]:  # changed while it was read: the worker reads it anew
                 continue
-            blob = pickle.dumps((params, before, prepared), protocol=pickle.HIGHEST_PROTOCOL)
+            blob = pickle.dumps((params, state, prepared), protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - bad input or any failure: the unit's worker reports it
             continue
-        target = folder / f"{index}.pickle"
-        partial = target.with_suffix(".partial")
-        try:
-            partial.write_bytes(blob)
-            os.replace(partial, target)  # whole or absent, for a worker looking at the same moment
-        except OSError:  # the temporary folder is full: the workers read the rest
-            with contextlib.suppress(OSError):
-                partial.unlink()
+        if not _write(folder / f"{index}.pickle", blob):
             return
 
 
-def _register_bytes(data: Path) -> int:
+def _write(target: Path, blob: bytes) -> bool:
+    """`blob` at `target`, whole or not at all; False when the disk has no room for it to spare
+    (the reader then stops: the workers read the rest)."""
+    partial = target.with_suffix(".partial")
+    try:
+        if shutil.disk_usage(target.parent).free - len(blob) < FREE_MARGIN * len(blob):
+            return False  # what the round's runs are about to write wants that room more
+        partial.write_bytes(blob)
+        os.replace(partial, target)  # whole or absent, for a worker looking at the same moment
+    except OSError:  # the temporary folder is full
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        return False
+    return True
+
+
+def _register_bytes(data: Path) -> tuple[int, int]:
+    """A unit's register files: their bytes, and those with compressed workbooks weighed ZIPPED_WEIGHT."""
     from .registers import find_register_files
 
-    total = 0
+    size = weight = 0
     for paths in find_register_files(data).values():
         for path in paths:
             with contextlib.suppress(OSError):
-                total += path.stat().st_size
-    return total
+                length = path.stat().st_size
+                size += length
+                weight += length * (ZIPPED_WEIGHT if path.suffix.lower() in ZIPPED else 1)
+    return size, weight
 
 
 def take(path: str | None, params):
@@ -186,8 +239,9 @@ def take(path: str | None, params):
         os.unlink(path)
     try:
         read_params, state, prepared = pickle.loads(blob)
+        cited = prepared[2].source_text
     except Exception:  # noqa: BLE001 - not what the reader writes: read the unit instead
         return None
-    if read_params != params or inputs_state(params) != state:
+    if read_params != params or inputs_state(params, cited) != state:
         return None
     return prepared
