@@ -43,7 +43,8 @@ SWITCH = "CCHC_AUDIT_READ_AHEAD"
 
 def enabled() -> bool:
     """Forked, so Linux only (as the workers, batch._start_method), unless switched off; and only
-    where this process may run on more than one CPU, or the reader takes its time from the workers."""
+    where this process's CPU affinity allows more than one CPU, or the reader takes its time from
+    the workers (a cgroup's CPU quota is not looked at: the reader's nice 10 then keeps it behind)."""
     return (sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0"
             and len(os.sched_getaffinity(0)) > 1)
 

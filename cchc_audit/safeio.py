@@ -362,10 +362,19 @@ def _target_paths(target: str) -> set[str]:
     return {written, posixpath.normpath(written)}
 
 
-def target_member(names: list[str], target: str) -> str | None:
+def members_by_case(names: list[str]) -> dict[str, list[str]]:
+    """A zip's member names by their lower-cased name, for `target_member`."""
+    by_case: dict[str, list[str]] = {}
+    for name in names:
+        by_case.setdefault(name.lower(), []).append(name)
+    return by_case
+
+
+def target_member(by_case: dict[str, list[str]], target: str) -> str | None:
     """The one member a relationship of xl/workbook.xml points to, found as calamine finds it
-    (any letter case); None when there is none or more than one."""
-    found = [n for n in names if n.lower() in {p.lower() for p in _target_paths(target)}]
+    (any letter case); None when there is none or more than one. `by_case`: `members_by_case`
+    of the zip's names, made once for all of a workbook's sheets."""
+    found = [name for path in {p.lower() for p in _target_paths(target)} for name in by_case.get(path, ())]
     return found[0] if len(found) == 1 else None
 
 
@@ -400,12 +409,13 @@ def worksheet_members(book: zipfile.ZipFile) -> list[str]:
         return sorted(n for n in names if not n.endswith("/"))
     ids = {value for workbook in workbooks for element in workbook.iter() if local_name(element.tag) == "sheet"
            for key, value in element.attrib.items() if local_name(key) == "id"}
+    by_case = members_by_case(names)  # linear in the members, however many sheets are listed
     for rels in relations:
         for relation in rels.iter():
             target = relation.get("Target")
             if target and relation.get("Id") in ids:
-                paths = {p.lower() for p in _target_paths(target)}
-                found.update(n for n in names if n.lower() in paths)
+                for path in {p.lower() for p in _target_paths(target)}:
+                    found.update(by_case.get(path, ()))
     return sorted(found)
 
 

@@ -7,6 +7,7 @@ merged ranges, formulas (with or without a saved result) and error values.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -141,7 +142,9 @@ def _open_workbook(path: Path, raw: bytes, kind: str, register: Register | None,
             safeio.xlsx_preflight(book, None, path, sheets.__setitem__)
         except safeio.UnsafeInput as exc:
             if exc.member:  # the sheet refused, named as the user sees it in Excel
-                exc.sheet = _sheet_name(book, exc.member) or exc.member
+                exc.sheet = exc.member
+                with contextlib.suppress(Exception):  # the refusal stands whatever the name's lookup meets
+                    exc.sheet = _sheet_name(book, exc.member) or exc.member
             raise
     # Calamine lets go of the GIL while it parses: meanwhile a thread searches each sheet for the
     # marks of _formula_cells and hashes the file, instead of doing it before or after.
@@ -388,35 +391,44 @@ _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 _local = safeio.local_name
 
 
-def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
-    """The zip member holding the sheet called `name` (the first sheet when None), via
-    xl/workbook.xml and its relationships, each member found in any letter case as calamine does."""
+def _sheets(book: zipfile.ZipFile) -> list[tuple[str | None, str | None]] | None:
+    """Every sheet of xl/workbook.xml in its order, as (name, the zip member holding it or None),
+    via the workbook's relationships, each member found in any letter case as calamine does; None
+    when the two parts are missing or do not parse. Worked out once per call, in time linear in
+    the sheets and the members (a hostile workbook may list thousands of sheets)."""
     names = book.namelist()
     parts = [safeio.find_member(names, p) for p in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
     try:
         workbook, rels = (_parsed(book.read(p)) for p in parts)
     except (KeyError, ElementTree.ParseError):
         return None
-    sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
-    sheet = next((s for s in sheets if name is None or s.get("name") == name), None)
-    if sheet is None:
-        return None
-    rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
-    target = next((e.get("Target") for e in rels if e.get("Id") == rid), None)
-    if not target:
-        return None
-    return safeio.target_member(names, target)
+    by_case = safeio.members_by_case(names)
+    targets: dict[str, str] = {}
+    for element in rels:
+        targets.setdefault(element.get("Id"), element.get("Target"))
+
+    found = []
+    for sheet in (e for e in workbook.iter() if _local(e.tag) == "sheet"):
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid)
+        found.append((sheet.get("name"), safeio.target_member(by_case, target) if target else None))
+    return found
+
+
+def _sheet_member(book: zipfile.ZipFile, name: str | None) -> str | None:
+    """The zip member holding the sheet called `name` (the first sheet when None)."""
+    sheets = _sheets(book) or []
+    return next((member for sheet, member in sheets if name is None or sheet == name), None)
 
 
 def _sheet_name(book: zipfile.ZipFile, member: str) -> str | None:
-    """The name of the sheet held in the zip member `member` (`_sheet_member`'s inverse); None
-    when no sheet of xl/workbook.xml leads to it."""
-    try:
-        workbook = _parsed(book.read(safeio.find_member(book.namelist(), "xl/workbook.xml")))
-    except (KeyError, ElementTree.ParseError):
-        return None
-    named = [e.get("name") for e in workbook.iter() if _local(e.tag) == "sheet" and e.get("name")]
-    return next((name for name in named if _sheet_member(book, name) == member), None)
+    """The name of the sheet held in the zip member `member` (`_sheet_member`'s inverse: the first
+    sheet of each name counts); None when no sheet of xl/workbook.xml leads to it."""
+    first: dict[str, str | None] = {}
+    for name, held in _sheets(book) or []:
+        if name:
+            first.setdefault(name, held)
+    return next((name for name, held in first.items() if held == member), None)
 
 
 def _parsed(xml: bytes) -> ElementTree.Element:

@@ -407,3 +407,35 @@ def test_a_sheet_too_large_is_named_by_its_far_corner():
         safeio.xlsx_preflight(_workbook(xml, 0), None, "x.xlsx")
     assert (refused.value.code, refused.value.member) == ("xlsx_too_large", "xl/worksheets/sheet1.xml")
     assert (refused.value.line, refused.value.cell) == (70000, "XFD70000")
+
+
+def test_a_refused_sheet_is_named_in_one_pass_over_the_workbook():
+    """A hostile workbook may list thousands of sheets: naming the refused one reads
+    xl/workbook.xml and its relationships once, not once per sheet (which took minutes)."""
+    from cchc_audit import sheets
+
+    count = 3000
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("xl/workbook.xml", "<workbook><sheets>" + "".join(
+            f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}" xmlns:r="urn:r"/>' for i in range(1, count + 1))
+            + "</sheets></workbook>")
+        book.writestr("xl/_rels/workbook.xml.rels", "<Relationships>" + "".join(
+            f'<Relationship Id="rId{i}" Target="worksheets/Sheet{i}.xml"/>' for i in range(1, count + 1))
+            + "</Relationships>")
+        for i in range(1, count + 1):
+            book.writestr(f"xl/worksheets/sheet{i}.xml", "<worksheet/>")  # found in any letter case
+
+    class Counted(zipfile.ZipFile):
+        reads = 0
+
+        def read(self, name, pwd=None):
+            Counted.reads += 1
+            return super().read(name, pwd)
+
+    book = Counted(io.BytesIO(buffer.getvalue()))
+    assert sheets._sheet_name(book, f"xl/worksheets/sheet{count}.xml") == f"S{count}"
+    assert Counted.reads == 2
+    assert sheets._sheet_member(book, "S17") == "xl/worksheets/sheet17.xml"
+    assert sheets._sheet_member(book, None) == "xl/worksheets/sheet1.xml"
+    assert sheets._sheet_name(book, "xl/worksheets/nowhere.xml") is None
