@@ -44,9 +44,14 @@ MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of pro
 # The round's own LocalCluster: a worker's event loop takes the GIL from the unit it runs each time
 # it wakes. Its profiler samples every thread's stack every 10 ms for a dashboard this cluster
 # does not have; its memory check reads /proc ten times a second (2% of a worker's time), twice a
-# second is enough to pause or stop a worker running out of memory.
+# second is enough to pause or stop a worker running out of memory. Every Dask server (each
+# worker, and the scheduler and nannies in this process) wakes 50 times a second only to time its
+# own event loop, for a warning after 3 s unanswered: once a second still gives that warning
+# (3% of a 20-unit round's time and CPU, paired runs in benchmarks/bench_batch.py's setting).
+TICK = "distributed.admin.tick.interval"
 LOCAL_WORKER_SETTINGS = {"distributed.worker.profile.enabled": False,
-                         "distributed.worker.memory.monitor-interval": "500ms"}
+                         "distributed.worker.memory.monitor-interval": "500ms",
+                         TICK: "1s"}
 
 
 @dataclass(frozen=True)

@@ -206,12 +206,19 @@ _templates: dict[tuple, tuple[bytes, int, int]] = {}  # key -> (pickled figure, 
 _made: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a figure of `single_axes` -> its key
 
 
+# Settings that make no difference to a figure drawn on the Agg canvas here. The backend above all:
+# until pyplot resolves it, it is a placeholder object, and a template made then (a worker's warm-up,
+# `charts.warm`) was never found again once a notebook had resolved it.
+NOT_IN_FIGURES = frozenset({"backend", "backend_fallback", "interactive"})
+
+
 def _template_key(height_in: float):
     """Everything a fresh figure and axes are made of: their size, matplotlib's version and every
-    setting (artists read dozens of them when they are made)."""
+    setting (artists read dozens of them when they are made) but NOT_IN_FIGURES."""
     import matplotlib
 
-    return (WIDTH_IN, height_in, DPI, matplotlib.__version__, repr(sorted(dict.items(matplotlib.rcParams))))
+    settings = sorted(item for item in dict.items(matplotlib.rcParams) if item[0] not in NOT_IN_FIGURES)
+    return (WIDTH_IN, height_in, DPI, matplotlib.__version__, repr(settings))
 
 
 def single_axes(height_in: float):

@@ -7,7 +7,8 @@ restarts). The process imports and warms up what a unit needs (`batch.preload`),
 the LocalCluster `cchc-audit batch` starts itself inherit it when they fork, so a round's first unit
 on a worker costs what the others do rather than a second and a half more. And, as for those
 workers (`batch.LOCAL_WORKER_SETTINGS`), unless the worker was configured otherwise: no stack
-sampler (its samples cost units time, for a dashboard), the memory checked twice a second.
+sampler (its samples cost units time, for a dashboard), the memory checked twice a second, its event
+loop timed once a second.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def dask_setup(worker) -> None:
             callback = worker.periodic_callbacks.pop(name, None)
             if callback is not None:
                 callback.stop()
-    if MEMORY in settings:
-        callback = worker.periodic_callbacks.get("memory_monitor")
-        if callback is not None:  # read at each next call
-            callback.callback_time = parse_timedelta(settings[MEMORY], default="ms") * 1000
+    for key, name in ((MEMORY, "memory_monitor"), (batch.TICK, "tick")):
+        callback = worker.periodic_callbacks.get(name)
+        if key in settings and callback is not None:  # read at each next call
+            callback.callback_time = parse_timedelta(settings[key], default="ms") * 1000

@@ -384,8 +384,8 @@ def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeyp
 
 def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch):
     """A round's LocalCluster has no dashboard to show its workers' profile: they are started
-    with Dask's sampling profiler off, and check their memory twice a second (Dask reads both as
-    a worker starts)."""
+    with Dask's sampling profiler off, check their memory twice a second and time their event
+    loops once a second (Dask reads all three as a server starts)."""
     import dask
     import distributed
 
@@ -395,6 +395,7 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
         def __init__(self, **options):
             seen["profile"] = dask.config.get("distributed.worker.profile.enabled")
             seen["memory"] = dask.config.get("distributed.worker.memory.monitor-interval")
+            seen["tick"] = dask.config.get("distributed.admin.tick.interval")
             seen["options"] = options
 
         def __enter__(self):
@@ -419,7 +420,8 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
     with batch._client(None, None, 1) as client:
         assert isinstance(client.cluster, Recording)
     assert seen["profile"] is False and seen["options"]["dashboard_address"] is None
-    assert seen["memory"] == "500ms"
+    assert seen["memory"] == "500ms" and seen["tick"] == "1s"
+    assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # Dask's default, outside
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the process's own, as before
     with dask.config.set({"distributed.worker.memory.monitor-interval": "50ms"}), batch._client(None, None, 1):
         assert seen["memory"] == "50ms" and seen["profile"] is False  # a user's own setting stands

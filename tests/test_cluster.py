@@ -131,7 +131,8 @@ def test_a_round_on_a_real_scheduler_and_two_workers(dask_cluster, tmp_path):
 
 def test_workers_started_with_the_package_s_preload_are_ready_before_their_first_unit(dask_cluster):
     """`--preload cchc_audit.worker`: each worker process has imported what a unit needs as it
-    started, runs without Dask's stack sampler and checks its memory twice a second."""
+    started, runs without Dask's stack sampler, checks its memory twice a second and times its
+    event loop once a second."""
     from distributed import Client
 
     address, _, _ = dask_cluster
@@ -141,10 +142,10 @@ def test_workers_started_with_the_package_s_preload_are_ready_before_their_first
 
         callbacks = dask_worker.periodic_callbacks
         return ("cchc_audit.pipeline" in sys.modules and "matplotlib.pyplot" in sys.modules,
-                "profile" in callbacks, callbacks["memory_monitor"].callback_time)
+                "profile" in callbacks, callbacks["memory_monitor"].callback_time, callbacks["tick"].callback_time)
 
     with Client(address, timeout=STARTUP) as client:
-        assert set(client.run(state).values()) == {(True, False, 500.0)}
+        assert set(client.run(state).values()) == {(True, False, 500.0, 1000.0)}
 
 
 def _left_running(workers) -> list[str]:
