@@ -46,12 +46,11 @@ MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of pro
 # does not have; its memory check reads /proc ten times a second (2% of a worker's time), twice a
 # second is enough to pause or stop a worker running out of memory. Every Dask server (each
 # worker, and the scheduler and nannies in this process) wakes 50 times a second only to time its
-# own event loop, for a warning after 3 s unanswered: once a second still gives that warning
-# (3% of a 20-unit round's time and CPU, paired runs in benchmarks/bench_batch.py's setting).
-TICK = "distributed.admin.tick.interval"
+# own event loop (a log line when it was blocked over 3 s, a dashboard's figure): once a second
+# still gives both. That was 3 % of a 20-unit round's time and CPU (4 paired runs, 2 cores).
 LOCAL_WORKER_SETTINGS = {"distributed.worker.profile.enabled": False,
                          "distributed.worker.memory.monitor-interval": "500ms",
-                         TICK: "1s"}
+                         "distributed.admin.tick.interval": "1s"}
 
 
 @dataclass(frozen=True)

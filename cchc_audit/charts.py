@@ -290,6 +290,6 @@ def warm(langs=("vi", "en")) -> None:
     for lang in langs:
         on_time_chart(series, 0.95, lang)
         digitization_chart(series, series, {"digitized": 0.5, "reuse": 0.3}, lang)
-        # Two rows, as the sample's plan (the district's model) has two satisfaction targets: the
-        # chart's height, so its template and renderer, are those a unit's chart then uses.
+        # Two rows, as the sample's plan has two satisfaction targets: the chart's height, so its
+        # template and renderer, are those such a unit's chart then uses.
         satisfaction_chart([("-", {1: 1, 2: 1, 3: 2, 4: 6, 5: 10}), ("-", {3: 1, 4: 2, 5: 7})], lang)

@@ -14,6 +14,7 @@ loop timed once a second.
 from __future__ import annotations
 
 PROFILE, MEMORY = "distributed.worker.profile.enabled", "distributed.worker.memory.monitor-interval"
+TICK = "distributed.admin.tick.interval"
 
 
 def dask_setup(worker) -> None:
@@ -28,7 +29,7 @@ def dask_setup(worker) -> None:
             callback = worker.periodic_callbacks.pop(name, None)
             if callback is not None:
                 callback.stop()
-    for key, name in ((MEMORY, "memory_monitor"), (batch.TICK, "tick")):
+    for key, name in ((MEMORY, "memory_monitor"), (TICK, "tick")):
         callback = worker.periodic_callbacks.get(name)
         if key in settings and callback is not None:  # read at each next call
             callback.callback_time = parse_timedelta(settings[key], default="ms") * 1000

@@ -52,3 +52,21 @@ def sample_q1(tmp_path_factory) -> ArchivedRun:
                    *(["--pdf"] if pdf else []), cwd=work)
     assert done.returncode == 0, done.stdout + done.stderr
     return ArchivedRun(out, archived_path(done.stdout), done.stdout, pdf)
+
+
+@pytest.fixture
+def matplotlib_backend():
+    """`set(value)` puts matplotlib's `backend` setting as given (its unresolved placeholder:
+    `AUTO`), as a worker starts or as a notebook resolves it; the process's own is given back
+    after the test (`rc_context` leaves `backend` alone)."""
+    import types
+
+    import matplotlib
+    from matplotlib import rcsetup
+
+    before = dict.__getitem__(matplotlib.rcParams, "backend")
+    try:
+        yield types.SimpleNamespace(AUTO=rcsetup._auto_backend_sentinel,
+                                    set=lambda value: dict.__setitem__(matplotlib.rcParams, "backend", value))
+    finally:
+        dict.__setitem__(matplotlib.rcParams, "backend", before)

@@ -382,7 +382,7 @@ def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeyp
     assert dask.config.get(key) == "spawn"
 
 
-def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch):
+def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling_and_ticks_once_a_second(monkeypatch):
     """A round's LocalCluster has no dashboard to show its workers' profile: they are started
     with Dask's sampling profiler off, check their memory twice a second and time their event
     loops once a second (Dask reads all three as a server starts)."""
@@ -414,6 +414,7 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
         def __exit__(self, *exc):
             return False
 
+    before = dask.config.get("distributed.admin.tick.interval")
     monkeypatch.setattr(batch, "preload", lambda *args: None)
     monkeypatch.setattr(distributed, "LocalCluster", Recording)
     monkeypatch.setattr(distributed, "Client", NoClient)
@@ -421,7 +422,7 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling(monkeypatch)
         assert isinstance(client.cluster, Recording)
     assert seen["profile"] is False and seen["options"]["dashboard_address"] is None
     assert seen["memory"] == "500ms" and seen["tick"] == "1s"
-    assert dask.config.get("distributed.admin.tick.interval") == "20ms"  # Dask's default, outside
+    assert dask.config.get("distributed.admin.tick.interval") == before  # the process's own, outside
     assert dask.config.get("distributed.worker.profile.enabled") is True  # the process's own, as before
     with dask.config.set({"distributed.worker.memory.monitor-interval": "50ms"}), batch._client(None, None, 1):
         assert seen["memory"] == "50ms" and seen["profile"] is False  # a user's own setting stands

@@ -94,23 +94,20 @@ def test_a_template_is_made_per_size_and_settings_and_kept_within_bounds(monkeyp
 
 
 @needs_checked
-def test_a_template_made_before_the_backend_is_resolved_serves_the_charts_after(monkeypatch):
+def test_a_template_made_before_the_backend_is_resolved_serves_the_charts_after(monkeypatch, matplotlib_backend):
     """A worker warms up (`charts.warm`) while matplotlib's backend is still its placeholder; the
     unit's notebook then resolves it. The backend decides nothing in these figures: the template
     made before is the one used after (no second template made), for matplotlib's own picture."""
-    from matplotlib import rcsetup
-
     monkeypatch.setattr(figures, "_templates", {})
     chart = ("on_time", [0.9, 1.0, 0.5], [0.1] * 5, 0.95, "vi", ["-"])
     made = []
     new_figure = figures.new_figure
     monkeypatch.setattr(figures, "new_figure", lambda height: (made.append(height), new_figure(height))[1])
-    with matplotlib.rc_context():
-        dict.__setitem__(matplotlib.rcParams, "backend", rcsetup._auto_backend_sentinel)
-        _draw(chart)  # a fresh figure, then its template
+    matplotlib_backend.set(matplotlib_backend.AUTO)
+    _draw(chart)  # a fresh figure, then its template
     assert len(made) == 2 and len(figures._templates) == 1
-    with matplotlib.rc_context({"backend": "agg"}):
-        assert _draw(chart).uri == _plain(monkeypatch, chart).uri
+    matplotlib_backend.set("agg")
+    assert _draw(chart).uri == _plain(monkeypatch, chart).uri
     assert len(figures._templates) == 1
     assert len(made) == 3  # only the plain drawing made a figure: the chart came from the template
 

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pandas.testing as tm
 import pytest
-from matplotlib import rcsetup
 
 from cchc_audit import calendar, charts, figures, privacy, report, resources
 from cchc_audit.audit import run_audit
@@ -63,21 +62,18 @@ def test_charts_after_other_charts_and_the_warm_up_are_those_of_a_fresh_process(
 
 @pytest.mark.skipif(not figures._checked_version(), reason="this matplotlib is drawn the plain way")
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_after_the_warm_up_the_sample_s_charts_come_from_its_templates(monkeypatch, lang):
+def test_after_the_warm_up_the_sample_s_charts_come_from_its_templates(monkeypatch, matplotlib_backend, lang):
     """A worker's warm-up makes the figures a unit of the sample's plan draws (its sizes: the two
     satisfaction targets' chart among them), under the settings a notebook draws with: the first
     unit after it makes no figure of its own."""
-    import matplotlib
-
     monkeypatch.setattr(figures, "_templates", {})
-    with matplotlib.rc_context():
-        dict.__setitem__(matplotlib.rcParams, "backend", rcsetup._auto_backend_sentinel)  # as a worker starts
-        charts.warm((lang,))
+    matplotlib_backend.set(matplotlib_backend.AUTO)  # as a worker starts
+    charts.warm((lang,))
     made = []
     new_figure = figures.new_figure
     monkeypatch.setattr(figures, "new_figure", lambda height: (made.append(height), new_figure(height))[1])
-    with matplotlib.rc_context({"backend": "agg"}):  # as the notebook resolved it
-        drawn = _uris(sample_audit("2024-Q1"), lang)
+    matplotlib_backend.set("agg")  # as the notebook resolved it
+    drawn = _uris(sample_audit("2024-Q1"), lang)
     assert sum(map(len, drawn.values())) == 3  # on time, digitization, satisfaction
     assert made == []
 
