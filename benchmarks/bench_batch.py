@@ -1,6 +1,6 @@
 """A batch of 20 units vs. 20 single runs; and the per-unit cost of a batch from 20 to 200 units.
 
-    python benchmarks/bench_batch.py [--units 20 200] [--reps 3] [--workers N]
+    python benchmarks/bench_batch.py [--units 20 200] [--reps 3] [--workers N] [--against SOURCE_TREE]
 
 The largest number of units is generated once (`district.py`: the sample generator with its own
 seed, name and code per unit, XLSX and CSV alternately, the sample plan); each size's district is
@@ -13,6 +13,10 @@ its first units. Then, alternately and `--reps` times each, each into a new arch
 
 - with `--read-ahead-off`: the batch once more per rep with CCHC_AUDIT_READ_AHEAD=0, its units
   read by their workers only (readahead.py), and the ratio of the two;
+- with `--against SOURCE_TREE` (e.g. a checkout of an earlier main): the smallest batch once more per
+  rep with that tree's cchc_audit (the same venv's libraries), the two in alternating order, and the
+  median of each rep's ratio (this tree / that one): the change measured in pairs, as the shared
+  host's load moves both alike;
 - a batch of as many units as workers (one unit each), to split the smallest batch's time into
   what does not grow with its units (start-up: Python, the imports and warm-up before the workers
   fork, the cluster, the roll-up, the exit) and what one unit costs in a worker: with W workers, a
@@ -35,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, add_bytecode_option, bytecode, spread, timed, verdict  # noqa: E402
+from common import BIN, SOURCE_ENV, add_bytecode_option, bytecode, spread, timed, verdict  # noqa: E402
 from district import make_district  # noqa: E402
 
 from cchc_audit.batch import default_workers  # noqa: E402
@@ -64,6 +68,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--workers", type=int)
     parser.add_argument("--read-ahead-off", action="store_true", help="also time the batch without read-ahead")
+    parser.add_argument("--against", metavar="SOURCE_TREE",
+                        help="also time the smallest batch with this source tree's cchc_audit, in pairs")
     add_bytecode_option(parser)
     args = parser.parse_args()
     sizes = sorted(set(args.units))
@@ -89,7 +95,19 @@ def main() -> None:
             roots[width] = work / f"district-{width}"
             for unit in every[:width]:
                 shutil.copytree(unit, roots[width] / unit.name)
-        few, plain = [], []
+        few, plain, pairs = [], [], []
+        # The other tree's command: its cchc_audit imported (common.use_source_tree), then its CLI.
+        other = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+                 "from common import use_source_tree; use_source_tree(); from cchc_audit.cli import entry; "
+                 "sys.argv[0] = 'cchc-audit'; entry()", str(Path(__file__).resolve().parent)]
+        def against(rep: int) -> float:
+            out = work / f"against-{rep}"
+            seconds = timed(other + ["batch", "--period", PERIOD, "--data-root", str(roots[small]), "--out",
+                                     str(out)] + workers, env={SOURCE_ENV: str(Path(args.against).resolve())})
+            check_batch(out, every[:small])
+            shutil.rmtree(out, ignore_errors=True)
+            return seconds
+
         for rep in range(args.reps):
             if small > width:
                 out = work / f"batch-{width}-{rep}"
@@ -97,12 +115,19 @@ def main() -> None:
                                   "--out", str(out)] + workers))
                 check_batch(out, every[:width])
                 shutil.rmtree(out, ignore_errors=True)
+            if args.against and rep % 2 == 0:  # alternating: that tree first in every other rep
+                pairs.append([None, against(rep)])
             for n in sizes:
                 out = work / f"batch-{n}-{rep}"
                 batches[n].append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[n]),
                                          "--out", str(out)] + workers))
                 check_batch(out, every[:n])
                 shutil.rmtree(out, ignore_errors=True)
+            if args.against:
+                if rep % 2 == 0:
+                    pairs[-1][0] = batches[small][-1]
+                else:
+                    pairs.append([batches[small][-1], against(rep)])
             if args.read_ahead_off:
                 out = work / f"batch-plain-{rep}"
                 plain.append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[small]),
@@ -124,6 +149,11 @@ def main() -> None:
         if plain:
             print(f"batch of {small} without read-ahead: {spread(plain, small)}; ratio to singles "
                   f"{med(plain) / med(singles):.2f}; with / without read-ahead {med(batches[small]) / med(plain):.2f}")
+        if pairs:
+            that = [b for _, b in pairs]
+            print(f"batch of {small} with {args.against}: {spread(that, small)}; this tree / that one, "
+                  f"paired: {med([a / b for a, b in pairs]):.3f} (each rep: "
+                  + ", ".join(f"{a:.2f}/{b:.2f}" for a, b in pairs) + ")")
         if few:
             # batch of `width` units = start-up + 1 unit; of `small` = start-up + small/width units
             unit = (med(batches[small]) - med(few)) / (small / width - 1)
