@@ -100,6 +100,7 @@ def main() -> None:
         other = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv.pop(1)); "
                  "from common import use_source_tree; use_source_tree(); from cchc_audit.cli import entry; "
                  "sys.argv[0] = 'cchc-audit'; entry()", str(Path(__file__).resolve().parent)]
+
         def against(rep: int) -> float:
             out = work / f"against-{rep}"
             seconds = timed(other + ["batch", "--period", PERIOD, "--data-root", str(roots[small]), "--out",
@@ -116,7 +117,7 @@ def main() -> None:
                 check_batch(out, every[:width])
                 shutil.rmtree(out, ignore_errors=True)
             if args.against and rep % 2 == 0:  # alternating: that tree first in every other rep
-                pairs.append([None, against(rep)])
+                first = against(rep)
             for n in sizes:
                 out = work / f"batch-{n}-{rep}"
                 batches[n].append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[n]),
@@ -124,10 +125,7 @@ def main() -> None:
                 check_batch(out, every[:n])
                 shutil.rmtree(out, ignore_errors=True)
             if args.against:
-                if rep % 2 == 0:
-                    pairs[-1][0] = batches[small][-1]
-                else:
-                    pairs.append([batches[small][-1], against(rep)])
+                pairs.append((batches[small][-1], first if rep % 2 == 0 else against(rep)))
             if args.read_ahead_off:
                 out = work / f"batch-plain-{rep}"
                 plain.append(timed([cli, "batch", "--period", PERIOD, "--data-root", str(roots[small]),
