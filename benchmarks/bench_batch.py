@@ -6,8 +6,9 @@ The largest number of units is generated once (`district.py`: the sample generat
 seed, name and code per unit, XLSX and CSV alternately, the sample plan); each size's district is
 its first units. Then, alternately and `--reps` times each, each into a new archive folder:
 
-- batch: `cchc-audit batch --period 2024-Q1 --data-root <units> --out <archive>` (a LocalCluster
-  of one process per core, each running its units one after the other), roll-up included, at each size;
+- batch: `cchc-audit batch --period 2024-Q1 --data-root <units> --out <archive>` (its own workers,
+  one process per core forked from it, each running its units one after the other), roll-up
+  included, at each size;
 - singles (smallest size only): `cchc-audit run --period 2024-Q1 --data <unit> --out <archive>`
   for each unit, one after the other, as a shell loop would.
 

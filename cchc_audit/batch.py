@@ -1,13 +1,14 @@
-"""`cchc-audit batch`: one period of every unit under a folder, fanned out on Dask, then the
-district roll-up.
+"""`cchc-audit batch`: one period of every unit under a folder, fanned out on worker processes,
+then the district roll-up.
 
 Every sub-folder of `--data-root` that holds registers is a unit (its `don_vi.yaml` names it, its
-`ke_hoach.yaml` is its plan). Each unit is one Dask task that runs exactly what `cchc-audit run`
+`ke_hoach.yaml` is its plan). Each unit is one task that runs exactly what `cchc-audit run`
 runs (`pipeline.run_unit`: validate, execute the notebook, export, archive) and returns a small record;
 a unit's bad data or crash is recorded and the others go on. Without `--scheduler` the work runs
-on a `LocalCluster` of one single-threaded process per core (forked on Linux, see
-`_start_method`); with it, on that cluster's workers (which need this package installed and the
-same paths to the data and the archive).
+on one process per core, forked from this one once it has imported and warmed up what a unit
+needs (localpool.py; where the platform does not fork, on a Dask `LocalCluster` of spawned
+processes); with it, as Dask tasks on that cluster's workers (which need this package installed
+and the same paths to the data and the archive).
 
 Each worker runs its units' notebooks in its own process (inprocess.py), one at a time, each in a
 fresh namespace, the process's settings given back after; pandas, matplotlib, papermill, nbconvert and the
@@ -26,7 +27,7 @@ import logging
 import os
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,7 +42,8 @@ DEFAULT_TIME_LIMIT = 1800.0
 POLL_SECONDS = 1.0  # how often the round looks for units past their time limit
 SCHEDULER_TIMEOUT = 10  # seconds to reach --scheduler before the round is refused (exit 2)
 MESSAGE_LINES = 8  # a record stays small: the first lines of a long list of problems
-# The round's own LocalCluster: a worker's event loop takes the GIL from the unit it runs each time
+# A round's own LocalCluster (where the workers are not forked), and `dask worker --preload
+# cchc_audit.worker` workers (worker.py): a worker's event loop takes the GIL from the unit it runs each time
 # it wakes. Its profiler samples every thread's stack every 10 ms for a dashboard this cluster
 # does not have; its memory check reads /proc ten times a second (2% of a worker's time), twice a
 # second is enough to pause or stop a worker running out of memory. Every Dask server (each
@@ -184,10 +186,11 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
     """Audit `units` for the period; return one Outcome per unit, in the order given.
 
     `client` is a `distributed.Client` to use as is (tests pass one on an in-process cluster);
-    else `scheduler` names an existing scheduler, else a LocalCluster of `workers` processes (one
-    per core by default) runs for this round. `progress(done, total, outcome)` is called as units
-    finish. A unit still running `time_limit` seconds after it started is reported as failed and
-    its worker restarted (see `_gather`); None: no limit."""
+    else `scheduler` names an existing scheduler, else `workers` processes of the round's own (one
+    per core by default: forked, localpool.py, or a LocalCluster's) run it. `progress(done, total,
+    outcome)` is called as units finish. A unit still running `time_limit` seconds after it started
+    is reported as failed and its worker killed or restarted (localpool.py, `_gather`); None: no
+    limit."""
     from . import archive
 
     out = Path(out).absolute()
@@ -213,32 +216,77 @@ def run_round(units: list[UnitFolder], period_id: str, out: str | Path, *, lang:
         for outcome in outcomes.values():
             progress(done, total, outcome)
     if todo:
+        from . import localpool
         from .readahead import read_ahead
 
-        # The round's own cluster: its units are read while it starts (readahead.py).
+        # The round's own workers: its units are read while they start (readahead.py).
         def params_of(unit):
             return unit_params(str(unit.folder), period_id, str(out), lang, params_file)
 
-        with read_ahead(todo, params_of, out, wanted=client is None and not scheduler) as reader, \
-                _client(client, scheduler, workers, period_id, lang) as dask_client:
-            if reader is not None:
-                reader.halt()  # the workers are up
-            submitted = {}
-            for index, unit in enumerate(todo):
-                # By keyword, and only when there is a reader: a task as callers without one submit it.
-                ahead = {"read_ahead": reader.path(index)} if reader is not None else {}
-                future = dask_client.submit(audit_unit, str(unit.folder), unit.code, unit.name,
-                                            period_id, str(out), lang, params_file, **ahead,
-                                            pure=False,
-                                            key=f"cchc-audit-{archive.safe_component(unit.code)}-"
-                                                f"{os.urandom(4).hex()}")
-                submitted[future.key] = (future, unit)
-            for unit, outcome in _gather(dask_client, submitted, time_limit, lang):
-                outcomes[str(unit.folder)] = outcome
-                done += 1
-                if progress:
-                    progress(done, total, outcome)
+        own = client is None and not scheduler and localpool.available()
+        with read_ahead(todo, params_of, out, wanted=own) as reader:
+            if own:
+                finished = _run_forked(todo, reader, period_id, out, lang, params_file, workers, time_limit)
+            else:
+                finished = _run_on_dask(todo, client, scheduler, workers, period_id, out, lang, params_file,
+                                        time_limit)
+            with closing(finished):  # its workers stopped even if `progress` raises
+                for unit, outcome in finished:
+                    outcomes[str(unit.folder)] = outcome
+                    done += 1
+                    if progress:
+                        progress(done, total, outcome)
     return [outcomes[str(u.folder)] for u in units]
+
+
+def _task(unit: UnitFolder, period_id: str, out: Path, lang: str, params_file: str | None,
+          read_ahead: str | None) -> tuple[tuple, dict]:
+    """`audit_unit`'s arguments for `unit`; `read_ahead` by keyword, and only when there is a
+    reader: a task as callers without one submit it."""
+    return ((str(unit.folder), unit.code, unit.name, period_id, str(out), lang, params_file),
+            {"read_ahead": read_ahead} if read_ahead else {})
+
+
+def _run_forked(todo: list[UnitFolder], reader, period_id: str, out: Path, lang: str,
+                params_file: str | None, workers: int | None, time_limit: float | None):
+    """Yield (unit, Outcome) as the round's own forked workers finish them (localpool.py)."""
+    from .localpool import Lost, Pool
+
+    preload(period_id, lang)  # before the workers fork: they start with it all
+    tasks = [_task(unit, period_id, out, lang, params_file, reader.path(i) if reader is not None else None)
+             for i, unit in enumerate(todo)]
+    with Pool(min(workers or default_workers(), len(todo))) as pool:
+        if reader is not None:
+            reader.halt()  # the workers are up
+        for index, result in pool.run(audit_unit, tasks, time_limit):
+            unit = todo[index]
+            if isinstance(result, dict):
+                yield unit, Outcome(**result)
+                continue
+            if isinstance(result, Lost) and result.reason == "timed_out":
+                message = text("batch.timed_out", lang, seconds=f"{time_limit:g}")
+            elif isinstance(result, Lost):
+                message = text("batch.worker_lost", lang, times=result.attempts)
+            else:  # Raised: what escaped audit_unit
+                message = _short(result.message)
+            yield unit, Outcome(unit.code, unit.name, str(unit.folder), ERROR, message)
+
+
+def _run_on_dask(todo: list[UnitFolder], client, scheduler: str | None, workers: int | None, period_id: str,
+                 out: Path, lang: str, params_file: str | None, time_limit: float | None):
+    """Yield (unit, Outcome) as Dask's workers finish them: the given client's, `scheduler`'s, or
+    a LocalCluster's where this platform does not fork (`_client`)."""
+    from . import archive
+
+    with _client(client, scheduler, workers) as dask_client:
+        submitted = {}
+        for unit in todo:
+            args, kwargs = _task(unit, period_id, out, lang, params_file, None)
+            future = dask_client.submit(audit_unit, *args, **kwargs, pure=False,
+                                        key=f"cchc-audit-{archive.safe_component(unit.code)}-"
+                                            f"{os.urandom(4).hex()}")
+            submitted[future.key] = (future, unit)
+        yield from _gather(dask_client, submitted, time_limit, lang)
 
 
 def _gather(client, submitted: dict, time_limit: float | None, lang: str):
@@ -307,8 +355,9 @@ def _restart_worker(client, worker: str) -> None:
 
 
 @contextmanager
-def _client(client, scheduler: str | None, workers: int | None, period_id: str = "", lang: str = "vi"):
-    """The given client; or one on `scheduler`; or a LocalCluster for this round, closed after."""
+def _client(client, scheduler: str | None, workers: int | None):
+    """The given client; or one on `scheduler`; or a LocalCluster for this round, closed after
+    (where the round's workers are not forked, localpool.available: they are spawned, Dask's way)."""
     if client is not None:
         yield client
         return
@@ -324,7 +373,7 @@ def _client(client, scheduler: str | None, workers: int | None, period_id: str =
         return
     import dask
 
-    with _start_method(period_id, lang), dask.config.set(_local_worker_settings()), \
+    with dask.config.set(_local_worker_settings()), \
             LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
             Client(cluster) as local:
@@ -341,32 +390,11 @@ def _local_worker_settings() -> dict:
             if dask.config.get(key) == dask.config.get(key, config=defaults)}
 
 
-@contextmanager
-def _start_method(period_id: str = "", lang: str = "vi"):
-    """How the LocalCluster's worker processes start. Dask spawns them by default: each new Python
-    imports Dask, pandas, matplotlib, papermill and this package before its first unit (1.5 s
-    and more per process), and tears it all down at the end (another second). On Linux they are
-    forked instead, from this process once it has imported what a unit needs (`preload`): they
-    start with it, in milliseconds, and exit as fast; fork is Linux's own way, and this process
-    runs nothing but Dask's event loop meanwhile. A start method configured for Dask other than
-    its default (`distributed.worker.multiprocessing-method`, e.g. forkserver) is kept."""
-    import dask
-    import distributed  # noqa: F401 - its settings, the key below among them
-
-    key = "distributed.worker.multiprocessing-method"
-    if not sys.platform.startswith("linux") or dask.config.get(key) != "spawn":
-        yield
-        return
-    preload(period_id, lang)
-    with dask.config.set({key: "fork"}):
-        yield
-
-
 def preload(period_id: str = "", lang: str = "vi") -> None:
     """Import what a unit's run imports, and pay what a process pays once (compiled fragments,
     chart fonts and renderers, the working-day calendars a unit of the period's year asks for), in
-    this process: a batch's forked workers inherit it all, so their first unit costs what the
-    others do."""
+    this process: a round's forked workers (localpool.py) inherit it all, so their first unit costs
+    what the others do; a `dask worker --preload cchc_audit.worker` calls it as it starts."""
     from . import export, inprocess, pipeline  # noqa: F401 - imported for the workers
 
     export.skip_unused_imports()

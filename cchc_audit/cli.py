@@ -162,7 +162,7 @@ FAST_EXIT = frozenset({"run", "batch", "validate"})
 # 3.13 have 700). A run allocates millions of short-lived objects (imports, cells, frames); at 700
 # the collector ran hundreds of times per run and took 0.3 s of it; cycles are still collected, a
 # little later (a 1M-dossier run peaked at the same memory either way). A batch's local workers,
-# when forked from this process (batch._start_method), keep it.
+# forked from this process (localpool.py), keep it.
 GC_THRESHOLD = 10_000
 
 

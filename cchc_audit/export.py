@@ -248,9 +248,11 @@ class ExportProcess:
     def __enter__(self) -> ExportProcess:
         import multiprocessing
 
+        from . import localpool
+
         # Forked, not spawned: the child starts from this process's imports in milliseconds.
         # Only on Linux, where fork is the norm, and before this process starts any thread.
-        if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        if localpool.available():
             context = multiprocessing.get_context("fork")
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, mine), name="cchc-export", daemon=True)
@@ -298,18 +300,13 @@ def _serve(conn, parents_end) -> None:
     pipe closes."""
     import signal
 
+    from .localpool import jobs
+
     parents_end.close()  # forked with both ends: only the run's process may hold the other
     # Ctrl-C is the run's to handle: it closes the pipe, and that ends this process.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_exporter()
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        notebook, reports = job
+    for notebook, reports in jobs(conn):
         try:
             export_reports(notebook, reports)
             conn.send(None)

@@ -1,4 +1,4 @@
-"""A round's units read ahead while its workers start (`cchc-audit batch` on its own LocalCluster).
+"""A round's units read ahead while its workers start (`cchc-audit batch` on its own workers).
 
 Before the round's first unit can run, its process imports and warms up what a unit needs
 (`batch.preload`: about two seconds on one core) and only then forks the workers; the machine's
@@ -42,7 +42,7 @@ SWITCH = "CCHC_AUDIT_READ_AHEAD"
 
 
 def enabled() -> bool:
-    """Forked, so Linux only (as the workers, batch._start_method), unless switched off; and only
+    """Forked, so Linux only (as the workers, localpool.available), unless switched off; and only
     where this process's CPU affinity allows more than one CPU, or the reader takes its time from
     the workers (a cgroup's CPU quota is not looked at: the reader's nice 10 then keeps it behind)."""
     return (sys.platform.startswith("linux") and os.environ.get(SWITCH, "1") != "0"
@@ -147,14 +147,9 @@ def read_ahead(units: list, unit_params, out, wanted: bool = True):
 def _quietly(units, unit_params, folder, stop, parent: int) -> None:
     """The reader process. Ctrl-C is the round's to handle (it closes the reader); the reader dies
     with the round's process, even a killed one, and never outlives it reading."""
-    import signal
+    from .localpool import child_of
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(Exception):  # Linux: killed as its parent dies
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # it died before that was set
+    if not child_of(parent):
         return
     with contextlib.suppress(OSError):  # behind the workers for every core they want
         os.nice(10)

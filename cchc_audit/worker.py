@@ -3,10 +3,10 @@
     dask worker tcp://HOST:8786 --nthreads 1 --nworkers N --preload cchc_audit.worker
 
 Dask calls `dask_setup` in each worker process as it starts (and again in the process a nanny
-restarts). The process imports and warms up what a unit needs (`batch.preload`), as the workers of
-the LocalCluster `cchc-audit batch` starts itself inherit it when they fork, so a round's first unit
-on a worker costs what the others do rather than a second and a half more. And, as for those
-workers (`batch.LOCAL_WORKER_SETTINGS`), unless the worker was configured otherwise: no stack
+restarts). The process imports and warms up what a unit needs (`batch.preload`), as the workers
+`cchc-audit batch` forks itself (localpool.py) inherit it, so a round's first unit on a worker
+costs what the others do rather than a second and a half more. And, as for the workers of a
+LocalCluster (`batch.LOCAL_WORKER_SETTINGS`), unless the worker was configured otherwise: no stack
 sampler (its samples cost units time, for a dashboard), the memory checked twice a second, its event
 loop timed once a second.
 """

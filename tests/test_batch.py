@@ -1,6 +1,7 @@
-"""`cchc-audit batch` on a Dask cluster in this process: a few generated units, one with bad data,
-the summary and exit status, skipping and --force, a crash that stops nothing else, and the proof
-that a reused worker process leaks nothing from one unit into the next (its results equal single runs)."""
+"""`cchc-audit batch` on a Dask cluster in this process and on the round's own forked workers: a few
+generated units, one with bad data, the summary and exit status, skipping and --force, a crash that
+stops nothing else, a unit that hangs or kills its worker, and the proof that a reused worker
+process leaks nothing from one unit into the next (its results equal single runs)."""
 
 import io
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cchc_audit import archive, batch, cli, pipeline
+from cchc_audit import archive, batch, cli, localpool, pipeline
 from cchc_audit.sample import DEFAULT_UNIT, SAMPLE_PLAN, SAMPLE_PLAN_TEXT, generate_registers, write_unit
 
 PERIOD = "2024-Q1"
@@ -348,9 +349,11 @@ def test_a_round_speaks_the_language_of_its_params_file(district, cluster, tmp_p
     assert "Summary: 1 archived" in stdout and "Roll-up: " in stdout
 
 
-def test_the_default_local_cluster_runs_the_round_and_leaves_nothing(district, tmp_path):
-    """Without --scheduler: `cchc-audit batch` starts its own LocalCluster (its workers forked
-    on Linux, batch._start_method), audits every unit, and no process of it outlives the command."""
+def test_the_round_s_own_workers_run_it_without_dask_and_leave_nothing(district, tmp_path):
+    """Without --scheduler: `cchc-audit batch` forks its own workers (localpool.py; a LocalCluster
+    where the platform does not fork), audits every unit, never imports Dask (0.4 s a single run
+    does not pay), and no process of it outlives the command."""
+    import os
     import subprocess
     import sys
 
@@ -359,8 +362,13 @@ def test_the_default_local_cluster_runs_the_round_and_leaves_nothing(district, t
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     done = subprocess.run([str(Path(sys.executable).parent / "cchc-audit"), "batch", "--period", PERIOD,
                            "--data-root", str(district), "--out", str(tmp_path / "out"), "--workers", "2",
-                           "--lang", "en"], capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+                           "--lang", "en"], capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, PYTHONPROFILEIMPORTTIME="1"))  # every import, on stderr
     assert done.returncode == 2, done.stdout + done.stderr  # the broken unit, and only it
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "pandas" in imported and "cchc_audit.localpool" in imported  # the import times were printed
+    if localpool.available():
+        assert not {"dask", "distributed"} & imported
     assert "mna (Trường Mầm non A): archived" in done.stdout and "mnb (Trường Mầm non B): archived" in done.stdout
     for code in ("mna", "mnb"):
         (run,) = (tmp_path / "out" / code / PERIOD).iterdir()
@@ -368,18 +376,94 @@ def test_the_default_local_cluster_runs_the_round_and_leaves_nothing(district, t
     assert {p.pid for p in psutil.Process().children(recursive=True)} <= before
 
 
-def test_local_workers_are_forked_on_linux_unless_dask_is_told_otherwise(monkeypatch):
-    import sys
+def _own_round(units, out, monkeypatch, run_unit, **options):
+    """run_round without a cluster (the round's own forked workers), `pipeline.run_unit` being
+    `run_unit` in them (they fork after the patch)."""
+    monkeypatch.setattr(pipeline, "run_unit", run_unit)
+    monkeypatch.setattr(batch, "preload", lambda *args: None)  # the workers import as they need
+    return batch.run_round(units, PERIOD, out, lang="en", workers=2, **options)
 
-    import dask
 
-    key = "distributed.worker.multiprocessing-method"
-    monkeypatch.setattr(batch, "preload", lambda *args: None)
-    with batch._start_method():
-        assert dask.config.get(key) == ("fork" if sys.platform.startswith("linux") else "spawn")
-    with dask.config.set({key: "forkserver"}), batch._start_method():
-        assert dask.config.get(key) == "forkserver"  # the user's choice stands
-    assert dask.config.get(key) == "spawn"
+@pytest.mark.skipif(not localpool.available(), reason="the round's workers are forked on Linux only")
+def test_a_unit_past_its_time_limit_on_the_round_s_own_workers_has_its_worker_killed(district, tmp_path,
+                                                                                    monkeypatch):
+    import time as clock
+
+    import psutil
+
+    fake = fake_run_unit(fail="")
+
+    def hangs_for_mnb(params, **kw):
+        if params.data.name == "truong-b":
+            clock.sleep(120)  # a unit that hangs (a stuck cell, a file that never ends...)
+        return fake(params, **kw)
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    started = clock.monotonic()
+    outcomes = _own_round(batch.discover_units(district), tmp_path / "out", monkeypatch, hangs_for_mnb,
+                          time_limit=2)
+    assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "error"), ("mnc", "ok")]
+    assert "time limit of 2 s" in outcomes[1].message and outcomes[1].run is None
+    assert not (tmp_path / "out" / "mnb").exists()  # nothing archived for it
+    assert clock.monotonic() - started < 60
+    assert {p.pid for p in psutil.Process().children(recursive=True)} <= before  # the hung one killed
+
+
+@pytest.mark.skipif(not localpool.available(), reason="the round's workers are forked on Linux only")
+def test_a_unit_that_kills_its_worker_is_retried_then_failed_and_the_round_goes_on(district, tmp_path,
+                                                                                  monkeypatch):
+    import os
+
+    fake = fake_run_unit(fail="")
+
+    def dies_on_mnb(params, **kw):
+        if params.data.name == "truong-b":
+            os._exit(137)  # as the system's out-of-memory killer leaves a process
+        return fake(params, **kw)
+
+    outcomes = _own_round(batch.discover_units(district), tmp_path / "out", monkeypatch, dies_on_mnb)
+    assert [(o.unit, o.status) for o in outcomes] == [("mna", "ok"), ("mnb", "error"), ("mnc", "ok")]
+    assert outcomes[1].message == f"the worker process running this unit died {localpool.ATTEMPTS} times " \
+                                  "(it was given to a fresh one each time); nothing archived for this unit"
+    assert batch.exit_status(outcomes) == 1
+
+
+@pytest.mark.skipif(not localpool.available(), reason="the round's workers are forked on Linux only")
+def test_a_round_whose_progress_display_fails_leaves_no_worker_behind(district, tmp_path, monkeypatch):
+    import psutil
+
+    def display_gone(done, total, outcome):
+        raise OSError("the terminal is gone")
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with pytest.raises(OSError, match="terminal is gone") as failure:
+        _own_round(batch.discover_units(district), tmp_path / "out", monkeypatch, fake_run_unit(fail=""),
+                   progress=display_gone)
+    # While the error (and its traceback, with the round's frames) is still held, as a caller's is:
+    assert failure.traceback and {p.pid for p in psutil.Process().children(recursive=True)} <= before
+
+
+def test_where_the_platform_does_not_fork_the_round_runs_on_a_local_dask_cluster(district, cluster, tmp_path,
+                                                                                 monkeypatch):
+    from contextlib import contextmanager
+
+    from distributed import Client
+
+    asked = []
+
+    @contextmanager
+    def local_dask(client, scheduler, workers):
+        asked.append((client, scheduler, workers))
+        with Client(cluster) as dask_client:  # in place of the LocalCluster it would start
+            yield dask_client
+
+    monkeypatch.setattr(localpool, "available", lambda: False)
+    monkeypatch.setattr(batch, "_client", local_dask)
+    monkeypatch.setattr(pipeline, "run_unit", fake_run_unit(fail=""))
+    outcomes = batch.run_round(batch.discover_units(district), PERIOD, tmp_path / "out", workers=3)
+    assert asked == [(None, None, 3)]
+    assert [(o.unit, o.status, o.read_ahead) for o in outcomes] == [("mna", "ok", False), ("mnb", "ok", False),
+                                                                  ("mnc", "ok", False)]
 
 
 def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling_and_ticks_once_a_second(monkeypatch):
@@ -415,7 +499,6 @@ def test_the_round_s_own_cluster_runs_without_dask_s_stack_sampling_and_ticks_on
             return False
 
     before = dask.config.get("distributed.admin.tick.interval")
-    monkeypatch.setattr(batch, "preload", lambda *args: None)
     monkeypatch.setattr(distributed, "LocalCluster", Recording)
     monkeypatch.setattr(distributed, "Client", NoClient)
     with batch._client(None, None, 1) as client:
